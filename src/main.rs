@@ -1,0 +1,405 @@
+//! The `kefu` command line (SPEC "The command line"): the same core as the
+//! extension, for the compliance team and for batch work.
+//!
+//! This file only reads arguments and files and prints JSON; every decision
+//! is made in the library.
+
+use kefu::guard::{Context, Guard, Report, Verdict};
+use kefu::lists::{self, Level};
+use kefu::settings::Settings;
+use kefu::triage::{self, Comment, Triager};
+use serde_json::{json, Value};
+use std::io::{self, Read, Write};
+use std::process::ExitCode;
+
+const USAGE: &str = "\
+kefu — triage Weibo comments and guard customer-service replies
+
+Usage:
+  kefu check [--list FILE]... [--no-default-lists] [--config FILE] [--reply-to TEXT] [TEXT | -]
+  kefu check --jsonl [--list FILE]... [--no-default-lists] [--config FILE] [FILE | -]
+  kefu triage [--config FILE] [--now RFC3339] [FILE | -]
+  kefu lists lint FILE...
+  kefu lists test FILE...
+
+Exit status: 0 ok or warn, 1 block (check) or failed examples (lists test),
+2 bad usage or a bad list.";
+
+/// A usage error: printed with the usage, exit 2.
+struct Usage(String);
+
+fn main() -> ExitCode {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let result = match args.first().map(String::as_str) {
+        Some("check") => check(&args[1..]),
+        Some("triage") => triage_cmd(&args[1..]),
+        Some("lists") => match args.get(1).map(String::as_str) {
+            Some("lint") => lists_lint(&args[2..]),
+            Some("test") => lists_test(&args[2..]),
+            _ => Err(Usage("`kefu lists` takes `lint` or `test`".into())),
+        },
+        Some("-h" | "--help" | "help") => {
+            println!("{USAGE}");
+            Ok(ExitCode::SUCCESS)
+        }
+        Some("-V" | "--version") => {
+            println!("kefu {}", env!("CARGO_PKG_VERSION"));
+            Ok(ExitCode::SUCCESS)
+        }
+        Some(other) => Err(Usage(format!("unknown command `{other}`"))),
+        None => Err(Usage("no command given".into())),
+    };
+    match result {
+        Ok(code) => code,
+        Err(Usage(msg)) => {
+            eprintln!("kefu: {msg}\n\n{USAGE}");
+            ExitCode::from(2)
+        }
+    }
+}
+
+/// Options shared by `check` and `triage`.
+#[derive(Default)]
+struct Options {
+    lists: Vec<String>,
+    no_default_lists: bool,
+    config: Option<String>,
+    reply_to: Option<String>,
+    now: Option<String>,
+    jsonl: bool,
+    positional: Vec<String>,
+}
+
+fn parse_options(args: &[String], allowed: &[&str]) -> Result<Options, Usage> {
+    let mut o = Options::default();
+    let mut it = args.iter();
+    while let Some(a) = it.next() {
+        let mut value = |name: &str| {
+            it.next()
+                .cloned()
+                .ok_or_else(|| Usage(format!("{name} needs a value")))
+        };
+        let name = a.as_str();
+        if name.starts_with("--") && !allowed.contains(&name) {
+            return Err(Usage(format!("unknown option `{name}`")));
+        }
+        match name {
+            "--list" => o.lists.push(value(name)?),
+            "--no-default-lists" => o.no_default_lists = true,
+            "--config" => o.config = Some(value(name)?),
+            "--reply-to" => o.reply_to = Some(value(name)?),
+            "--now" => o.now = Some(value(name)?),
+            "--jsonl" => o.jsonl = true,
+            _ => o.positional.push(a.clone()),
+        }
+    }
+    if o.positional.len() > 1 {
+        return Err(Usage(format!(
+            "one input expected, got {}",
+            o.positional.len()
+        )));
+    }
+    Ok(o)
+}
+
+/// Reads a file or standard input (`-`) as bytes.
+fn read_input(path: &str) -> Result<Vec<u8>, String> {
+    if path == "-" {
+        let mut buf = Vec::new();
+        io::stdin()
+            .read_to_end(&mut buf)
+            .map_err(|e| format!("cannot read standard input: {e}"))?;
+        Ok(buf)
+    } else {
+        std::fs::read(path).map_err(|e| format!("cannot read {path}: {e}"))
+    }
+}
+
+fn load_settings(path: Option<&str>) -> Result<Settings, String> {
+    let Some(path) = path else {
+        return Ok(Settings::default());
+    };
+    let bytes = read_input(path)?;
+    let text = String::from_utf8(bytes).map_err(|_| format!("{path}: not UTF-8 text"))?;
+    Settings::from_toml(&text).map_err(|e| format!("{path}: {e}"))
+}
+
+/// The guard with default lists (unless turned off) and `--list` files, or
+/// the diagnostics of the lists that failed, printed; exit 2.
+fn load_guard(o: &Options) -> Result<Guard, ExitCode> {
+    let base = if o.no_default_lists {
+        Guard::new(Vec::new())
+    } else {
+        Guard::with_default_lists()
+    };
+    let mut extra = Vec::new();
+    for path in &o.lists {
+        match std::fs::read(path) {
+            Ok(bytes) => extra.push((path.clone(), bytes)),
+            Err(e) => {
+                eprintln!("kefu: cannot read {path}: {e}");
+                return Err(ExitCode::from(2));
+            }
+        }
+    }
+    base.with_lists(&extra).map_err(|diags| {
+        for d in diags {
+            eprintln!("{d}");
+        }
+        ExitCode::from(2)
+    })
+}
+
+fn print_json(v: &impl serde::Serialize) {
+    let mut out = io::stdout().lock();
+    let _ = serde_json::to_writer(&mut out, v);
+    let _ = writeln!(out);
+}
+
+fn check(args: &[String]) -> Result<ExitCode, Usage> {
+    let o = parse_options(
+        args,
+        &[
+            "--list",
+            "--no-default-lists",
+            "--config",
+            "--reply-to",
+            "--jsonl",
+        ],
+    )?;
+    if let Err(e) = load_settings(o.config.as_deref()) {
+        eprintln!("kefu: {e}");
+        return Ok(ExitCode::from(2));
+    }
+    let guard = match load_guard(&o) {
+        Ok(g) => g,
+        Err(code) => return Ok(code),
+    };
+    if o.jsonl {
+        return Ok(check_jsonl(
+            &guard,
+            o.positional.first().map_or("-", String::as_str),
+        ));
+    }
+    let draft = match o.positional.first().map(String::as_str) {
+        None | Some("-") => match read_input("-").map(String::from_utf8) {
+            Ok(Ok(s)) => s.trim_end_matches('\n').to_string(),
+            _ => {
+                eprintln!("kefu: standard input is not UTF-8 text");
+                return Ok(ExitCode::from(2));
+            }
+        },
+        Some(text) => text.to_string(),
+    };
+    let report = guard.check(
+        &draft,
+        &Context {
+            reply_to: o.reply_to.as_deref(),
+        },
+    );
+    print_json(&report);
+    Ok(verdict_exit(&report))
+}
+
+fn verdict_exit(report: &Report) -> ExitCode {
+    if report.verdict == Verdict::Block {
+        ExitCode::from(1)
+    } else {
+        ExitCode::SUCCESS
+    }
+}
+
+/// Reads JSON Lines: one parsed value (or the reason it is bad) per line.
+fn read_json_lines(path: &str) -> Result<Vec<Result<Value, String>>, String> {
+    let bytes = read_input(path)?;
+    let mut lines: Vec<&[u8]> = bytes.split(|&b| b == b'\n').collect();
+    if lines.last().is_some_and(|l| l.is_empty()) {
+        lines.pop();
+    }
+    Ok(lines
+        .into_iter()
+        .map(|line| {
+            let text =
+                std::str::from_utf8(line).map_err(|_| "line is not UTF-8 text".to_string())?;
+            serde_json::from_str::<Value>(text).map_err(|e| format!("invalid JSON: {e}"))
+        })
+        .collect())
+}
+
+/// Prints one output line per input line, a bad one as
+/// `{"id": LINE, "error": …}`; exit 2 if any line was bad.
+fn print_lines(results: Vec<Result<Value, String>>) -> ExitCode {
+    let mut bad = false;
+    let mut out = io::BufWriter::new(io::stdout().lock());
+    for (n, r) in results.into_iter().enumerate() {
+        let value = r.unwrap_or_else(|e| {
+            bad = true;
+            json!({"id": n, "error": e})
+        });
+        let _ = serde_json::to_writer(&mut out, &value);
+        let _ = writeln!(out);
+    }
+    let _ = out.flush();
+    if bad {
+        ExitCode::from(2)
+    } else {
+        ExitCode::SUCCESS
+    }
+}
+
+fn check_jsonl(guard: &Guard, path: &str) -> ExitCode {
+    let lines = match read_json_lines(path) {
+        Ok(l) => l,
+        Err(e) => {
+            eprintln!("kefu: {e}");
+            return ExitCode::from(2);
+        }
+    };
+    let results = lines
+        .into_iter()
+        .enumerate()
+        .map(|(n, line)| {
+            let v = line?;
+            let draft = v
+                .get("draft")
+                .and_then(Value::as_str)
+                .ok_or("each line needs a string `draft`")?;
+            let reply_to = v.get("reply_to").and_then(Value::as_str);
+            let report = guard.check(draft, &Context { reply_to });
+            let mut out = serde_json::to_value(report).expect("reports serialize");
+            out["id"] = v.get("id").cloned().unwrap_or(json!(n));
+            Ok(out)
+        })
+        .collect();
+    print_lines(results)
+}
+
+fn triage_cmd(args: &[String]) -> Result<ExitCode, Usage> {
+    let o = parse_options(args, &["--config", "--now"])?;
+    let settings = match load_settings(o.config.as_deref()) {
+        Ok(s) => s,
+        Err(e) => {
+            eprintln!("kefu: {e}");
+            return Ok(ExitCode::from(2));
+        }
+    };
+    let now = match &o.now {
+        Some(s) => match triage::time::parse_rfc3339(s) {
+            Some(t) => Some(t),
+            None => return Err(Usage(format!("--now: `{s}` is not an RFC 3339 time"))),
+        },
+        None => std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .ok()
+            .map(|d| d.as_secs() as i64),
+    };
+    let lines = match read_json_lines(o.positional.first().map_or("-", String::as_str)) {
+        Ok(l) => l,
+        Err(e) => {
+            eprintln!("kefu: {e}");
+            return Ok(ExitCode::from(2));
+        }
+    };
+    let parsed: Vec<Result<Comment, String>> = lines
+        .into_iter()
+        .enumerate()
+        .map(|(n, line)| Comment::from_json(&line?, json!(n)))
+        .collect();
+    // The batch is triaged together: clusters span comments.
+    let good: Vec<Comment> = parsed
+        .iter()
+        .filter_map(|c| c.as_ref().ok().cloned())
+        .collect();
+    let mut triaged = Triager::new().triage(&good, &settings, now).into_iter();
+    let results = parsed
+        .into_iter()
+        .map(|c| {
+            c.map(|_| {
+                serde_json::to_value(triaged.next().expect("one result per comment"))
+                    .expect("serializes")
+            })
+        })
+        .collect();
+    Ok(print_lines(results))
+}
+
+fn lists_lint(files: &[String]) -> Result<ExitCode, Usage> {
+    if files.is_empty() {
+        return Err(Usage("`kefu lists lint` needs at least one FILE".into()));
+    }
+    let mut failed = false;
+    for path in files {
+        match std::fs::read(path) {
+            Ok(bytes) => {
+                let parsed = lists::parse(path, &bytes);
+                for d in &parsed.diagnostics {
+                    eprintln!("{d}");
+                    failed |= d.level == Level::Error;
+                }
+            }
+            Err(e) => {
+                eprintln!("{path}:1:1: error: cannot read the file: {e}");
+                failed = true;
+            }
+        }
+    }
+    Ok(if failed {
+        ExitCode::from(2)
+    } else {
+        ExitCode::SUCCESS
+    })
+}
+
+fn lists_test(files: &[String]) -> Result<ExitCode, Usage> {
+    if files.is_empty() {
+        return Err(Usage("`kefu lists test` needs at least one FILE".into()));
+    }
+    let mut failures = 0;
+    for path in files {
+        let bytes = match std::fs::read(path) {
+            Ok(b) => b,
+            Err(e) => {
+                eprintln!("{path}:1:1: error: cannot read the file: {e}");
+                return Ok(ExitCode::from(2));
+            }
+        };
+        let parsed = lists::parse(path, &bytes);
+        for d in &parsed.diagnostics {
+            eprintln!("{d}");
+        }
+        let failed = parsed.has_errors();
+        let Some(list) = parsed.list.filter(|_| !failed) else {
+            return Ok(ExitCode::from(2));
+        };
+        let guard = Guard::new(vec![list.clone()]);
+        for rule in &list.rules {
+            let rule_id = format!("{}/{}", list.id, rule.id);
+            let hits = |text: &str| {
+                guard
+                    .check(text, &Context::default())
+                    .findings
+                    .iter()
+                    .any(|f| f.rule == rule_id)
+            };
+            for ex in &rule.examples_hit {
+                if !hits(ex) {
+                    failures += 1;
+                    eprintln!("{path}: FAIL {rule_id}: hit example {ex:?} gives no finding");
+                }
+            }
+            for ex in &rule.examples_ok {
+                if hits(ex) {
+                    failures += 1;
+                    eprintln!("{path}: FAIL {rule_id}: ok example {ex:?} gives a finding");
+                }
+            }
+        }
+    }
+    if failures > 0 {
+        eprintln!("{failures} example(s) failed");
+        Ok(ExitCode::from(1))
+    } else {
+        println!("all examples pass");
+        Ok(ExitCode::SUCCESS)
+    }
+}

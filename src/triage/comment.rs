@@ -1,0 +1,168 @@
+//! A comment as triage reads it, from Weibo's own comment JSON or from flat
+//! JSON Lines (SPEC `kefu triage`).
+
+use serde_json::Value;
+
+/// One comment, with what triage needs of it.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Comment {
+    /// Echoed in the result (Weibo's `id`, or the line number).
+    pub id: Value,
+    /// Plain text: `text_raw`, else `text` with its HTML removed.
+    pub text: String,
+    /// Seconds since the Unix epoch, when known.
+    pub created_at: Option<i64>,
+    pub followers: u64,
+    pub verified: bool,
+    pub is_mblog_author: bool,
+    pub user_id: Option<String>,
+    pub user_name: Option<String>,
+}
+
+impl Comment {
+    /// A comment with text only.
+    pub fn from_text(text: &str) -> Comment {
+        Comment {
+            text: text.to_string(),
+            ..Comment::default()
+        }
+    }
+
+    /// Reads a comment from JSON; `fallback_id` is used when it has no `id`.
+    /// Errors when the value is not an object or has no text.
+    pub fn from_json(v: &Value, fallback_id: Value) -> Result<Comment, String> {
+        let obj = v.as_object().ok_or("a comment must be a JSON object")?;
+        let text = match (obj.get("text_raw"), obj.get("text")) {
+            (Some(Value::String(raw)), _) => raw.clone(),
+            (_, Some(Value::String(html))) => strip_html(html),
+            _ => return Err("a comment needs `text` or `text_raw` (a string)".into()),
+        };
+        let user = obj.get("user").and_then(Value::as_object);
+        let field = |name: &str| obj.get(name).or_else(|| user.and_then(|u| u.get(name)));
+        let followers = obj
+            .get("followers")
+            .or_else(|| user.and_then(|u| u.get("followers_count")))
+            .map(count)
+            .unwrap_or(0);
+        let verified = obj
+            .get("verified")
+            .or_else(|| user.and_then(|u| u.get("verified")))
+            .and_then(Value::as_bool)
+            .unwrap_or(false);
+        let created_at = obj
+            .get("created_at")
+            .and_then(Value::as_str)
+            .and_then(super::time::parse_any);
+        let as_string = |v: &Value| match v {
+            Value::String(s) => Some(s.clone()),
+            Value::Number(n) => Some(n.to_string()),
+            _ => None,
+        };
+        Ok(Comment {
+            id: obj.get("id").cloned().unwrap_or(fallback_id),
+            text,
+            created_at,
+            followers,
+            verified,
+            is_mblog_author: obj
+                .get("is_mblog_author")
+                .and_then(Value::as_bool)
+                .unwrap_or(false),
+            user_id: user
+                .and_then(|u| u.get("idstr").or_else(|| u.get("id")))
+                .or_else(|| obj.get("uid"))
+                .and_then(as_string),
+            user_name: field("screen_name").and_then(as_string),
+        })
+    }
+}
+
+/// Weibo writes large counts as strings, sometimes as "1.2万" or "3亿".
+fn count(v: &Value) -> u64 {
+    match v {
+        Value::Number(n) => n.as_u64().unwrap_or(0),
+        Value::String(s) => {
+            let s = s.trim();
+            let (num, mult) = if let Some(n) = s.strip_suffix('万') {
+                (n, 10_000.0)
+            } else if let Some(n) = s.strip_suffix('亿') {
+                (n, 100_000_000.0)
+            } else {
+                (s, 1.0)
+            };
+            num.parse::<f64>().map_or(0, |n| (n * mult) as u64)
+        }
+        _ => 0,
+    }
+}
+
+/// Removes HTML tags, reading an emoticon `<img alt="[怒]">` as `[怒]`, and
+/// decodes the few entities Weibo uses.
+pub fn strip_html(html: &str) -> String {
+    let mut out = String::with_capacity(html.len());
+    let mut rest = html;
+    while let Some(lt) = rest.find('<') {
+        out.push_str(&rest[..lt]);
+        let Some(gt) = rest[lt..].find('>') else {
+            out.push_str(&rest[lt..]);
+            rest = "";
+            break;
+        };
+        let tag = &rest[lt..lt + gt + 1];
+        if tag.starts_with("<img") {
+            if let Some(alt) = attribute(tag, "alt") {
+                out.push_str(&alt);
+            }
+        } else if tag.starts_with("<br") {
+            out.push('\n');
+        }
+        rest = &rest[lt + gt + 1..];
+    }
+    out.push_str(rest);
+    out.replace("&lt;", "<")
+        .replace("&gt;", ">")
+        .replace("&quot;", "\"")
+        .replace("&#39;", "'")
+        .replace("&nbsp;", " ")
+        .replace("&amp;", "&")
+}
+
+fn attribute(tag: &str, name: &str) -> Option<String> {
+    let at = tag.find(&format!("{name}="))? + name.len() + 1;
+    let rest = &tag[at..];
+    let quote = rest.chars().next()?;
+    if quote == '"' || quote == '\'' {
+        let end = rest[1..].find(quote)?;
+        Some(rest[1..1 + end].to_string())
+    } else {
+        Some(rest.split([' ', '>', '/']).next()?.to_string())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn emoticons_are_read_from_alt() {
+        assert_eq!(
+            strip_html(r#"等了三天<img alt="[怒]" src="x.png" />还没到"#),
+            "等了三天[怒]还没到"
+        );
+    }
+
+    #[test]
+    fn weibo_json_is_read() {
+        let v: Value = serde_json::json!({
+            "id": 5012, "text": "好<img alt=\"[心]\">",
+            "created_at": "Tue Jan 23 16:44:41 +0800 2018",
+            "user": {"id": 17, "followers_count": "1.2万", "verified": true}
+        });
+        let c = Comment::from_json(&v, Value::Null).unwrap();
+        assert_eq!(c.text, "好[心]");
+        assert_eq!(c.followers, 12_000);
+        assert!(c.verified);
+        assert_eq!(c.user_id.as_deref(), Some("17"));
+        assert_eq!(c.created_at, Some(1_516_697_081));
+    }
+}

@@ -1,0 +1,102 @@
+//! Timestamps: Weibo's `created_at` ("Tue Jan 23 16:44:41 +0800 2018") and
+//! RFC 3339 (`--now`), to seconds since the Unix epoch. Small on purpose: no
+//! date library in the wasm.
+
+/// Parses either format.
+pub fn parse_any(s: &str) -> Option<i64> {
+    parse_rfc3339(s).or_else(|| parse_weibo(s))
+}
+
+/// `2026-11-28T10:00:00+08:00`, `2026-11-28T02:00:00Z`.
+pub fn parse_rfc3339(s: &str) -> Option<i64> {
+    let s = s.trim();
+    if s.len() < 19 || !s.is_char_boundary(19) {
+        return None;
+    }
+    let (date, rest) = s.split_at(10);
+    let mut d = date.split('-');
+    let (y, mo, da) = (
+        d.next()?.parse().ok()?,
+        d.next()?.parse().ok()?,
+        d.next()?.parse().ok()?,
+    );
+    let rest = rest.strip_prefix(['T', 't', ' '])?;
+    let (hms, mut zone) = rest.split_at(8);
+    let secs = hms_seconds(hms)?;
+    if let Some(frac) = zone.strip_prefix('.') {
+        zone = frac.trim_start_matches(|c: char| c.is_ascii_digit());
+    }
+    let offset = match zone {
+        "Z" | "z" => 0,
+        z => offset_seconds(&z.replace(':', ""))?,
+    };
+    Some(days_from_civil(y, mo, da)? * 86_400 + secs - offset)
+}
+
+/// `Tue Jan 23 16:44:41 +0800 2018`.
+pub fn parse_weibo(s: &str) -> Option<i64> {
+    let parts: Vec<&str> = s.split_whitespace().collect();
+    let [_, mon, day, hms, zone, year] = parts.as_slice() else {
+        return None;
+    };
+    const MONTHS: [&str; 12] = [
+        "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
+    ];
+    let mo = MONTHS.iter().position(|m| m == mon)? as u32 + 1;
+    let days = days_from_civil(year.parse().ok()?, mo, day.parse().ok()?)?;
+    Some(days * 86_400 + hms_seconds(hms)? - offset_seconds(zone)?)
+}
+
+fn hms_seconds(hms: &str) -> Option<i64> {
+    let mut p = hms.split(':');
+    let (h, m, s): (i64, i64, i64) = (
+        p.next()?.parse().ok()?,
+        p.next()?.parse().ok()?,
+        p.next()?.parse().ok()?,
+    );
+    (h < 24 && m < 60 && s < 61 && p.next().is_none()).then_some(h * 3600 + m * 60 + s)
+}
+
+/// `+0800` → 28800.
+fn offset_seconds(z: &str) -> Option<i64> {
+    let (sign, digits) = match z.as_bytes().first()? {
+        b'+' => (1, &z[1..]),
+        b'-' => (-1, &z[1..]),
+        _ => return None,
+    };
+    if digits.len() != 4 || !digits.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    let h: i64 = digits[..2].parse().ok()?;
+    let m: i64 = digits[2..].parse().ok()?;
+    Some(sign * (h * 3600 + m * 60))
+}
+
+/// Days since 1970-01-01 (Howard Hinnant's algorithm).
+fn days_from_civil(y: i64, m: u32, d: u32) -> Option<i64> {
+    if !(1..=12).contains(&m) || !(1..=31).contains(&d) {
+        return None;
+    }
+    let y = if m <= 2 { y - 1 } else { y };
+    let era = y.div_euclid(400);
+    let yoe = y - era * 400;
+    let m = m as i64;
+    let doy = (153 * (if m > 2 { m - 3 } else { m + 9 }) + 2) / 5 + d as i64 - 1;
+    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    Some(era * 146_097 + doe - 719_468)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn both_formats_agree() {
+        assert_eq!(
+            parse_weibo("Tue Jan 23 16:44:41 +0800 2018"),
+            parse_rfc3339("2018-01-23T16:44:41+08:00")
+        );
+        assert_eq!(parse_rfc3339("1970-01-01T00:00:00Z"), Some(0));
+        assert_eq!(parse_rfc3339("garbage"), None);
+    }
+}
