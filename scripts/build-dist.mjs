@@ -31,7 +31,7 @@ const version = /^version\s*=\s*"([^"]+)"/m.exec(readFileSync(join(root, 'Cargo.
 const BACKGROUND = 'background/background.js';
 const GECKO = {
   id: 'kefu@kefu-assistant.org',
-  strict_min_version: '128.0',
+  strict_min_version: '142.0',
   data_collection_permissions: { required: ['none'] },
 };
 
@@ -77,5 +77,5 @@ function zip(dir, file) {
 mkdirSync(dist, { recursive: true });
 zip(assemble('chrome', manifestFor('chrome')), join(dist, 'kefu-chrome.zip'));
 zip(assemble('firefox', manifestFor('firefox')), join(dist, 'kefu-firefox.zip'));
-assemble('firefox-test', manifestFor('firefox', { testOrigins: true }));
+zip(assemble('firefox-test', manifestFor('firefox', { testOrigins: true })), join(dist, 'kefu-firefox-test.xpi'));
 console.log(`dist/chrome, dist/firefox (+ zips) and dist/firefox-test built, version ${version}`);
