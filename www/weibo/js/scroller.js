@@ -24,7 +24,7 @@ export class RecycleScroller {
    *   estimate: (item) => number, buffer?: number, onNearEnd?: () => void}} opts
    */
   constructor(host, opts) {
-    this.opts = { buffer: 200, ...opts };
+    this.opts = { buffer: 400, ...opts };
     this.items = [];
     this.sizes = new Map(); // key → measured height
     this.versions = new Map(); // key → render version (bumped by refresh)
