@@ -42,6 +42,9 @@ GECKODRIVER="$(command -v geckodriver)" cargo test --target wasm32-unknown-unkno
 step "web-ext lint of dist/firefox"
 web-ext lint --source-dir dist/firefox --self-hosted --warnings-as-errors --output text
 
+step "the replica page's own tests (routes and data)"
+node --test --test-concurrency=1 www/test/
+
 step "end to end: the extension in Chromium and Firefox on the replica page"
 node --test --test-concurrency=1 tests/e2e/
 

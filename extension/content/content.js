@@ -48,6 +48,35 @@
 
   /** Triage results by comment key (author uid + text). */
   const results = new Map();
+  /** Weibo's own JSON for comments (from main-world.js), by the same key. */
+  const fromJson = new Map();
+
+  /** The key that matches a DOM row to Weibo's JSON: author uid + text,
+   *  without links (the DOM shows "网页链接" where text_raw has the URL) or
+   *  white space. */
+  function commentKey(uid, text) {
+    const t = text.replace(/https?:\/\/\S+/g, '').replace(/网页链接/g, '').replace(/\s+/g, '');
+    return `${uid}\u0000${t}`;
+  }
+
+  document.addEventListener('kefu:comments', (e) => {
+    let list;
+    try {
+      list = JSON.parse(e.detail);
+    } catch {
+      return;
+    }
+    if (!Array.isArray(list)) return;
+    for (const c of list) {
+      if (!c || typeof c.uid !== 'string') continue;
+      const text = c.text_raw ?? '';
+      const key = commentKey(c.uid, text);
+      fromJson.set(key, c);
+      // A row triaged from the DOM alone is triaged again with the JSON.
+      if (results.get(key)?.domOnly) results.delete(key);
+    }
+    queueScan();
+  });
   /** Keys sent to the engine and not answered yet. */
   const inFlight = new Set();
 
@@ -92,7 +121,7 @@
     if (name && text.startsWith(name)) text = text.slice(name.length).replace(/^\s*[:：]\s*/, '');
     const info = [...item.querySelectorAll(S.info)].find((i) => i.closest(S.commentItem) === item);
     const created = info?.firstElementChild ? parseWeiboTime(info.firstElementChild.textContent) : null;
-    return { key: `${uid}\u0000${text}`, textEl, uid, name, text, created };
+    return { key: commentKey(uid, text), textEl, uid, name, text, created };
   }
 
   function badgeFor(textEl) {
@@ -162,17 +191,28 @@
     }
   }
 
+  /** What the engine reads of a comment: Weibo's JSON where seen, else the DOM. */
+  function triageInput(c) {
+    const j = fromJson.get(c.key);
+    if (j) {
+      return {
+        id: c.key,
+        text_raw: j.text_raw ?? c.text,
+        created_at: j.created_at ?? c.created ?? undefined,
+        like_counts: j.like_counts,
+        is_mblog_author: j.is_mblog_author,
+        user: { idstr: j.uid, screen_name: j.screen_name, followers_count: j.followers_count, verified: j.verified },
+      };
+    }
+    return { id: c.key, text_raw: c.text, created_at: c.created ?? undefined, user: { idstr: c.uid, screen_name: c.name } };
+  }
+
   async function triage(batch) {
-    const comments = batch.map((c) => ({
-      id: c.key,
-      text_raw: c.text,
-      created_at: c.created ?? undefined,
-      user: { idstr: c.uid, screen_name: c.name },
-    }));
+    const comments = batch.map(triageInput);
     try {
       const { results: out } = await ask('kefu:triage', { comments });
       out.forEach((r, i) => {
-        if (r && !r.error) results.set(batch[i].key, r);
+        if (r && !r.error) results.set(batch[i].key, { ...r, domOnly: !fromJson.has(batch[i].key) });
       });
     } catch (e) {
       console.warn('Kefu: triage failed; the page works as without Kefu.', e);

@@ -15,6 +15,7 @@
 //   run(fn, arg)         evaluate fn(arg) in the page, return its JSON result
 //   type(selector, text) focus the element and type text as key presses
 //   click(selector)      a real mouse click on the element
+// A selector is CSS, or XPath when it starts with "xpath=" (Playwright's form).
 //   ctrlEnter(selector)  press Ctrl+Enter in the element
 //   waitFor(fn, arg, ms) poll run(fn, arg) until truthy; return its value
 //   screenshot(file)     a PNG of the viewport
@@ -148,7 +149,8 @@ export async function firefox({ csp = 'none' } = {}) {
     .setFirefoxService(new ff.ServiceBuilder(geckodriver))
     .build();
   await driver.installAddon(join(ROOT, 'dist', 'kefu-firefox-test.xpi'), true);
-  const find = (selector) => driver.wait(until.elementLocated(By.css(selector)), 10000);
+  const by = (selector) => (selector.startsWith('xpath=') ? By.xpath(selector.slice(6)) : By.css(selector));
+  const find = (selector) => driver.wait(until.elementLocated(by(selector)), 10000);
   const run = (fn, arg) => driver.executeScript(`return (${fn.toString()})(arguments[0]);`, arg);
   return {
     name: `firefox (csp ${csp})`,

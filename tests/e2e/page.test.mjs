@@ -21,7 +21,9 @@ const OUT = join(ROOT, 'tests', 'out');
 mkdirSync(OUT, { recursive: true });
 
 const COMPOSER = 'textarea[class*="_input_"]';
-const SEND = 'button.woo-button-primary';
+// The send button of that same composer (the page has other primary buttons).
+const PRIMARY = 'contains(concat(" ", normalize-space(@class), " "), " woo-button-primary ")';
+const SEND = `xpath=(//textarea[contains(@class, "_input_")])[1]/ancestor::*[.//button[${PRIMARY}]][1]//button[${PRIMARY}]`;
 
 /** Rows on screen with their own text as the content script reads it. */
 function visibleRows() {
@@ -79,12 +81,15 @@ for (const [name, csp, launch] of BROWSERS) {
       assert.ok(existsSync(KEFU), 'target/release/kefu is built by scripts/test.sh before these tests');
       b = await launch({ csp });
       await b.open('/');
+      // The first page of comments is in (Weibo renders it after its JSON).
+      await b.waitFor(() => document.querySelectorAll('.item1').length >= 5, null, 15000);
     });
     after(async () => {
       await b?.close();
     });
 
     test('every comment on screen is marked, with reasons, as the engine judges its text', async () => {
+      await b.run(() => document.querySelector('.wbpro-list').scrollIntoView());
       const rows = await marked(b);
       assert.ok(rows.length >= 5, `expected several comments on screen, saw ${rows.length}`);
       const expected = triageNatively(rows.map((r) => r.text));
