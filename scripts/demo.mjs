@@ -21,8 +21,12 @@ const browser = await chromium({ csp, headless });
 try {
   await browser.open('/');
   await browser.waitFor(() => document.querySelectorAll('[data-kefu-urgency] .kefu-badge').length >= 5, null, 20000);
-  // Let the first render settle, then bring an urgent comment into view.
-  await new Promise((r) => setTimeout(r, 500));
+  // Bring the comments into view and let the marks of the new rows settle.
+  await browser.run(() => {
+    const list = document.querySelector('.wbpro-list');
+    window.scrollTo(0, list.getBoundingClientRect().top + window.scrollY - 160);
+  });
+  await new Promise((r) => setTimeout(r, 800));
   const marked = await browser.run(() => {
     const read = (item) => {
       const text = [...item.querySelectorAll('.text')].find((t) => t.closest('.item1, .item2') === item);

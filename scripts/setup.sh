@@ -10,7 +10,7 @@ as_root() { if [ "$(id -u)" -eq 0 ]; then "$@"; else sudo "$@"; fi; }
 
 # Debian packages: browsers and drivers for the tests and the demo, CJK fonts
 # for screenshots, zip for the packages.
-APT_PACKAGES=(chromium chromium-driver firefox-esr fonts-noto-cjk zip xvfb)
+APT_PACKAGES=(chromium chromium-driver firefox-esr fonts-noto-cjk fonts-noto-color-emoji zip)
 missing=()
 for p in "${APT_PACKAGES[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

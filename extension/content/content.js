@@ -37,10 +37,6 @@
   // ---- 1. comment marks -----------------------------------------------
 
   const URGENCY_WORD = { critical: '紧急', high: '优先', normal: '一般', low: '较低', noise: '忽略' };
-  const CATEGORY_ICON = {
-    safety: '🆘', complaint: '😠', question: '❓', suggestion: '💡',
-    praise: '👍', chatter: '💬', spam: '🚫',
-  };
   const CATEGORY_WORD = {
     safety: '安全', complaint: '投诉', question: '提问', suggestion: '建议',
     praise: '表扬', chatter: '闲聊', spam: '广告',
@@ -139,7 +135,7 @@
     if (item.dataset.kefuCategory !== result.category) item.dataset.kefuCategory = result.category;
     if (item.dataset.kefuUrgency !== result.urgency) item.dataset.kefuUrgency = result.urgency;
     const badge = badgeFor(comment.textEl);
-    const label = `${CATEGORY_ICON[result.category] ?? ''} ${URGENCY_WORD[result.urgency] ?? result.urgency}`;
+    const label = `${URGENCY_WORD[result.urgency] ?? result.urgency} · ${CATEGORY_WORD[result.category] ?? result.category}`;
     const title = `${CATEGORY_WORD[result.category] ?? result.category} · ${URGENCY_WORD[result.urgency]}（${result.score}）\n${result.reasons.join('\n')}`;
     if (badge.textContent !== label) badge.textContent = label;
     if (badge.title !== title) badge.title = title;
