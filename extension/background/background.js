@@ -8,6 +8,7 @@
 // customer text beyond the message being answered.
 
 import init, { Engine } from '../pkg/kefu.js';
+import { settingsHandlers, onEngineReady } from './settings.js';
 
 const api = globalThis.browser ?? globalThis.chrome;
 
@@ -20,6 +21,7 @@ const ready = (async () => {
   try {
     await init({ module_or_path: api.runtime.getURL('pkg/kefu_bg.wasm') });
     engine = new Engine();
+    await onEngineReady(engine);
   } catch (e) {
     engineError = String(e && e.message ? e.message : e);
     console.error('Kefu: the engine failed to load:', engineError);
@@ -27,6 +29,8 @@ const ready = (async () => {
 })();
 
 const handlers = {
+  // Settings, lists and logs (options page, popup): background/settings.js.
+  ...settingsHandlers(() => engine),
   // A draft to check: { draft, replyTo } → { report }.
   async 'kefu:check'(msg) {
     return { report: engine.check(String(msg.draft ?? ''), msg.replyTo ?? undefined) };
