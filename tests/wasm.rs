@@ -76,7 +76,10 @@ fn a_broken_list_is_rejected_and_the_lists_in_force_stay() {
     let first = Array::from(&err).get(0);
     assert_eq!(get(&first, "file"), "broken.toml");
     assert_eq!(get(&first, "line").as_f64(), Some(3.0));
-    assert_eq!(Array::from(&engine.list_summary().unwrap()).length(), before);
+    assert_eq!(
+        Array::from(&engine.list_summary().unwrap()).length(),
+        before
+    );
     // The defaults still block.
     let report = engine.check("蠢驴", None).unwrap();
     assert_eq!(get(&report, "verdict"), "block");
