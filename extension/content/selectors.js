@@ -16,6 +16,14 @@ globalThis.KefuSelectors = Object.freeze({
   info: '.info',
   // Text boxes in which the company speaks.
   textBox: 'textarea',
-  // The send button of a composer ("评论" / "回复").
+  // The send button of a composer ("评论" / "回复" / "发送").
   sendButton: 'button.woo-button-primary',
+  // Boxes in which a plain Enter sends (private messages).
+  enterSends: 'textarea[class*="Chat_input_"]',
+  // A comment's reply icon.
+  replyIcon: 'i.woo-font--comment[title="评论"]',
+  // The virtual scroller's row views (data-index: position in the list).
+  scrollerRow: '.wbpro-scroller-item[data-index]',
+  // The list's own "load more" link.
+  loadMore: '[class*="Bottom_more_"]',
 });
