@@ -54,7 +54,7 @@ function manifestFor(browser, { testOrigins = false } = {}) {
   return m;
 }
 
-const COPY = ['_locales', 'background', 'content', 'icons', 'pkg', 'popup'];
+const COPY = ['_locales', 'background', 'content', 'icons', 'pkg', 'popup', 'options', 'managed_schema.json'];
 
 function assemble(name, manifest) {
   const out = join(dist, name);
