@@ -13,8 +13,9 @@
 //!   action, a channel such as 私信 or the hotline) in a sentence that does
 //!   not send the customer elsewhere (a buck-passing finding); for a
 //!   question, an `answer` signal in a sentence without an official formula
-//!   counts too (answering is the next step). Passing it to 相关部门 is not
-//!   in the signal list on purpose.
+//!   counts too (answering is the next step). A negated action (不予退换,
+//!   无法补发) is none. Passing it to 相关部门 is not in the signal list on
+//!   purpose.
 
 use super::draft::Draft;
 use super::lexicon::Signal;
@@ -64,10 +65,17 @@ pub fn findings(
             let formal = strict && formulas.iter().any(|&f| overlaps(span, f));
             !passes_buck && !formal
         };
+        // "不予退换", "无法补发": a negated action is no step.
+        let negated = |at: usize| {
+            let before: String = draft.chars[at.saturating_sub(2)..at].iter().collect();
+            ["不", "没", "无法", "不能", "未", "不予"]
+                .iter()
+                .any(|n| before.ends_with(n) || before.starts_with("不予"))
+        };
         let has_step = sig
             .get(Signal::NextStep)
             .iter()
-            .any(|&(s, _)| sentence_ok(s, false))
+            .any(|&(s, _)| !negated(s) && sentence_ok(s, false))
             || (category == Category::Question
                 && sig
                     .get(Signal::Answer)

@@ -208,4 +208,21 @@ mod tests {
             );
         }
     }
+
+    #[test]
+    fn lexicon_examples_hit_and_miss_their_rules() {
+        let lex = Lexicons::builtin();
+        for list in [&lex.tone, &lex.signals] {
+            let m = crate::matcher::Matcher::new(std::slice::from_ref(list));
+            for (ri, rule) in list.rules.iter().enumerate() {
+                let hits = |t: &str| m.find(t).iter().any(|h| h.rule == ri);
+                for ex in &rule.examples_hit {
+                    assert!(hits(ex), "{}/{}: no hit in {ex:?}", list.id, rule.id);
+                }
+                for ex in &rule.examples_ok {
+                    assert!(!hits(ex), "{}/{}: hit in ok {ex:?}", list.id, rule.id);
+                }
+            }
+        }
+    }
 }

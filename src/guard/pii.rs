@@ -12,7 +12,8 @@
 //!   unless an order or tracking word (订单, 单号, 编号 …) stands right before.
 //! - `pii/email`: an e-mail address.
 //! - `pii/address`: a street address down to the house (路/街/巷 + number +
-//!   号) or the building and room (栋/幢/单元/室), unless a word for a shop or
+//!   号) or the building and its unit or room (18栋702, 3号楼2单元; a
+//!   building alone, 1号楼, is not an address), unless a word for a shop or
 //!   the company (店, 门店, 公司, 酒店 …) stands right before it: a shop's
 //!   public address is not personal data.
 //! - `pii/order-with-name`: an order number (订单号 … followed by 6 or more
@@ -178,15 +179,18 @@ const BUSINESS_WORDS: &[&str] = &[
 
 impl PiiDetector {
     pub fn new() -> PiiDetector {
+        // Not the Han script property: the crate's regex features leave the
+        // script tables out (they would weigh on the wasm build).
+        let han = "\\u{4E00}-\\u{9FFF}";
         let number = "[0-9０-９]{1,5}";
         PiiDetector {
             address: Regex::new(&format!(
-                "[\\p{{Han}}]{{0,12}}(?:路|街|大道|巷|弄|胡同){number}号(?:院|楼)?(?:[0-9０-９A-Za-z]{{1,4}}(?:栋|幢|座|号楼|单元|层|楼|室)?)*\
-                 |[\\p{{Han}}]{{0,12}}{number}(?:栋|幢|号楼)[0-9０-９A-Za-z]{{0,6}}(?:单元)?[0-9０-９]{{0,5}}室?"
+                "[{han}]{{0,12}}(?:路|街|大道|巷|弄|胡同){number}号(?:院|楼)?(?:[0-9０-９A-Za-z]{{1,4}}(?:栋|幢|座|号楼|单元|层|楼|室)?)*\
+                 |[{han}]{{0,12}}{number}(?:栋|幢|号楼)[0-9０-９A-Za-z]{{0,4}}(?:单元[0-9０-９]{{0,5}}室?|[0-9０-９]{{2,5}}室?|室)"
             ))
             .expect("the address pattern compiles"),
             name: Regex::new(
-                "[\\p{Han}]{1,2}(?:先生|女士|小姐)|(?:收件人|收货人|联系人|姓名|乘客|客户)[:：]?[\\p{Han}]{2,3}",
+                "[\u{4E00}-\u{9FFF}]{1,2}(?:先生|女士|小姐)|(?:收件人|收货人|联系人|姓名|乘客|客户)[:：]?[\u{4E00}-\u{9FFF}]{2,3}",
             )
             .expect("the name pattern compiles"),
         }
@@ -376,6 +380,11 @@ mod tests {
             ["pii/address:北京市朝阳区建国路88号2单元301室"]
         );
         assert!(rules("门店地址在总府路2号", &[]).is_empty());
+        assert_eq!(
+            rules("寄到科技园18栋702", &[]),
+            ["pii/address:科技园18栋702"]
+        );
+        assert!(rules("1号楼中央空调", &[]).is_empty());
         assert_eq!(
             rules("王先生，订单号 20231105123 已发货", &[]),
             ["pii/order-with-name:20231105123"]

@@ -22,7 +22,9 @@
 //!
 //! `cold` (`tone/cold`, a hint spanning the whole draft): no word that
 //! addresses the reader, no greeting or thanks, no friendly particle, no
-//! warm emoticon. 我们 alone does not make a draft warm.
+//! warm emoticon, and no apology to the reader (an apology in a draft that
+//! names the customer in the third person, 此客人, does not count). 我们
+//! alone does not make a draft warm.
 //!
 //! Context labels (`no_empathy`, `no_next_step`) are `super::context`'s.
 
@@ -120,10 +122,14 @@ pub fn findings(
     }
     out.extend(extra);
 
+    // An apology said to the reader warms a draft; one said about "the
+    // guest" in the third person does not.
+    let apologises_to_reader = sig.has(Signal::Empathy) && !sig.has(Signal::Impersonal);
     let cold = !sig.has(Signal::Address)
         && !sig.has(Signal::Greeting)
         && !sig.has(Signal::Particle)
-        && !sig.has(Signal::EmoticonWarm);
+        && !sig.has(Signal::EmoticonWarm)
+        && !apologises_to_reader;
     if cold && !draft.sentences.is_empty() {
         out.push(Finding::builtin(
             "tone/cold",
