@@ -18,7 +18,6 @@ use super::report::Finding;
 use super::words::emoticon_len;
 use crate::fold::fold_char;
 use crate::lists::Severity;
-use std::collections::HashMap;
 
 /// Weibo's comment limit, in Weibo characters.
 pub const LIMIT: usize = 140;
@@ -29,27 +28,43 @@ pub const SAME: f64 = 0.8;
 /// How many same recent replies make a draft `repeated`.
 pub const REPEAT_AFTER: usize = 2;
 
+/// The length in chars of a link starting at `chars[0]`, if one does.
+fn link_len(chars: &[char]) -> Option<usize> {
+    if !matches!(chars.first(), Some('h' | 'H')) {
+        return None;
+    }
+    let scheme = ['h', 't', 't', 'p'];
+    if chars.len() < 7
+        || !chars[..4]
+            .iter()
+            .zip(scheme)
+            .all(|(a, b)| a.to_ascii_lowercase() == b)
+    {
+        return None;
+    }
+    let rest = match chars[4] {
+        's' | 'S' => &chars[5..],
+        _ => &chars[4..],
+    };
+    if rest.len() < 3 || rest[..3] != [':', '/', '/'] {
+        return None;
+    }
+    let head = chars.len() - rest.len() + 3;
+    Some(
+        head + chars[head..]
+            .iter()
+            .take_while(|c| c.is_ascii_graphic())
+            .count(),
+    )
+}
+
 /// For each char, the running Weibo length in half characters after it.
 fn running_units(chars: &[char]) -> Vec<usize> {
     let mut out = Vec::with_capacity(chars.len());
     let mut units = 0;
     let mut i = 0;
     while i < chars.len() {
-        let link = ["http://", "https://"].iter().find_map(|p| {
-            let p: Vec<char> = p.chars().collect();
-            (chars[i..].len() >= p.len()
-                && chars[i..i + p.len()]
-                    .iter()
-                    .zip(&p)
-                    .all(|(a, b)| a.eq_ignore_ascii_case(b)))
-            .then(|| {
-                p.len()
-                    + chars[i + p.len()..]
-                        .iter()
-                        .take_while(|c| c.is_ascii_graphic())
-                        .count()
-            })
-        });
+        let link = link_len(&chars[i..]);
         if let Some(len) = link {
             units += LINK_UNITS;
             for _ in 0..len {
@@ -120,15 +135,36 @@ fn normalized(text: &str) -> Vec<char> {
     out
 }
 
-fn bigrams(chars: &[char]) -> HashMap<(char, char), usize> {
-    let mut m = HashMap::new();
-    if chars.len() == 1 {
-        *m.entry((chars[0], '\0')).or_insert(0) += 1;
+/// The character bigrams of a normalized text, sorted (a multiset).
+fn bigrams(chars: &[char]) -> Vec<u64> {
+    let key = |a: char, b: char| (a as u64) << 32 | b as u64;
+    let mut out: Vec<u64> = if chars.len() == 1 {
+        vec![key(chars[0], '\0')]
+    } else {
+        chars.windows(2).map(|w| key(w[0], w[1])).collect()
+    };
+    out.sort_unstable();
+    out
+}
+
+/// Dice coefficient of two sorted bigram multisets.
+fn dice(a: &[u64], b: &[u64]) -> f64 {
+    if a.is_empty() && b.is_empty() {
+        return 0.0;
     }
-    for w in chars.windows(2) {
-        *m.entry((w[0], w[1])).or_insert(0) += 1;
+    let (mut i, mut j, mut common) = (0, 0, 0);
+    while i < a.len() && j < b.len() {
+        match a[i].cmp(&b[j]) {
+            std::cmp::Ordering::Less => i += 1,
+            std::cmp::Ordering::Greater => j += 1,
+            std::cmp::Ordering::Equal => {
+                common += 1;
+                i += 1;
+                j += 1;
+            }
+        }
     }
-    m
+    2.0 * common as f64 / (a.len() + b.len()) as f64
 }
 
 /// Dice coefficient of two texts' character bigrams (1.0 for the same).
@@ -137,16 +173,7 @@ pub fn similarity(a: &str, b: &str) -> f64 {
     if a == b {
         return 1.0;
     }
-    let (ba, bb) = (bigrams(&a), bigrams(&b));
-    let total: usize = ba.values().sum::<usize>() + bb.values().sum::<usize>();
-    if total == 0 {
-        return 0.0;
-    }
-    let common: usize = ba
-        .iter()
-        .map(|(k, n)| (*n).min(bb.get(k).copied().unwrap_or(0)))
-        .sum();
-    2.0 * common as f64 / total as f64
+    dice(&bigrams(&a), &bigrams(&b))
 }
 
 /// `repeated` if the draft is the same as enough recent replies.
@@ -154,9 +181,22 @@ pub fn repeated(draft: &str, chars: &[char], recent: &[String]) -> Option<Findin
     if recent.len() < REPEAT_AFTER || normalized(draft).is_empty() {
         return None;
     }
+    let mine = normalized(draft);
+    let my_bigrams = bigrams(&mine);
     let same = recent
         .iter()
-        .filter(|r| similarity(draft, r) >= SAME)
+        .filter(|r| {
+            let theirs = normalized(r);
+            // Dice can reach SAME only if the lengths are close enough.
+            let (a, b) = (mine.len().min(theirs.len()), mine.len().max(theirs.len()));
+            if theirs == mine {
+                true
+            } else if (2 * a) as f64 / (a + b).max(1) as f64 >= SAME {
+                dice(&my_bigrams, &bigrams(&theirs)) >= SAME
+            } else {
+                false
+            }
+        })
         .count();
     (same >= REPEAT_AFTER).then(|| {
         Finding::builtin(
