@@ -119,17 +119,43 @@ impl Engine {
     }
 
     /// Checks one draft; the report of `kefu check`, offsets in UTF-16.
-    pub fn check(&self, draft: &str, reply_to: Option<String>) -> Result<JsValue, JsValue> {
+    /// `reply_to` is the comment answered (or null); `recent` the agent's
+    /// recent replies (an array of strings, or undefined), for `repeated`.
+    /// The team settings' hotlines are not personal data.
+    pub fn check(
+        &self,
+        draft: &str,
+        reply_to: Option<String>,
+        recent: JsValue,
+    ) -> Result<JsValue, JsValue> {
+        let recent: Vec<String> = if recent.is_undefined() || recent.is_null() {
+            Vec::new()
+        } else {
+            serde_wasm_bindgen::from_value(recent)
+                .map_err(|e| JsValue::from_str(&format!("recent must be [string]: {e}")))?
+        };
         let mut report = self.guard.check(
             draft,
             &Context {
                 reply_to: reply_to.as_deref(),
+                recent: &recent,
+                hotlines: &self.settings.hotlines,
+                ..Context::default()
             },
         );
         let utf16 = utf16_offsets(draft);
         for f in &mut report.findings {
             f.start = utf16[f.start];
             f.end = utf16[f.end];
+        }
+        for item in report
+            .tone
+            .raised
+            .iter_mut()
+            .chain(&mut report.tone.lowered)
+        {
+            item.start = utf16[item.start];
+            item.end = utf16[item.end];
         }
         to_js(&report)
     }
