@@ -231,20 +231,35 @@
     if (prev && prev.classList.contains(BADGE)) prev.remove();
   }
 
+  /** A company reply in a thread answers the top-level comment, or the
+   *  reply it names ("回复@NAME:"). */
+  function markAnsweredInThread(item, row, e, company) {
+    const replies = [...item.querySelectorAll('.item2')].map(readRow).filter(Boolean);
+    const answeredNames = new Set();
+    for (const r of replies) {
+      if (!company.has(r.uid)) continue;
+      answeredNames.add(/^回复@([^:：\s]+)\s*[:：]/.exec(r.text)?.[1] ?? row.name);
+    }
+    if (!answeredNames.size) return;
+    const mark = (entry) => {
+      if (entry && !entry.answeredInDom) {
+        entry.answeredInDom = true;
+        changed();
+      }
+    };
+    if (answeredNames.has(row.name)) mark(e);
+    for (const r of replies) {
+      if (!company.has(r.uid) && answeredNames.has(r.name)) mark(store.get(r.key));
+    }
+  }
+
   function scan() {
     const company = companyUids();
     for (const item of document.querySelectorAll(S.commentItem)) {
       const row = readRow(item);
       if (!row) continue;
       const e = store.get(row.key) ?? upsert(row.key, { uid: row.uid, name: row.name, text: row.text, created: row.created });
-      // A company reply under a top-level row means it was answered.
-      if (item.matches('.item1')) {
-        const replied = [...item.querySelectorAll('.item2')].some((r) => company.has(readRow(r)?.uid));
-        if (replied && !e.answeredInDom) {
-          e.answeredInDom = true;
-          changed();
-        }
-      }
+      if (item.matches('.item1')) markAnsweredInThread(item, row, e, company);
       const r = settings.triageOn ? judged(e) : null;
       if (r) applyMark(item, row, e, r);
       else clearMark(item, row);

@@ -100,7 +100,7 @@
   }, true);
   document.addEventListener('focusin', (e) => {
     if (!isBox(e.target)) return;
-    restoreDraft(e.target);
+    draftsReady.then(() => restoreDraft(e.target));
     if (!e.target.dataset.kefuVerdict) scheduleCheck(e.target);
   }, true);
 
@@ -177,12 +177,20 @@
     hidePanel();
     recent = [...recent.filter((r) => r !== text), text].slice(-50);
     api.storage.local.set({ recentReplies: recent }).catch(() => {});
-    setTimeout(() => {
-      // The page clears the box once it has posted: then the draft is done.
-      if (box.value === text) return;
-      dropDraft(box);
+    // The page clears (or removes) the box once it has posted: then the
+    // draft is done. Posting is a request, so give it a few seconds.
+    const key = draftKey(box);
+    let tries = 0;
+    const poll = setInterval(() => {
+      tries += 1;
+      const gone = !box.isConnected || box.value === '';
+      if (!gone && box.value === text && tries < 30) return;
+      clearInterval(poll);
+      if (!gone) return; // edited instead: not sent, the draft stays
+      delete drafts[key];
+      persistDrafts();
       for (const f of onSent) f(box, text);
-    }, 400);
+    }, 100);
     return true;
   }
   /** Called with (box, text) when a send Kefu let through was taken by the page. */
@@ -310,6 +318,7 @@
   // ---- the overlay and the tone bar ------------------------------------------
 
   const overlays = new WeakMap();
+  let overlayCount = 0;
   const OVERLAY_CSS = `
     :host { all: initial; }
     .mirror { position: fixed; pointer-events: none; overflow: hidden; color: transparent; z-index: 2147483000;
@@ -338,7 +347,10 @@
     if (o) return o;
     const { host, root } = shadowHost('', OVERLAY_CSS);
     host.removeAttribute('id');
-    host.dataset.kefuOverlay = '';
+    // Tie the overlay to its box, for people and tests reading the page.
+    overlayCount += 1;
+    box.dataset.kefuBox = String(overlayCount);
+    host.dataset.kefuOverlay = String(overlayCount);
     const mirror = el('div', null, 'mirror');
     const bar = el('div', null, 'bar', { role: 'status', 'aria-live': 'polite' });
     const tip = el('div', null, 'tip', { role: 'tooltip' });
@@ -480,31 +492,39 @@
     clearTimeout(draftTimer);
     draftTimer = setTimeout(() => api.storage.local.set({ drafts }).catch(() => {}), 200);
   }
+  /** Keeps what the agent is writing. Only the box being edited can clear
+   *  its draft: the page empties and re-renders boxes on its own too. */
   function saveDraft(box) {
     const k = draftKey(box);
     if (box.value.trim()) drafts[k] = { text: box.value, at: Date.now() };
-    else delete drafts[k];
+    else if (document.activeElement === box) delete drafts[k];
+    else return;
     persistDrafts();
   }
-  function dropDraft(box) {
-    delete drafts[draftKey(box)];
-    persistDrafts();
-  }
-  async function restoreDraft(box) {
-    await draftsReady;
+  /** Puts a saved draft back into an empty box (after a reload, or when
+   *  the box reappears). The page sees an `input` event, as for typing. */
+  function restoreDraft(box) {
     const d = drafts[draftKey(box)];
     if (!d || box.value) return;
-    box.focus();
-    document.execCommand('insertText', false, d.text) || ((box.value = d.text), box.dispatchEvent(new Event('input', { bubbles: true })));
+    box.value = d.text;
+    box.dispatchEvent(new Event('input', { bubbles: true }));
   }
 
-  /** Restores drafts into boxes already on the page (after a reload). */
+  let restoreQueued = false;
   function restoreVisible() {
+    restoreQueued = false;
     for (const box of document.querySelectorAll(S.textBox)) {
       if (!box.value && drafts[draftKey(box)]) restoreDraft(box);
     }
   }
-  draftsReady.then(() => setTimeout(restoreVisible, 300));
+  draftsReady.then(() => {
+    restoreVisible();
+    new MutationObserver(() => {
+      if (restoreQueued) return;
+      restoreQueued = true;
+      setTimeout(restoreVisible, 100);
+    }).observe(document.documentElement, { childList: true, subtree: true });
+  });
 
   globalThis.Kefu.guard = { checkText, refresh, isBox, approve, replyContext, onSent };
 })();

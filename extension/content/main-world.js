@@ -10,7 +10,9 @@
   'use strict';
 
   const EVENT = 'kefu:comments';
-  const WATCHED = /\/ajax\/statuses\/buildComments\b/;
+  // The comment list, and the answers to the company's own posting (the
+  // created comment comes back as `data`).
+  const WATCHED = /\/ajax\/(statuses\/buildComments|comments\/(create|reply))\b/;
 
   function pick(c) {
     const u = c.user ?? {};
@@ -45,7 +47,7 @@
     try {
       const json = typeof body === 'string' ? JSON.parse(body) : body;
       const out = [];
-      collect(json?.data, out);
+      collect(Array.isArray(json?.data) ? json.data : json?.data ? [json.data] : null, out);
       collect(json?.rootComment, out);
       if (out.length) {
         document.dispatchEvent(new CustomEvent(EVENT, { detail: JSON.stringify(out) }));

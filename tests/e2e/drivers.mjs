@@ -17,9 +17,13 @@
 //   click(selector)      a real mouse click on the element
 // A selector is CSS, or XPath when it starts with "xpath=" (Playwright's form).
 //   ctrlEnter(selector)  press Ctrl+Enter in the element
+//   press(selector, key) press a key ('Enter', 'Control+z') in the element
+//   reload()             reload the page
 //   waitFor(fn, arg, ms) poll run(fn, arg) until truthy; return its value
 //   screenshot(file)     a PNG of the viewport
 //   close()
+// and extensionOrigin: the origin of the extension's own pages
+// (chrome-extension://ID or moz-extension://UUID; Firefox gets a fixed UUID).
 
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -78,6 +82,7 @@ export async function chromium({ csp = 'none', headless = true } = {}) {
     worker,
     consoleErrors,
     origin: 'https://weibo.com',
+    extensionOrigin: `chrome-extension://${new URL(worker.url()).host}`,
     async open(path) {
       await page.goto(`https://weibo.com${path}`, { waitUntil: 'domcontentloaded' });
     },
@@ -91,6 +96,11 @@ export async function chromium({ csp = 'none', headless = true } = {}) {
       await page.locator(selector).first().focus();
       await page.keyboard.press('Control+Enter');
     },
+    async press(selector, key) {
+      await page.locator(selector).first().focus();
+      await page.keyboard.press(key);
+    },
+    reload: () => page.reload({ waitUntil: 'domcontentloaded' }),
     waitFor(fn, arg, ms = 10000) {
       return pollUntil(() => page.evaluate(fn, arg), ms, fn.toString().slice(0, 120));
     },
@@ -130,8 +140,16 @@ export async function serveReplica({ csp = 'none' } = {}) {
   return { origin, stop: () => proc.kill() };
 }
 
-/** Firefox ESR with the test build of dist/firefox installed. */
-export async function firefox({ csp = 'none' } = {}) {
+/** The test build's add-on id and the UUID its pages are served under. */
+export const FIREFOX_ADDON_ID = 'kefu@kefu-assistant.org';
+export const FIREFOX_EXTENSION_UUID = '0b4f6c2e-6a53-4d8e-9a55-6b2f0e1f7a11';
+
+/** Firefox ESR with the test build of dist/firefox installed; `prefs` are
+ *  extra Firefox preferences. `openExtensionPage(path)` loads one of the
+ *  extension's own pages in the tab (WebDriver may not navigate to
+ *  moz-extension: URLs, so this goes through the browser's chrome context,
+ *  which geckodriver opens with --allow-system-access). */
+export async function firefox({ csp = 'none', prefs = {} } = {}) {
   process.env.SE_OFFLINE = 'true'; // never let selenium-manager download anything
   const { Builder, By, Key, until } = await import('selenium-webdriver');
   const ff = await import('selenium-webdriver/firefox.js');
@@ -142,11 +160,13 @@ export async function firefox({ csp = 'none' } = {}) {
     .setBinary('/usr/bin/firefox-esr')
     .addArguments('-headless', '--width=1280', '--height=900')
     .setPreference('intl.locale.requested', 'zh-CN')
-    .setPreference('intl.accept_languages', 'zh-CN');
+    .setPreference('intl.accept_languages', 'zh-CN')
+    .setPreference('extensions.webextensions.uuids', JSON.stringify({ [FIREFOX_ADDON_ID]: FIREFOX_EXTENSION_UUID }));
+  for (const [k, v] of Object.entries(prefs)) options.setPreference(k, v);
   const driver = await new Builder()
     .forBrowser('firefox')
     .setFirefoxOptions(options)
-    .setFirefoxService(new ff.ServiceBuilder(geckodriver))
+    .setFirefoxService(new ff.ServiceBuilder(geckodriver).addArguments('--allow-system-access'))
     .build();
   await driver.installAddon(join(ROOT, 'dist', 'kefu-firefox-test.xpi'), true);
   const by = (selector) => (selector.startsWith('xpath=') ? By.xpath(selector.slice(6)) : By.css(selector));
@@ -156,6 +176,19 @@ export async function firefox({ csp = 'none' } = {}) {
     name: `firefox (csp ${csp})`,
     driver,
     origin: server.origin,
+    extensionOrigin: `moz-extension://${FIREFOX_EXTENSION_UUID}`,
+    async openExtensionPage(path) {
+      await driver.setContext('chrome');
+      try {
+        await driver.executeScript(`const w = Services.wm.getMostRecentWindow('navigator:browser');
+          w.gBrowser.loadURI(Services.io.newURI(arguments[0]),
+            { triggeringPrincipal: Services.scriptSecurityManager.getSystemPrincipal() });`,
+        `moz-extension://${FIREFOX_EXTENSION_UUID}${path}`);
+      } finally {
+        await driver.setContext('content');
+      }
+      await pollUntil(async () => (await driver.getCurrentUrl()).startsWith('moz-extension:'), 10000, path);
+    },
     async open(path) {
       await driver.get(`${server.origin}${path}`);
     },
@@ -171,6 +204,12 @@ export async function firefox({ csp = 'none' } = {}) {
     async ctrlEnter(selector) {
       await (await find(selector)).sendKeys(Key.chord(Key.CONTROL, Key.ENTER));
     },
+    async press(selector, key) {
+      const names = { Enter: Key.ENTER, Control: Key.CONTROL, Shift: Key.SHIFT };
+      const keys = key.split('+').map((k) => names[k] ?? k);
+      await (await find(selector)).sendKeys(keys.length > 1 ? Key.chord(...keys) : keys[0]);
+    },
+    reload: () => driver.navigate().refresh(),
     waitFor(fn, arg, ms = 10000) {
       return pollUntil(() => run(fn, arg), ms, fn.toString().slice(0, 120));
     },
