@@ -26,7 +26,9 @@ fn obj(pairs: &[(&str, JsValue)]) -> JsValue {
 fn an_insult_blocks_with_utf16_offsets() {
     let engine = Engine::new();
     // The emoji is one char but two UTF-16 code units: JavaScript's offsets.
-    let report = engine.check("😀你这个蠢驴", None).unwrap();
+    let report = engine
+        .check("😀你这个蠢驴", None, JsValue::UNDEFINED)
+        .unwrap();
     assert_eq!(get(&report, "verdict"), "block");
     let findings = Array::from(&get(&report, "findings"));
     let insult = findings
@@ -41,7 +43,9 @@ fn an_insult_blocks_with_utf16_offsets() {
 #[wasm_bindgen_test]
 fn a_clean_reply_is_not_blocked() {
     let engine = Engine::new();
-    let report = engine.check("亲，您好，我们马上为您处理哦", None).unwrap();
+    let report = engine
+        .check("亲，您好，我们马上为您处理哦", None, JsValue::UNDEFINED)
+        .unwrap();
     assert_ne!(get(&report, "verdict"), "block");
 }
 
@@ -81,7 +85,7 @@ fn a_broken_list_is_rejected_and_the_lists_in_force_stay() {
         before
     );
     // The defaults still block.
-    let report = engine.check("蠢驴", None).unwrap();
+    let report = engine.check("蠢驴", None, JsValue::UNDEFINED).unwrap();
     assert_eq!(get(&report, "verdict"), "block");
 }
 
@@ -94,7 +98,9 @@ fn a_good_list_is_applied() {
         ("text", "# brand words\n竞品甲\n".into()),
     ]));
     engine.load_lists(files.into()).unwrap();
-    let report = engine.check("您可以试试竞品甲", None).unwrap();
+    let report = engine
+        .check("您可以试试竞品甲", None, JsValue::UNDEFINED)
+        .unwrap();
     let findings = Array::from(&get(&report, "findings"));
     assert!(findings.iter().any(|f| get(&f, "rule") == "brand/phrases"));
 }

@@ -31,9 +31,11 @@ const ready = (async () => {
 const handlers = {
   // Settings, lists and logs (options page, popup): background/settings.js.
   ...settingsHandlers(() => engine),
-  // A draft to check: { draft, replyTo } → { report }.
+  // A draft to check: { draft, replyTo, recent } → { report }. `recent` are
+  // the agent's recent replies (for 同质化, label `repeated`).
   async 'kefu:check'(msg) {
-    return { report: engine.check(String(msg.draft ?? ''), msg.replyTo ?? undefined) };
+    const recent = Array.isArray(msg.recent) ? msg.recent.map(String) : undefined;
+    return { report: engine.check(String(msg.draft ?? ''), msg.replyTo ?? undefined, recent) };
   },
   // A batch of comments: { comments: [...] } → { results: [...] }.
   async 'kefu:triage'(msg) {
