@@ -191,7 +191,9 @@ function summarise(lists, engine) {
 async function commit(engine, lists, texts) {
   const cache = putInForce(engine, lists, texts, null);
   summarise(lists, engine);
-  await store.set({ lists, listTexts: texts, ...(cache ? { listCache: cache } : {}) });
+  // `listsInForceAt` tells the content scripts that verdicts they keep for
+  // texts already checked may be stale.
+  await store.set({ lists, listTexts: texts, listsInForceAt: Date.now(), ...(cache ? { listCache: cache } : {}) });
   return lists;
 }
 

@@ -22,6 +22,10 @@
 //                  checkedAt, addedAt}]
 //   listTexts      {listId: {file, text, sha256}}: the accepted source of
 //                  every added list, so a restart never re-fetches
+//   listsInForceAt when the lists in force last changed (ms): a content
+//                  script that keeps verdicts per text drops them then
+//   listCache      {fingerprint, bytes}: the compiled lists, when the
+//                  engine can serialize them (registry.js)
 //   counts         {"YYYY-MM-DD": {category: {word: n}, urgency: {word: n}}}
 //   overrideLog    [{at, page, draft, replyTo, reason, findings}] (content
 //                  script, `kefu:override`)
