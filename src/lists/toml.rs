@@ -37,7 +37,15 @@ pub(super) fn read(src: &Source, diags: &mut Vec<Diagnostic>) -> Option<(PhraseL
             diags.push(src.diagnostic(
                 at,
                 Level::Error,
-                format!("TOML syntax: {}", e.message().trim()),
+                format!(
+                    "TOML syntax: {}",
+                    e.message()
+                        .lines()
+                        .map(str::trim)
+                        .filter(|l| !l.is_empty())
+                        .collect::<Vec<_>>()
+                        .join("; ")
+                ),
             ));
             return None;
         }

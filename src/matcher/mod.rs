@@ -26,7 +26,7 @@
 //!   hit;
 //! - with `fold_digits`, Chinese numerals match digits (`crate::fold::
 //!   fold_digit`); without it they do not (一条狗 is not 1条狗);
-//! - a hit inside a longer hit of the same rule is dropped.
+//! - overlapping hits of the same rule are merged into one.
 //!
 //! What a list says is `crate::lists`; what a hit means for a reply is
 //! `crate::guard`.
@@ -346,14 +346,15 @@ impl Matcher {
                 end: origin[h.end as usize - 1] as usize + 1,
             });
         }
-        out.sort_unstable_by_key(|h| (h.list, h.rule, h.start, std::cmp::Reverse(h.end)));
-        out.dedup();
-        // Drop a hit inside a longer hit of the same rule: sorted by start
-        // and then longest first, a contained hit follows its container.
+        // Overlapping hits of one rule are one finding (行业第一 and 第一品牌
+        // in 行业第一品牌): sorted by rule and start, each hit either extends
+        // the last one or starts a new one.
+        out.sort_unstable_by_key(|h| (h.list, h.rule, h.start, h.end));
         let mut kept: Vec<Hit> = Vec::with_capacity(out.len());
         for h in out {
-            if let Some(last) = kept.last() {
-                if last.list == h.list && last.rule == h.rule && h.end <= last.end {
+            if let Some(last) = kept.last_mut() {
+                if last.list == h.list && last.rule == h.rule && h.start < last.end {
+                    last.end = last.end.max(h.end);
                     continue;
                 }
             }
