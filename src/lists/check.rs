@@ -7,6 +7,7 @@
 use super::{Diagnostic, Level, PhraseList, Places, Source};
 use crate::fold::{fold_digit, fold_str};
 use crate::matcher::compile_pattern;
+use crate::matcher::FastMap;
 use regex_syntax::hir::{Class, Hir, HirKind};
 use std::collections::{HashMap, HashSet};
 
@@ -20,7 +21,7 @@ pub(super) fn check(src: &Source, list: &PhraseList, places: &Places, diags: &mu
     }
     let plain = !src.file.ends_with(".toml");
     // Folded phrase → (rule index, place) of its first occurrence.
-    let mut first: HashMap<String, (usize, usize)> = HashMap::new();
+    let mut first: FastMap<String, (usize, usize)> = FastMap::default();
     let mut rule_ids: HashMap<&str, usize> = HashMap::new();
     let mut compiled: Vec<Vec<regex::Regex>> = Vec::new();
     for (ri, (rule, rp)) in list.rules.iter().zip(&places.rules).enumerate() {

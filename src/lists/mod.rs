@@ -237,17 +237,20 @@ pub fn check_ids(files: &[(&str, &[u8])]) -> Vec<Diagnostic> {
 pub(crate) struct Source<'a> {
     file: &'a str,
     text: &'a str,
+    /// Byte offsets where lines start, computed on the first diagnostic
+    /// (a large list with many warnings must not rescan its text for each).
+    line_starts: std::cell::OnceCell<Vec<usize>>,
 }
 
 impl<'a> Source<'a> {
     fn new(file: &'a str, bytes: &'a [u8]) -> Result<Source<'a>, Box<Diagnostic>> {
         let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
         match std::str::from_utf8(bytes) {
-            Ok(text) => Ok(Source { file, text }),
+            Ok(text) => Ok(Source::with_text(file, text)),
             Err(e) => {
                 // Point at the first bad byte, on text decoded up to there.
                 let good = std::str::from_utf8(&bytes[..e.valid_up_to()]).unwrap_or("");
-                let src = Source { file, text: good };
+                let src = Source::with_text(file, good);
                 let mut d = src.diagnostic(
                     good.len(),
                     Level::Error,
@@ -270,17 +273,30 @@ impl<'a> Source<'a> {
         }
     }
 
+    fn with_text(file: &'a str, text: &'a str) -> Source<'a> {
+        Source {
+            file,
+            text,
+            line_starts: std::cell::OnceCell::new(),
+        }
+    }
+
     /// A diagnostic at byte offset `at` of the text.
     fn diagnostic(&self, at: usize, level: Level, message: String) -> Diagnostic {
         let mut at = at.min(self.text.len());
         while !self.text.is_char_boundary(at) {
             at -= 1;
         }
-        let before = &self.text[..at];
-        let line_start = before.rfind('\n').map_or(0, |p| p + 1);
+        let starts = self.line_starts.get_or_init(|| {
+            std::iter::once(0)
+                .chain(self.text.match_indices('\n').map(|(i, _)| i + 1))
+                .collect()
+        });
+        let line = starts.partition_point(|&s| s <= at);
+        let line_start = starts[line - 1];
         Diagnostic {
             file: self.file.to_string(),
-            line: before.matches('\n').count() + 1,
+            line,
             col: self.text[line_start..at].chars().count() + 1,
             level,
             message,

@@ -36,6 +36,8 @@ mod serial;
 
 pub use serial::LoadError;
 
+pub(crate) use compile::FastMap;
+
 use crate::fold::{fold_digit, fold_with, table};
 use crate::lists::PhraseList;
 use daachorse::CharwiseDoubleArrayAhoCorasick;
