@@ -206,11 +206,7 @@ fn allow_overlaps(allow: &str, rules: &[super::Rule], regexes: &[Vec<regex::Rege
 /// `\S+`), so that its hits swallow whole sentences. Also warns about
 /// literal characters that folded text never contains.
 fn broadness(pattern: &str, at: usize, out: &mut Out) {
-    let Ok(hir) = regex_syntax::ParserBuilder::new()
-        .case_insensitive(true)
-        .build()
-        .parse(pattern)
-    else {
+    let Ok(hir) = regex_syntax::ParserBuilder::new().build().parse(pattern) else {
         return;
     };
     if min_chars(&hir) <= 1 {
@@ -229,9 +225,7 @@ fn broadness(pattern: &str, at: usize, out: &mut Out) {
     }
     let mut odd: Vec<char> = Vec::new();
     literal_chars(&hir, &mut |c| {
-        let folded = crate::fold::fold_char(c);
-        let lower = c.to_lowercase().next().unwrap_or(c);
-        if folded != Some(lower) && !odd.contains(&c) {
+        if crate::fold::fold_char(c) != Some(c) && !odd.contains(&c) {
             odd.push(c);
         }
     });

@@ -1,9 +1,10 @@
 //! Reading a TOML list: structure, keys and types, with the place of every
-//! problem (via `toml_edit`'s spans), and every problem at once rather than
-//! the first. Checks on what the values mean are in `check`.
+//! problem (via the spans of `toml::de::DeTable`), and every problem at once
+//! rather than the first. Checks on what the values mean are in `check`.
 
 use super::{Diagnostic, Level, PhraseList, Places, Rule, RulePlaces, Severity, Source};
-use toml_edit::{ImDocument, Item, Table, TableLike, Value};
+use toml::de::{DeString, DeTable, DeValue};
+use toml::Spanned;
 
 const LIST_KEYS: &[&str] = &[
     "id",
@@ -28,9 +29,21 @@ const RULE_KEYS: &[&str] = &[
 ];
 const EXAMPLE_KEYS: &[&str] = &["hit", "ok"];
 
-/// Reads the list, or `None` if the file is not TOML or lacks `[list]`.
+type Key<'i> = Spanned<DeString<'i>>;
+type Val<'i> = Spanned<DeValue<'i>>;
+
+/// The entry of `key` in a table (tables here are small: a scan is fine).
+fn entry<'a, 'i>(t: &'a DeTable<'i>, key: &str) -> Option<(&'a Key<'i>, &'a Val<'i>)> {
+    t.iter().find(|(k, _)| k.get_ref().as_ref() == key)
+}
+
+fn get<'a, 'i>(t: &'a DeTable<'i>, key: &str) -> Option<&'a Val<'i>> {
+    entry(t, key).map(|(_, v)| v)
+}
+
+/// Reads the list, or `None` if the file is not TOML.
 pub(super) fn read(src: &Source, diags: &mut Vec<Diagnostic>) -> Option<(PhraseList, Places)> {
-    let doc = match ImDocument::parse(src.text) {
+    let doc = match DeTable::parse(src.text) {
         Ok(doc) => doc,
         Err(e) => {
             let at = e.span().map_or(0, |s| s.start);
@@ -51,25 +64,27 @@ pub(super) fn read(src: &Source, diags: &mut Vec<Diagnostic>) -> Option<(PhraseL
         }
     };
     let mut r = Reader { src, diags };
-    let root = doc.as_table();
+    let root = doc.get_ref();
     r.unknown_keys(root, &["list", "rule"], "the file");
     let mut places = Places::default();
 
     // Read on after a problem, with stand-in values, so that one run
     // reports every problem; the list is rejected anyway.
-    let empty = toml_edit::Table::new();
-    let meta: Option<&dyn TableLike> = match root.get_key_value("list") {
-        Some((_, item)) if item.is_table_like() => {
-            places.list = span(item.span());
-            item.as_table_like()
-        }
-        Some((k, _)) => {
-            r.error(
-                span(k.span()),
-                "`list` must be a table: write `[list]`".into(),
-            );
-            None
-        }
+    let empty = DeTable::default();
+    let meta: Option<&DeTable> = match entry(root, "list") {
+        Some((_, v)) => match v.get_ref() {
+            DeValue::Table(t) => {
+                places.list = v.span().start;
+                Some(t)
+            }
+            _ => {
+                r.error(
+                    v.span().start,
+                    "`list` must be a table: write `[list]`".into(),
+                );
+                None
+            }
+        },
         None => {
             r.error(
                 0,
@@ -103,19 +118,23 @@ pub(super) fn read(src: &Source, diags: &mut Vec<Diagnostic>) -> Option<(PhraseL
     }
 
     let mut rules = Vec::new();
-    match root.get_key_value("rule") {
+    match get(root, "rule") {
         None => {}
-        Some((_, Item::ArrayOfTables(a))) => {
-            for t in a.iter() {
-                let (rule, rp) = r.rule(t);
-                rules.push(rule);
-                places.rules.push(rp);
+        Some(v) => match v.get_ref() {
+            DeValue::Array(a) if a.iter().all(|t| t.get_ref().is_table()) => {
+                for t in a.iter() {
+                    if let DeValue::Table(table) = t.get_ref() {
+                        let (rule, rp) = r.rule(table, t.span().start);
+                        rules.push(rule);
+                        places.rules.push(rp);
+                    }
+                }
             }
-        }
-        Some((k, _)) => r.error(
-            span(k.span()),
-            "`rule` must be an array of tables: write each rule as `[[rule]]`".into(),
-        ),
+            _ => r.error(
+                v.span().start,
+                "`rule` must be an array of tables: write each rule as `[[rule]]`".into(),
+            ),
+        },
     }
     let id = id.map_or_else(String::new, |(v, _)| v);
     Some((
@@ -135,18 +154,13 @@ pub(super) fn read(src: &Source, diags: &mut Vec<Diagnostic>) -> Option<(PhraseL
 
 /// The list's id and where it is, for checks across files.
 pub(super) fn list_id(src: &Source) -> Option<(String, usize)> {
-    let doc = ImDocument::parse(src.text).ok()?;
-    let (k, item) = doc
-        .as_table()
-        .get("list")?
-        .as_table_like()?
-        .get_key_value("id")?;
-    let at = item.span().or(k.span()).map_or(0, |s| s.start);
-    Some((item.as_str()?.to_string(), at))
-}
-
-fn span(s: Option<std::ops::Range<usize>>) -> usize {
-    s.map_or(0, |s| s.start)
+    let doc = DeTable::parse(src.text).ok()?;
+    let list = get(doc.get_ref(), "list")?;
+    let DeValue::Table(t) = list.get_ref() else {
+        return None;
+    };
+    let v = get(t, "id")?;
+    Some((v.get_ref().as_str()?.to_string(), v.span().start))
 }
 
 struct Reader<'a, 'b> {
@@ -165,16 +179,19 @@ impl Reader<'_, '_> {
             .push(self.src.diagnostic(at, Level::Warning, message));
     }
 
-    fn unknown_keys(&mut self, t: &dyn TableLike, known: &[&str], what: &str) {
-        for (name, _) in t.iter() {
+    fn unknown_keys(&mut self, t: &DeTable, known: &[&str], what: &str) {
+        for (k, _) in t.iter() {
+            let name: &str = k.get_ref().as_ref();
             if known.contains(&name) {
                 continue;
             }
-            let at = t.key(name).map_or(0, |k| span(k.span()));
             let hint = closest(name, known)
                 .map(|k| format!("; did you mean `{k}`?"))
                 .unwrap_or_else(|| format!("; {what} takes {}", quote_all(known)));
-            self.error(at, format!("unknown key `{name}` in {what}{hint}"));
+            self.error(
+                k.span().start,
+                format!("unknown key `{name}` in {what}{hint}"),
+            );
         }
     }
 
@@ -182,13 +199,13 @@ impl Reader<'_, '_> {
     /// not a string. Returns the value and where it is.
     fn string(
         &mut self,
-        t: &dyn TableLike,
+        t: &DeTable,
         key: &str,
         owner_at: usize,
         required: bool,
         what: &str,
     ) -> Option<(String, usize)> {
-        match t.get(key) {
+        match get(t, key) {
             None => {
                 if required {
                     self.error(
@@ -198,42 +215,39 @@ impl Reader<'_, '_> {
                 }
                 None
             }
-            Some(item) => {
-                let at = span(item.span());
-                match item.as_str() {
-                    Some(s) => Some((s.to_string(), at)),
-                    None => {
-                        self.error(
-                            at,
-                            format!("`{key}` must be a string, not {}", type_name(item)),
-                        );
-                        None
-                    }
+            Some(v) => match v.get_ref().as_str() {
+                Some(s) => Some((s.to_string(), v.span().start)),
+                None => {
+                    self.error(
+                        v.span().start,
+                        format!("`{key}` must be a string, not {}", type_name(v.get_ref())),
+                    );
+                    None
                 }
-            }
+            },
         }
     }
 
     /// An array of strings (empty when missing), with each element's place.
-    fn strings(&mut self, t: &dyn TableLike, key: &str) -> (Vec<String>, Vec<usize>) {
+    fn strings(&mut self, t: &DeTable, key: &str) -> (Vec<String>, Vec<usize>) {
         let mut values = Vec::new();
         let mut places = Vec::new();
-        let Some(item) = t.get(key) else {
+        let Some(v) = get(t, key) else {
             return (values, places);
         };
-        let Some(array) = item.as_array() else {
+        let DeValue::Array(array) = v.get_ref() else {
             self.error(
-                span(item.span()),
+                v.span().start,
                 format!(
                     "`{key}` must be an array of strings like [\"…\"], not {}",
-                    type_name(item)
+                    type_name(v.get_ref())
                 ),
             );
             return (values, places);
         };
-        for v in array.iter() {
-            let at = span(v.span());
-            match v.as_str() {
+        for item in array.iter() {
+            let at = item.span().start;
+            match item.get_ref().as_str() {
                 Some(s) => {
                     values.push(s.to_string());
                     places.push(at);
@@ -242,7 +256,7 @@ impl Reader<'_, '_> {
                     at,
                     format!(
                         "`{key}` must hold only strings; this is {}",
-                        value_type_name(v)
+                        type_name(item.get_ref())
                     ),
                 ),
             }
@@ -250,14 +264,17 @@ impl Reader<'_, '_> {
         (values, places)
     }
 
-    fn boolean(&mut self, t: &dyn TableLike, key: &str) -> Option<bool> {
-        let item = t.get(key)?;
-        match item.as_bool() {
+    fn boolean(&mut self, t: &DeTable, key: &str) -> Option<bool> {
+        let v = get(t, key)?;
+        match v.get_ref().as_bool() {
             Some(b) => Some(b),
             None => {
                 self.error(
-                    span(item.span()),
-                    format!("`{key}` must be true or false, not {}", type_name(item)),
+                    v.span().start,
+                    format!(
+                        "`{key}` must be true or false, not {}",
+                        type_name(v.get_ref())
+                    ),
                 );
                 None
             }
@@ -274,8 +291,7 @@ impl Reader<'_, '_> {
         }
     }
 
-    fn rule(&mut self, t: &Table) -> (Rule, RulePlaces) {
-        let at = span(t.span());
+    fn rule(&mut self, t: &DeTable, at: usize) -> (Rule, RulePlaces) {
         self.unknown_keys(t, RULE_KEYS, "[[rule]]");
         let id = self.string(t, "id", at, true, "[[rule]]");
         let label = self.string(t, "label", at, true, "[[rule]]");
@@ -295,7 +311,7 @@ impl Reader<'_, '_> {
             }
             self.check_id(v, *a, "rule");
         }
-        if t.get("phrases").is_none() && t.get("patterns").is_none() {
+        if get(t, "phrases").is_none() && get(t, "patterns").is_none() {
             self.error(
                 id_at,
                 format!(
@@ -351,17 +367,17 @@ impl Reader<'_, '_> {
         )
     }
 
-    fn examples(&mut self, t: &Table, rule_at: usize) -> (Vec<String>, Vec<String>, usize) {
-        let Some(item) = t.get("examples") else {
+    fn examples(&mut self, t: &DeTable, rule_at: usize) -> (Vec<String>, Vec<String>, usize) {
+        let Some(v) = get(t, "examples") else {
             return (Vec::new(), Vec::new(), rule_at);
         };
-        let at = span(item.span());
-        let Some(table) = item.as_table_like() else {
+        let at = v.span().start;
+        let DeValue::Table(table) = v.get_ref() else {
             self.error(
                 at,
                 format!(
                     "`examples` must be a table like {{ hit = [\"…\"], ok = [\"…\"] }}, not {}",
-                    type_name(item)
+                    type_name(v.get_ref())
                 ),
             );
             return (Vec::new(), Vec::new(), at);
@@ -392,24 +408,15 @@ const SPEC_LABELS: &[&str] = &[
     "repeated",
 ];
 
-fn type_name(item: &Item) -> &'static str {
-    match item {
-        Item::None => "nothing",
-        Item::Value(v) => value_type_name(v),
-        Item::Table(_) => "a table",
-        Item::ArrayOfTables(_) => "an array of tables",
-    }
-}
-
-fn value_type_name(v: &Value) -> &'static str {
+fn type_name(v: &DeValue) -> &'static str {
     match v {
-        Value::String(_) => "a string",
-        Value::Integer(_) => "an integer",
-        Value::Float(_) => "a number",
-        Value::Boolean(_) => "a boolean",
-        Value::Datetime(_) => "a date",
-        Value::Array(_) => "an array",
-        Value::InlineTable(_) => "a table",
+        DeValue::String(_) => "a string",
+        DeValue::Integer(_) => "an integer",
+        DeValue::Float(_) => "a number",
+        DeValue::Boolean(_) => "a boolean",
+        DeValue::Datetime(_) => "a date",
+        DeValue::Array(_) => "an array",
+        DeValue::Table(_) => "a table",
     }
 }
 

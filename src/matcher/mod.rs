@@ -120,11 +120,11 @@ struct Pattern {
     regex: Regex,
 }
 
-/// Compiles a list pattern the way the matcher runs it: case-insensitive,
-/// with limits on its compiled size so that no list can exhaust memory.
+/// Compiles a list pattern the way the matcher runs it (on folded text, so
+/// already lower case), with limits on its compiled size so that no list
+/// can exhaust memory.
 pub(crate) fn compile_pattern(p: &str) -> Result<Regex, String> {
     regex::RegexBuilder::new(p)
-        .case_insensitive(true)
         .size_limit(1 << 20)
         .dfa_size_limit(1 << 20)
         .build()

@@ -1,0 +1,186 @@
+// Real browsers with the real extension loaded, behind one small interface
+// so that every scenario runs the same way in Chromium and in Firefox.
+//
+//   Chromium: Debian's /usr/bin/chromium driven by playwright-core, with
+//     dist/chrome loaded unpacked. https://weibo.com/** is routed to the
+//     replica (www/replica-routes.mjs), so the production manifest runs.
+//   Firefox: Debian's firefox-esr driven by geckodriver (selenium-webdriver),
+//     with dist/kefu-firefox-test.xpi installed as a temporary add-on: the
+//     same build whose content script also matches http://localhost, since
+//     Firefox offers no way to route weibo.com to the replica here. The
+//     replica is served by www/server.mjs on a free localhost port.
+//
+// The interface (all async):
+//   open(path)           load a replica page ('/' etc.)
+//   run(fn, arg)         evaluate fn(arg) in the page, return its JSON result
+//   type(selector, text) focus the element and type text as key presses
+//   click(selector)      a real mouse click on the element
+// A selector is CSS, or XPath when it starts with "xpath=" (Playwright's form).
+//   ctrlEnter(selector)  press Ctrl+Enter in the element
+//   waitFor(fn, arg, ms) poll run(fn, arg) until truthy; return its value
+//   screenshot(file)     a PNG of the viewport
+//   close()
+
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { spawn, execFileSync } from 'node:child_process';
+import { createServer } from 'node:net';
+import { fileURLToPath } from 'node:url';
+import { respond } from '../../www/replica-routes.mjs';
+
+export const ROOT = resolve(fileURLToPath(new URL('../..', import.meta.url)));
+
+const CHROMIUM_ARGS = [
+  '--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage', '--no-first-run',
+  '--disable-background-networking', '--disable-component-update', '--disable-sync',
+  '--disable-quic', '--lang=zh-CN',
+];
+
+async function pollUntil(check, ms, what) {
+  const deadline = Date.now() + ms;
+  let last;
+  while (Date.now() < deadline) {
+    last = await check();
+    if (last) return last;
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  throw new Error(`timed out after ${ms} ms waiting for ${what}`);
+}
+
+/** Chromium with dist/chrome, the replica served at https://weibo.com/. */
+export async function chromium({ csp = 'none', headless = true } = {}) {
+  const { chromium: pw } = await import('playwright-core');
+  const ext = join(ROOT, 'dist', 'chrome');
+  const profile = mkdtempSync(join(tmpdir(), 'kefu-chromium-'));
+  const context = await pw.launchPersistentContext(profile, {
+    executablePath: '/usr/bin/chromium',
+    headless,
+    locale: 'zh-CN',
+    viewport: { width: 1280, height: 900 },
+    args: [...CHROMIUM_ARGS, `--disable-extensions-except=${ext}`, `--load-extension=${ext}`],
+  });
+  await context.route('https://weibo.com/**', async (route) => {
+    const req = route.request();
+    const res = await respond({ method: req.method(), url: req.url(), body: req.postData() }, { csp });
+    await route.fulfill({ status: res.status, headers: res.headers, body: res.body });
+  });
+  // Wait for the extension's service worker: the engine lives there.
+  let [worker] = context.serviceWorkers();
+  if (!worker) worker = await context.waitForEvent('serviceworker', { timeout: 15000 });
+  const page = context.pages()[0] ?? (await context.newPage());
+  const consoleErrors = [];
+  page.on('pageerror', (e) => consoleErrors.push(String(e)));
+  return {
+    name: `chromium (csp ${csp})`,
+    page,
+    context,
+    worker,
+    consoleErrors,
+    origin: 'https://weibo.com',
+    async open(path) {
+      await page.goto(`https://weibo.com${path}`, { waitUntil: 'domcontentloaded' });
+    },
+    run: (fn, arg) => page.evaluate(fn, arg),
+    async type(selector, text) {
+      await page.locator(selector).first().click();
+      await page.keyboard.type(text);
+    },
+    click: (selector) => page.locator(selector).first().click(),
+    async ctrlEnter(selector) {
+      await page.locator(selector).first().focus();
+      await page.keyboard.press('Control+Enter');
+    },
+    waitFor(fn, arg, ms = 10000) {
+      return pollUntil(() => page.evaluate(fn, arg), ms, fn.toString().slice(0, 120));
+    },
+    screenshot: (file) => page.screenshot({ path: file }),
+    async close() {
+      await context.close();
+      rmSync(profile, { recursive: true, force: true });
+    },
+  };
+}
+
+function freePort() {
+  return new Promise((ok, fail) => {
+    const s = createServer();
+    s.listen(0, '127.0.0.1', () => {
+      const { port } = s.address();
+      s.close(() => ok(port));
+    });
+    s.on('error', fail);
+  });
+}
+
+/** Starts www/server.mjs; resolves once it answers. */
+export async function serveReplica({ csp = 'none' } = {}) {
+  const port = await freePort();
+  const proc = spawn(process.execPath, [join(ROOT, 'www', 'server.mjs'), '--port', String(port), '--csp', csp], {
+    stdio: ['ignore', 'ignore', 'inherit'],
+  });
+  const origin = `http://127.0.0.1:${port}`;
+  await pollUntil(async () => {
+    try {
+      return (await fetch(`${origin}/`)).ok;
+    } catch {
+      return false;
+    }
+  }, 10000, 'the replica server');
+  return { origin, stop: () => proc.kill() };
+}
+
+/** Firefox ESR with the test build of dist/firefox installed. */
+export async function firefox({ csp = 'none' } = {}) {
+  process.env.SE_OFFLINE = 'true'; // never let selenium-manager download anything
+  const { Builder, By, Key, until } = await import('selenium-webdriver');
+  const ff = await import('selenium-webdriver/firefox.js');
+  const geckodriver = execFileSync('bash', ['-c', 'command -v geckodriver || echo $HOME/.cargo/bin/geckodriver'])
+    .toString().trim();
+  const server = await serveReplica({ csp });
+  const options = new ff.Options()
+    .setBinary('/usr/bin/firefox-esr')
+    .addArguments('-headless', '--width=1280', '--height=900')
+    .setPreference('intl.locale.requested', 'zh-CN')
+    .setPreference('intl.accept_languages', 'zh-CN');
+  const driver = await new Builder()
+    .forBrowser('firefox')
+    .setFirefoxOptions(options)
+    .setFirefoxService(new ff.ServiceBuilder(geckodriver))
+    .build();
+  await driver.installAddon(join(ROOT, 'dist', 'kefu-firefox-test.xpi'), true);
+  const by = (selector) => (selector.startsWith('xpath=') ? By.xpath(selector.slice(6)) : By.css(selector));
+  const find = (selector) => driver.wait(until.elementLocated(by(selector)), 10000);
+  const run = (fn, arg) => driver.executeScript(`return (${fn.toString()})(arguments[0]);`, arg);
+  return {
+    name: `firefox (csp ${csp})`,
+    driver,
+    origin: server.origin,
+    async open(path) {
+      await driver.get(`${server.origin}${path}`);
+    },
+    run,
+    async type(selector, text) {
+      const el = await find(selector);
+      await el.click();
+      await el.sendKeys(text);
+    },
+    async click(selector) {
+      await (await find(selector)).click();
+    },
+    async ctrlEnter(selector) {
+      await (await find(selector)).sendKeys(Key.chord(Key.CONTROL, Key.ENTER));
+    },
+    waitFor(fn, arg, ms = 10000) {
+      return pollUntil(() => run(fn, arg), ms, fn.toString().slice(0, 120));
+    },
+    async screenshot(file) {
+      const { writeFileSync } = await import('node:fs');
+      writeFileSync(file, Buffer.from(await driver.takeScreenshot(), 'base64'));
+    },
+    async close() {
+      await driver.quit();
+      server.stop();
+    },
+  };
+}
