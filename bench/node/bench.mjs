@@ -72,7 +72,7 @@ const results = {};
 }
 
 // mint-filter (Aho-Corasick in TypeScript).
-{
+if (!process.env.ONLY_KEFU) {
   const h0 = heap();
   const [ms, mint] = build('mint', 3, () => new Mint(words));
   const memMB = (heap() - h0) / 2 ** 20;
@@ -82,7 +82,7 @@ const results = {};
 }
 
 // fastscan (Aho-Corasick in JavaScript).
-{
+if (!process.env.ONLY_KEFU) {
   const h0 = heap();
   const [ms, scanner] = build('fastscan', 3, () => new FastScanner(words));
   const memMB = (heap() - h0) / 2 ** 20;
@@ -98,6 +98,6 @@ for (const [name, r] of Object.entries(results)) {
   console.log(`| ${name} | ${f(r.build)}${r.parseMs !== undefined ? ` (parse ${f(r.parseMs)} + compile ${f(r.compileMs)})` : ''} | ${f(r.loadMs)} | ${f(r.memMB)} | ${f(r.charsPerSec / 1e6, 2)} | ${r.found} | ${f(r.p50, 2)} / ${f(r.p99, 2)} |`);
 }
 const k = results.kefu;
-console.log(`\nKefu throughput: ${f(k.charsPerSec / results['mint-filter'].charsPerSec)}× mint-filter, ${f(k.charsPerSec / results.fastscan.charsPerSec)}× fastscan (with folding, allow contexts and Latin boundaries on)`);
+if (!process.env.ONLY_KEFU) console.log(`\nKefu throughput: ${f(k.charsPerSec / results['mint-filter'].charsPerSec)}× mint-filter, ${f(k.charsPerSec / results.fastscan.charsPerSec)}× fastscan (with folding, allow contexts and Latin boundaries on)`);
 console.log(`Kefu serialized 64k list: ${f(k.serializedMB)} MB; wasm linear memory after build and load: ${f(k.memMB)} MB`);
 console.log(`Kefu default lists, 140-char reply p99: ${f(k.defaultsP99, 2)} µs`);

@@ -18,6 +18,8 @@ CARGO_TARGET_DIR="$out/cargo" cargo build --release --target wasm32-unknown-unkn
     --manifest-path "$here/crate/Cargo.toml"
 wasm="$out/cargo/wasm32-unknown-unknown/release/kefu_bench_wasm.wasm"
 wasm-bindgen --target nodejs --out-dir "$out/pkg" "$wasm"
+# The nodejs target is CommonJS; the repository's package.json says ESM.
+echo '{"type": "commonjs"}' > "$out/pkg/package.json"
 if [ -x node_modules/.bin/wasm-opt ]; then
     node_modules/.bin/wasm-opt -Oz --enable-bulk-memory --enable-nontrapping-float-to-int \
         --enable-sign-ext --enable-mutable-globals \

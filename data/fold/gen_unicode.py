@@ -45,6 +45,37 @@ SEPARATOR_BLOCKS = [
 ]
 
 
+# Mappings are kept only where Weibo text needs them, to keep the table
+# (which ships inside the wasm) small: Latin, Greek and Cyrillic (letters and
+# their look-alikes), letter-like and enclosed forms, CJK radicals, symbols
+# and compatibility ideographs, full/half width forms, mathematical letters
+# and digits. Case pairs of other scripts (Armenian, Georgian, Cherokee,
+# Deseret, Adlam …) are left out. Decimal digits of every script and all
+# separators are kept wherever they are.
+MAPPED_BLOCKS = [
+    (0x0000, 0x052F),    # Latin, IPA, Greek, Cyrillic
+    (0x1D00, 0x1DBF),    # phonetic extensions
+    (0x1E00, 0x1FFF),    # Latin extended additional, Greek extended
+    (0x2070, 0x24FF),    # super/subscripts, letter-like, number forms, enclosed
+    (0x2C60, 0x2C7F),    # Latin extended-C
+    (0x2E80, 0x2FDF),    # CJK radicals, Kangxi radicals
+    (0x3000, 0x33FF),    # CJK symbols, enclosed CJK, compatibility
+    (0xA720, 0xA7FF),    # Latin extended-D
+    (0xAB30, 0xAB6F),    # Latin extended-E
+    (0xF900, 0xFAFF),    # CJK compatibility ideographs
+    (0xFB00, 0xFB4F),    # alphabetic presentation forms
+    (0xFE30, 0xFE4F),    # CJK compatibility forms
+    (0xFF00, 0xFFEF),    # half and full width forms
+    (0x1D400, 0x1D7FF),  # mathematical letters and digits
+    (0x1F100, 0x1F1FF),  # enclosed alphanumeric supplement
+    (0x2F800, 0x2FA1F),  # CJK compatibility ideographs supplement
+]
+
+
+def mapped_block(cp):
+    return any(a <= cp <= b for a, b in MAPPED_BLOCKS)
+
+
 def in_blocks(cp):
     return any(a <= cp <= b for a, b in SEPARATOR_BLOCKS)
 
@@ -88,7 +119,11 @@ def fate(cp):
             break
         s = t
     if len(s) == 1:
-        return None if s == ch else ord(s)
+        if s == ch:
+            return None
+        if mapped_block(cp) or ud.category(ch) == "Nd":
+            return ord(s)
+        return None
     if s == "":
         return "sep"
     return "sep" if is_sep_char(ch) else None

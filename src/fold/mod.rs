@@ -74,7 +74,7 @@ pub fn fold_char(c: char) -> Option<char> {
     fold_with(table::table(), c)
 }
 
-#[inline]
+#[inline(always)]
 pub(crate) fn fold_with(t: &table::Table, c: char) -> Option<char> {
     // ASCII is most of what Latin evasions are made of: decide it without
     // the table. Every ASCII character that is not a letter or digit is

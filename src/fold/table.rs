@@ -45,7 +45,9 @@ pub(crate) struct Table {
 
 impl Table {
     /// The folded form of `c`, or `None` for a separator.
-    #[inline]
+    // `always`: the wasm build is optimized for size, which would otherwise
+    // leave this call in the hottest loop of matching.
+    #[inline(always)]
     pub(crate) fn get(&self, c: char) -> Option<char> {
         let cp = c as u32;
         let page = self.index[(cp as usize) >> 8] as usize;
@@ -57,7 +59,7 @@ impl Table {
         char::from_u32(cp.wrapping_add(delta as u32))
     }
 
-    #[inline]
+    #[inline(always)]
     pub(crate) fn digit(&self, c: char) -> char {
         match self.digits.binary_search_by_key(&c, |&(from, _)| from) {
             Ok(i) => self.digits[i].1,

@@ -2,7 +2,10 @@
 //! an automaton key, merge equal keys into one slot with several entries,
 //! and add the common words that contain some phrase.
 
-use super::{compile_pattern, BuildError, Entry, Kind, Matcher, Pattern, Slot, NO_EXACT};
+use super::{
+    compile_anchored, compile_pattern, trigger_literals, BuildError, Entry, Kind, Matcher, Pattern,
+    Slot, NO_EXACT,
+};
 use crate::fold::{fold_digit, fold_str};
 use crate::lists::PhraseList;
 use daachorse::{CharwiseDoubleArrayAhoCorasickBuilder, MatchKind};
@@ -128,12 +131,30 @@ pub(super) fn compile(lists: &[PhraseList]) -> Result<Matcher, BuildError> {
                 max_allow = max_allow.max(fold_str(a).chars().count());
             }
             for p in &rule.patterns {
-                if let Ok(regex) = compile_pattern(p) {
+                if compile_pattern(p).is_err() {
+                    continue;
+                }
+                let pi = patterns.len();
+                // Literals that fold to something else never occur in
+                // folded text: drop them (lint warns about them).
+                let triggers: Option<Vec<String>> = trigger_literals(p)
+                    .map(|ls| ls.into_iter().filter(|l| fold_str(l) == *l).collect());
+                let regex = match &triggers {
+                    Some(ls) => {
+                        for l in ls {
+                            b.add(l, Kind::Trigger, li, pi, rule.fold_digits);
+                        }
+                        compile_anchored(p)
+                    }
+                    None => compile_pattern(p),
+                };
+                if let Ok(regex) = regex {
                     patterns.push(Pattern {
                         list: li as u32,
                         rule: ri as u32,
                         fold_digits: rule.fold_digits,
                         source: p.clone(),
+                        triggered: triggers.is_some(),
                         regex,
                     });
                 }

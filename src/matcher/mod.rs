@@ -97,6 +97,9 @@ enum Kind {
     RuleAllow,
     ListAllow,
     Common,
+    /// A literal that every match of a pattern starts with: the pattern
+    /// (index in `rule`) is tried only where one occurs.
+    Trigger,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -117,7 +120,36 @@ struct Pattern {
     rule: u32,
     fold_digits: bool,
     source: String,
+    /// Whether the pattern has trigger literals in the automaton; then
+    /// `regex` is anchored (`^(?:…)`) and run only at triggers, else it
+    /// scans the whole text.
+    triggered: bool,
     regex: Regex,
+}
+
+/// The literals every match of `pattern` starts with, if there are few
+/// enough to list (regex-syntax's prefix extraction) and none is empty.
+pub(crate) fn trigger_literals(pattern: &str) -> Option<Vec<String>> {
+    use regex_syntax::hir::literal::{ExtractKind, Extractor};
+    let hir = regex_syntax::parse(pattern).ok()?;
+    let seq = Extractor::new().kind(ExtractKind::Prefix).extract(&hir);
+    let lits = seq.literals()?;
+    if lits.is_empty() {
+        return None;
+    }
+    lits.iter()
+        .map(|l| {
+            std::str::from_utf8(l.as_bytes())
+                .ok()
+                .filter(|s| !s.is_empty())
+                .map(str::to_string)
+        })
+        .collect()
+}
+
+/// A pattern compiled to match only at the start of the text it is given.
+pub(crate) fn compile_anchored(p: &str) -> Result<Regex, String> {
+    compile_pattern(&format!("^(?:{p})"))
 }
 
 /// Compiles a list pattern the way the matcher runs it (on folded text, so
@@ -209,6 +241,8 @@ impl Matcher {
         let mut origin: Vec<u32> = Vec::with_capacity(text.len() / 2);
         let mut hits: Vec<Span> = Vec::new();
         let mut allows: Vec<(Kind, Span)> = Vec::new();
+        // (pattern index, folded start) where a pattern may match.
+        let mut triggers: Vec<(u32, u32)> = Vec::new();
         let mut n = 0u32;
         if let Some(ac) = &self.automaton {
             let mut stepper = ac.find_overlapping_stepper();
@@ -218,7 +252,7 @@ impl Matcher {
                     origin.push(n);
                     stepper.consume(if self.digits { fold_digit(f) } else { f });
                     for m in stepper.matches() {
-                        self.on_match(m.value(), &chars, &mut hits, &mut allows);
+                        self.on_match(m.value(), &chars, &mut hits, &mut allows, &mut triggers);
                     }
                 }
                 n += 1;
@@ -232,8 +266,8 @@ impl Matcher {
                 n += 1;
             }
         }
-        if !self.patterns.is_empty() {
-            self.find_patterns(&chars, &mut hits);
+        if !triggers.is_empty() || self.patterns.iter().any(|p| !p.triggered) {
+            self.find_patterns(&chars, &triggers, &mut hits);
         }
         self.finish(&chars, &origin, hits, allows)
     }
@@ -244,6 +278,7 @@ impl Matcher {
         chars: &[char],
         hits: &mut Vec<Span>,
         allows: &mut Vec<(Kind, Span)>,
+        triggers: &mut Vec<(u32, u32)>,
     ) {
         // Checked access: a loaded matcher's automaton values are not
         // trusted to stay inside the slot table.
@@ -271,14 +306,20 @@ impl Matcher {
             };
             match e.kind {
                 Kind::Phrase => hits.push(span),
+                Kind::Trigger => triggers.push((e.rule, start)),
                 kind => allows.push((kind, span)),
             }
         }
     }
 
-    fn find_patterns(&self, chars: &[char], hits: &mut Vec<Span>) {
+    fn find_patterns(&self, chars: &[char], triggers: &[(u32, u32)], hits: &mut Vec<Span>) {
         let plain: String = chars.iter().collect();
-        let mut digits = None;
+        // Digit-folded text, for patterns of rules with `fold_digits`.
+        let digits: Option<String> = self
+            .patterns
+            .iter()
+            .any(|p| p.fold_digits)
+            .then(|| chars.iter().map(|&c| fold_digit(c)).collect());
         // Byte offset in the folded string → folded char index.
         let mut starts: Vec<u32> = Vec::with_capacity(chars.len() + 1);
         let mut b = 0u32;
@@ -288,24 +329,38 @@ impl Matcher {
         }
         starts.push(b);
         let index = |byte: usize| starts.partition_point(|&s| (s as usize) < byte) as u32;
-        for p in &self.patterns {
-            let hay: &str = if p.fold_digits {
-                digits
-                    .get_or_insert_with(|| chars.iter().map(|&c| fold_digit(c)).collect::<String>())
-            } else {
-                &plain
+        let mut push = |p: &Pattern, start: usize, end: usize| {
+            if start < end {
+                hits.push(Span {
+                    list: p.list,
+                    rule: p.rule,
+                    start: index(start),
+                    end: index(end),
+                    latin_start: false,
+                    latin_end: false,
+                });
+            }
+        };
+        let hay = |p: &Pattern| -> &str {
+            match &digits {
+                Some(d) if p.fold_digits => d,
+                _ => &plain,
+            }
+        };
+        for p in self.patterns.iter().filter(|p| !p.triggered) {
+            for m in p.regex.find_iter(hay(p)) {
+                push(p, m.start(), m.end());
+            }
+        }
+        for &(pi, at) in triggers {
+            let Some(p) = self.patterns.get(pi as usize) else {
+                continue;
             };
-            for m in p.regex.find_iter(hay) {
-                if m.start() < m.end() {
-                    hits.push(Span {
-                        list: p.list,
-                        rule: p.rule,
-                        start: index(m.start()),
-                        end: index(m.end()),
-                        latin_start: false,
-                        latin_end: false,
-                    });
-                }
+            let Some(&b) = starts.get(at as usize) else {
+                continue;
+            };
+            if let Some(m) = hay(p).get(b as usize..).and_then(|h| p.regex.find(h)) {
+                push(p, b as usize + m.start(), b as usize + m.end());
             }
         }
     }
@@ -382,7 +437,7 @@ impl Matcher {
                         Kind::Common => true,
                         Kind::ListAllow => s.list == list,
                         Kind::RuleAllow => s.list == list && s.rule == rule,
-                        Kind::Phrase => false,
+                        Kind::Phrase | Kind::Trigger => false,
                     }
             })
     }

@@ -20,14 +20,14 @@
 //! have few patterns).
 
 use super::compile::Fnv;
-use super::{compile_pattern, Entry, Kind, Matcher, Pattern, Slot};
+use super::{compile_anchored, compile_pattern, Entry, Kind, Matcher, Pattern, Slot};
 use crate::lists::PhraseList;
 use daachorse::CharwiseDoubleArrayAhoCorasick;
 use std::sync::OnceLock;
 
 const MAGIC: &[u8; 8] = b"KEFUMTCH";
 /// Version of the byte layout and of the matching semantics it encodes.
-pub(crate) const FORMAT: u32 = 1;
+pub(crate) const FORMAT: u32 = 2;
 const HEADER: usize = 8 + 4 + 8 + 8 + 8 + 8;
 
 /// Why bytes could not be loaded as a matcher. Each case means: compile the
@@ -112,6 +112,7 @@ impl Matcher {
                 Kind::RuleAllow => 1,
                 Kind::ListAllow => 2,
                 Kind::Common => 3,
+                Kind::Trigger => 4,
             });
             put_u32(&mut p, e.list);
             put_u32(&mut p, e.rule);
@@ -125,7 +126,7 @@ impl Matcher {
         for pat in &self.patterns {
             put_u32(&mut p, pat.list);
             put_u32(&mut p, pat.rule);
-            p.push(u8::from(pat.fold_digits));
+            p.push(u8::from(pat.fold_digits) | u8::from(pat.triggered) << 1);
             put_str(&mut p, &pat.source);
         }
         match &self.automaton {
@@ -200,6 +201,7 @@ impl Matcher {
                 1 => Kind::RuleAllow,
                 2 => Kind::ListAllow,
                 3 => Kind::Common,
+                4 => Kind::Trigger,
                 _ => return Err(damaged("unknown entry kind")),
             };
             entries.push(Entry {
@@ -217,15 +219,21 @@ impl Matcher {
         let n = r.count(13)?;
         let mut patterns = Vec::with_capacity(n);
         for _ in 0..n {
-            let (list, rule, fold_digits) = (r.u32()?, r.u32()?, r.u8()? != 0);
+            let (list, rule, flags) = (r.u32()?, r.u32()?, r.u8()?);
+            let (fold_digits, triggered) = (flags & 1 != 0, flags & 2 != 0);
             let source = r.str()?.to_string();
-            let regex =
-                compile_pattern(&source).map_err(|_| damaged("a pattern does not compile"))?;
+            let regex = if triggered {
+                compile_anchored(&source)
+            } else {
+                compile_pattern(&source)
+            }
+            .map_err(|_| damaged("a pattern does not compile"))?;
             patterns.push(Pattern {
                 list,
                 rule,
                 fold_digits,
                 source,
+                triggered,
                 regex,
             });
         }
