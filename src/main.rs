@@ -353,6 +353,7 @@ fn lists_lint(files: &[String]) -> Result<ExitCode, Usage> {
         return Err(Usage("`kefu lists lint` needs at least one FILE".into()));
     }
     let mut failed = false;
+    let mut read = Vec::new();
     for path in files {
         match std::fs::read(path) {
             Ok(bytes) => {
@@ -361,12 +362,19 @@ fn lists_lint(files: &[String]) -> Result<ExitCode, Usage> {
                     eprintln!("{d}");
                     failed |= d.level == Level::Error;
                 }
+                read.push((path.as_str(), bytes));
             }
             Err(e) => {
                 eprintln!("{path}:1:1: error: cannot read the file: {e}");
                 failed = true;
             }
         }
+    }
+    // Lists that are loaded together must not share an id.
+    let named: Vec<(&str, &[u8])> = read.iter().map(|(p, b)| (*p, b.as_slice())).collect();
+    for d in lists::check_ids(&named) {
+        eprintln!("{d}");
+        failed = true;
     }
     Ok(if failed {
         ExitCode::from(2)

@@ -67,6 +67,14 @@ pub struct Context<'a> {
 pub const DEFAULT_LISTS: &[(&str, &str)] = &[
     ("insults.toml", include_str!("../../lists/insults.toml")),
     ("ad-law.toml", include_str!("../../lists/ad-law.toml")),
+    (
+        "service-taboo.toml",
+        include_str!("../../lists/service-taboo.toml"),
+    ),
+    (
+        "overpromise.toml",
+        include_str!("../../lists/overpromise.toml"),
+    ),
 ];
 
 /// Lists in force plus the built-in detectors.

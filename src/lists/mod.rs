@@ -1,17 +1,30 @@
 //! Phrase lists: the files the compliance team writes (SPEC "Phrase lists").
 //!
-//! A list is TOML (`[list]` metadata and `[[rule]]`s) or plain text (one
-//! phrase a line, `#` comments, `!` allow contexts). Parsing turns either into
-//! a [`PhraseList`]; a list that has any error is rejected whole, with
-//! [`Diagnostic`]s that name file, line and column. Compiling lists into
-//! something that matches is `crate::matcher`'s job.
+//! A list is TOML (`[list]` metadata and `[[rule]]`s, read by [`toml`]) or
+//! plain text (one phrase a line, `#` comments, `!` allow contexts, read by
+//! [`plain`]). Either is turned into a [`PhraseList`] and then checked
+//! ([`check`]: what `kefu lists lint` reports beyond syntax). A list that has
+//! any error is rejected whole; every problem comes as a [`Diagnostic`] that
+//! names file, line and column, whose `Display` is the SPEC's lint format.
+//!
+//! Compiling lists into something that matches is `crate::matcher`'s job;
+//! what a finding means for a reply is `crate::guard`'s.
+//!
+//! # Format extensions beyond the SPEC
+//!
+//! - `[list] common_words = false` turns off the common-word dictionary
+//!   (`lists/common-words.txt`) for that list: by default a hit that lies
+//!   inside a common word (路口交通 ⊃ 口交) is not a hit.
 
-use serde::Deserialize;
+mod check;
+mod plain;
+mod toml;
+
 use std::fmt;
 
 /// How bad a finding is (SPEC vocabulary).
 #[derive(
-    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Deserialize, serde::Serialize,
+    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Deserialize, serde::Serialize,
 )]
 #[serde(rename_all = "lowercase")]
 pub enum Severity {
@@ -28,6 +41,16 @@ impl Severity {
             Severity::Block => "block",
         }
     }
+
+    /// Reads `block`, `warn` or `hint`.
+    pub fn parse(s: &str) -> Option<Severity> {
+        match s {
+            "block" => Some(Severity::Block),
+            "warn" => Some(Severity::Warn),
+            "hint" => Some(Severity::Hint),
+            _ => None,
+        }
+    }
 }
 
 /// One parsed list.
@@ -39,6 +62,9 @@ pub struct PhraseList {
     pub owner: Option<String>,
     pub description: Option<String>,
     pub allow: Vec<String>,
+    /// Whether the common-word dictionary applies (`common_words`, default
+    /// true; see the module documentation).
+    pub common_words: bool,
     pub rules: Vec<Rule>,
 }
 
@@ -92,7 +118,43 @@ impl fmt::Display for Diagnostic {
             self.file, self.line, self.col, level, self.message
         )?;
         writeln!(f, "{}", self.source_line)?;
-        write!(f, "{}^", " ".repeat(self.col.saturating_sub(1)))
+        // The caret sits under the character: count display columns of what
+        // precedes it, a CJK character being two columns wide in a terminal.
+        let pad: usize = self
+            .source_line
+            .chars()
+            .take(self.col.saturating_sub(1))
+            .map(|c| if c == '\t' { 1 } else { display_width(c) })
+            .sum();
+        let tabs: String = self
+            .source_line
+            .chars()
+            .take(self.col.saturating_sub(1))
+            .map(|c| if c == '\t' { '\t' } else { ' ' })
+            .filter(|&c| c == '\t')
+            .collect();
+        write!(f, "{tabs}{}^", " ".repeat(pad.saturating_sub(tabs.len())))
+    }
+}
+
+/// Terminal columns of a character: 2 for East Asian wide characters.
+fn display_width(c: char) -> usize {
+    match c as u32 {
+        0x1100..=0x115F
+        | 0x2E80..=0x303E
+        | 0x3041..=0x33FF
+        | 0x3400..=0x4DBF
+        | 0x4E00..=0x9FFF
+        | 0xA000..=0xA4CF
+        | 0xAC00..=0xD7A3
+        | 0xF900..=0xFAFF
+        | 0xFE30..=0xFE4F
+        | 0xFF00..=0xFF60
+        | 0xFFE0..=0xFFE6
+        | 0x1F300..=0x1F64F
+        | 0x1F900..=0x1F9FF
+        | 0x20000..=0x3FFFD => 2,
+        _ => 1,
     }
 }
 
@@ -110,260 +172,160 @@ impl Parsed {
     }
 }
 
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-struct RawFile {
-    list: RawMeta,
-    #[serde(default)]
-    rule: Vec<RawRule>,
-}
-
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-struct RawMeta {
-    id: String,
-    version: String,
-    name: Option<String>,
-    owner: Option<String>,
-    description: Option<String>,
-    #[serde(default)]
-    allow: Vec<String>,
-}
-
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-struct RawRule {
-    id: String,
-    label: String,
-    severity: Severity,
-    message: String,
-    #[serde(default)]
-    phrases: Vec<String>,
-    #[serde(default)]
-    patterns: Vec<String>,
-    #[serde(default)]
-    allow: Vec<String>,
-    suggest: Option<String>,
-    #[serde(default)]
-    fold_digits: bool,
-    #[serde(default)]
-    examples: RawExamples,
-}
-
-#[derive(Deserialize, Default)]
-#[serde(deny_unknown_fields)]
-struct RawExamples {
-    #[serde(default)]
-    hit: Vec<String>,
-    #[serde(default)]
-    ok: Vec<String>,
-}
-
 /// Reads a list from bytes. `file` names it in diagnostics; a name ending in
 /// `.toml` is read as TOML, anything else as a plain-text list whose id is the
 /// file name without extension.
 pub fn parse(file: &str, bytes: &[u8]) -> Parsed {
-    let text = match std::str::from_utf8(bytes) {
-        Ok(t) => t,
-        Err(e) => {
-            let before = &bytes[..e.valid_up_to()];
-            let line = before.iter().filter(|&&b| b == b'\n').count() + 1;
-            let line_start = before
-                .iter()
-                .rposition(|&b| b == b'\n')
-                .map_or(0, |p| p + 1);
-            let col = String::from_utf8_lossy(&before[line_start..])
-                .chars()
-                .count()
-                + 1;
+    let src = match Source::new(file, bytes) {
+        Ok(src) => src,
+        Err(d) => {
             return Parsed {
                 list: None,
-                diagnostics: vec![Diagnostic {
-                    file: file.to_string(),
-                    line,
-                    col,
-                    level: Level::Error,
-                    message: "the file is not UTF-8 text".into(),
-                    source_line: String::from_utf8_lossy(
-                        bytes[line_start..]
-                            .split(|&b| b == b'\n')
-                            .next()
-                            .unwrap_or(&[]),
-                    )
-                    .into_owned(),
-                }],
-            };
-        }
-    };
-    if file.ends_with(".toml") {
-        parse_toml(file, text)
-    } else {
-        parse_plain(file, text)
-    }
-}
-
-fn diagnostic_at(file: &str, text: &str, byte: usize, level: Level, message: String) -> Diagnostic {
-    let byte = byte.min(text.len());
-    let before = &text[..byte];
-    let line = before.matches('\n').count() + 1;
-    let line_start = before.rfind('\n').map_or(0, |p| p + 1);
-    let col = text[line_start..byte].chars().count() + 1;
-    let source_line = text[line_start..].lines().next().unwrap_or("").to_string();
-    Diagnostic {
-        file: file.to_string(),
-        line,
-        col,
-        level,
-        message,
-        source_line,
-    }
-}
-
-fn parse_toml(file: &str, text: &str) -> Parsed {
-    let raw: RawFile = match toml::from_str(text) {
-        Ok(r) => r,
-        Err(e) => {
-            let at = e.span().map_or(0, |s| s.start);
-            return Parsed {
-                list: None,
-                diagnostics: vec![diagnostic_at(
-                    file,
-                    text,
-                    at,
-                    Level::Error,
-                    e.message().to_string(),
-                )],
-            };
-        }
-    };
-    let mut diagnostics = Vec::new();
-    let find = |needle: &str| text.find(needle).unwrap_or(0);
-    let mut rules = Vec::new();
-    let mut seen = std::collections::HashSet::new();
-    for r in raw.rule {
-        if !seen.insert(r.id.clone()) {
-            diagnostics.push(diagnostic_at(
-                file,
-                text,
-                find(&format!("\"{}\"", r.id)),
-                Level::Error,
-                format!("duplicate rule id `{}`", r.id),
-            ));
-        }
-        if r.phrases.is_empty() && r.patterns.is_empty() {
-            diagnostics.push(diagnostic_at(
-                file,
-                text,
-                find(&format!("\"{}\"", r.id)),
-                Level::Error,
-                format!("rule `{}` has neither phrases nor patterns", r.id),
-            ));
-        }
-        for p in &r.phrases {
-            if crate::fold::fold(p).chars.is_empty() {
-                diagnostics.push(diagnostic_at(
-                    file,
-                    text,
-                    find(&format!("\"{p}\"")),
-                    Level::Error,
-                    format!("phrase {p:?} is empty once folded"),
-                ));
+                diagnostics: vec![*d],
             }
         }
-        for p in &r.patterns {
-            match regex::Regex::new(p) {
-                Err(e) => diagnostics.push(diagnostic_at(
-                    file,
-                    text,
-                    find(p),
+    };
+    let mut diags = Vec::new();
+    let read = if file.ends_with(".toml") {
+        toml::read(&src, &mut diags)
+    } else {
+        Some(plain::read(&src, &mut diags))
+    };
+    if let Some((list, places)) = &read {
+        check::check(&src, list, places, &mut diags);
+    }
+    diags.sort_by_key(|d| (d.line, d.col));
+    let failed = diags.iter().any(|d| d.level == Level::Error);
+    Parsed {
+        list: read.filter(|_| !failed).map(|(l, _)| l),
+        diagnostics: diags,
+    }
+}
+
+/// Checks that lists read together do not share an id (what `kefu lists
+/// lint a.toml b.toml` reports besides each file's own problems). Takes
+/// each file's name and bytes; returns a diagnostic at the second file's
+/// `id` for each repeat.
+pub fn check_ids(files: &[(&str, &[u8])]) -> Vec<Diagnostic> {
+    let mut seen: Vec<(String, String)> = Vec::new();
+    let mut out = Vec::new();
+    for (file, bytes) in files {
+        let Ok(src) = Source::new(file, bytes) else {
+            continue;
+        };
+        let Some((id, at)) = (if file.ends_with(".toml") {
+            toml::list_id(&src)
+        } else {
+            Some((plain::list_id(file), 0))
+        }) else {
+            continue;
+        };
+        if let Some((_, first)) = seen.iter().find(|(i, _)| *i == id) {
+            out.push(src.diagnostic(
+                at,
+                Level::Error,
+                format!("duplicate list id `{id}`: {first} has the same id"),
+            ));
+        } else {
+            seen.push((id, file.to_string()));
+        }
+    }
+    out
+}
+
+/// A list file's text and name, for making diagnostics at byte offsets.
+pub(crate) struct Source<'a> {
+    file: &'a str,
+    text: &'a str,
+    /// Byte offsets where lines start, computed on the first diagnostic
+    /// (a large list with many warnings must not rescan its text for each).
+    line_starts: std::cell::OnceCell<Vec<usize>>,
+}
+
+impl<'a> Source<'a> {
+    fn new(file: &'a str, bytes: &'a [u8]) -> Result<Source<'a>, Box<Diagnostic>> {
+        let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
+        match std::str::from_utf8(bytes) {
+            Ok(text) => Ok(Source::with_text(file, text)),
+            Err(e) => {
+                // Point at the first bad byte, on text decoded up to there.
+                let good = std::str::from_utf8(&bytes[..e.valid_up_to()]).unwrap_or("");
+                let src = Source::with_text(file, good);
+                let mut d = src.diagnostic(
+                    good.len(),
                     Level::Error,
                     format!(
-                        "invalid pattern: {}",
-                        e.to_string().lines().last().unwrap_or("")
+                        "the file is not UTF-8 text (byte {} is invalid); save it as UTF-8",
+                        e.valid_up_to()
                     ),
-                )),
-                Ok(re) if re.is_match("") => diagnostics.push(diagnostic_at(
-                    file,
-                    text,
-                    find(p),
-                    Level::Error,
-                    format!("pattern {p:?} matches the empty string"),
-                )),
-                Ok(_) => {}
+                );
+                let line_start = good.rfind('\n').map_or(0, |p| p + 1);
+                d.source_line = String::from_utf8_lossy(
+                    bytes[line_start..]
+                        .split(|&b| b == b'\n')
+                        .next()
+                        .unwrap_or(&[]),
+                )
+                .trim_end_matches('\r')
+                .to_string();
+                Err(Box::new(d))
             }
         }
-        rules.push(Rule {
-            id: r.id,
-            label: r.label,
-            severity: r.severity,
-            message: r.message,
-            phrases: r.phrases,
-            patterns: r.patterns,
-            allow: r.allow,
-            suggest: r.suggest,
-            fold_digits: r.fold_digits,
-            examples_hit: r.examples.hit,
-            examples_ok: r.examples.ok,
-        });
     }
-    let list = PhraseList {
-        name: raw.list.name.unwrap_or_else(|| raw.list.id.clone()),
-        id: raw.list.id,
-        version: raw.list.version,
-        owner: raw.list.owner,
-        description: raw.list.description,
-        allow: raw.list.allow,
-        rules,
-    };
-    let failed = diagnostics.iter().any(|d| d.level == Level::Error);
-    Parsed {
-        list: (!failed).then_some(list),
-        diagnostics,
+
+    fn with_text(file: &'a str, text: &'a str) -> Source<'a> {
+        Source {
+            file,
+            text,
+            line_starts: std::cell::OnceCell::new(),
+        }
+    }
+
+    /// A diagnostic at byte offset `at` of the text.
+    fn diagnostic(&self, at: usize, level: Level, message: String) -> Diagnostic {
+        let mut at = at.min(self.text.len());
+        while !self.text.is_char_boundary(at) {
+            at -= 1;
+        }
+        let starts = self.line_starts.get_or_init(|| {
+            std::iter::once(0)
+                .chain(self.text.match_indices('\n').map(|(i, _)| i + 1))
+                .collect()
+        });
+        let line = starts.partition_point(|&s| s <= at);
+        let line_start = starts[line - 1];
+        Diagnostic {
+            file: self.file.to_string(),
+            line,
+            col: self.text[line_start..at].chars().count() + 1,
+            level,
+            message,
+            source_line: self.text[line_start..]
+                .split('\n')
+                .next()
+                .unwrap_or("")
+                .trim_end_matches('\r')
+                .to_string(),
+        }
     }
 }
 
-fn parse_plain(file: &str, text: &str) -> Parsed {
-    let id = std::path::Path::new(file)
-        .file_stem()
-        .map_or_else(|| file.to_string(), |s| s.to_string_lossy().into_owned());
-    let mut phrases = Vec::new();
-    let mut allow = Vec::new();
-    for line in text.lines() {
-        let line = line.trim();
-        if line.is_empty() || line.starts_with('#') {
-            continue;
-        }
-        if let Some(a) = line.strip_prefix('!') {
-            allow.push(a.trim().to_string());
-        } else {
-            phrases.push(line.to_string());
-        }
-    }
-    let rule = Rule {
-        id: "phrases".into(),
-        label: id.clone(),
-        severity: Severity::Warn,
-        message: format!("列表「{id}」中的词语"),
-        phrases,
-        patterns: Vec::new(),
-        allow,
-        suggest: None,
-        fold_digits: false,
-        examples_hit: Vec::new(),
-        examples_ok: Vec::new(),
-    };
-    Parsed {
-        list: Some(PhraseList {
-            name: id.clone(),
-            id,
-            version: "0".into(),
-            owner: None,
-            description: None,
-            allow: Vec::new(),
-            rules: vec![rule],
-        }),
-        diagnostics: Vec::new(),
-    }
+/// Where the parts of a list are in its file (byte offsets), for checks
+/// that run after reading.
+#[derive(Debug, Default)]
+pub(crate) struct Places {
+    pub list: usize,
+    pub list_allow: Vec<usize>,
+    pub rules: Vec<RulePlaces>,
+}
+
+#[derive(Debug, Default, Clone)]
+pub(crate) struct RulePlaces {
+    pub id: usize,
+    pub phrases: Vec<usize>,
+    pub patterns: Vec<usize>,
+    pub allow: Vec<usize>,
+    pub examples: usize,
 }
 
 #[cfg(test)]
@@ -377,15 +339,31 @@ mod tests {
             b"[list]\nid = \"x\"\nversion = \"1\"\nnmae = \"oops\"\n",
         );
         assert!(p.has_errors());
-        assert_eq!(p.diagnostics[0].line, 4);
+        let d = p.diagnostics.iter().find(|d| d.line == 4).unwrap();
+        assert_eq!(d.col, 1);
+        assert!(d.message.contains("nmae"), "{}", d.message);
     }
 
     #[test]
     fn plain_text_list_is_one_warn_rule() {
-        let p = parse("brand-words.txt", "# c\n甲\n!甲乙\n".as_bytes());
+        let p = parse("brand-words.txt", "# c\n甲乙丙\n!甲乙丙丁\n".as_bytes());
         let l = p.list.unwrap();
         assert_eq!(l.id, "brand-words");
-        assert_eq!(l.rules[0].phrases, vec!["甲"]);
-        assert_eq!(l.rules[0].allow, vec!["甲乙"]);
+        assert_eq!(l.rules[0].phrases, vec!["甲乙丙"]);
+        assert_eq!(l.rules[0].allow, vec!["甲乙丙丁"]);
+        assert_eq!(l.rules[0].severity, Severity::Warn);
+    }
+
+    #[test]
+    fn caret_counts_wide_characters() {
+        let d = Diagnostic {
+            file: "f".into(),
+            line: 1,
+            col: 3,
+            level: Level::Error,
+            message: "m".into(),
+            source_line: "蠢驴x".into(),
+        };
+        assert!(d.to_string().ends_with("\n    ^"), "{d}");
     }
 }

@@ -1,0 +1,126 @@
+// Phrase-list benchmark: Kefu's wasm build against mint-filter and fastscan
+// (their own APIs, no folding), on the 64k-phrase list and the waimai
+// reviews as one long text and as 140-character replies. Run by run.sh.
+import { createRequire } from 'node:module';
+import { readFileSync } from 'node:fs';
+import { performance } from 'node:perf_hooks';
+
+const require = createRequire(import.meta.url);
+const kefu = require(process.argv[2]);
+const MintModule = require('mint-filter');
+const Mint = MintModule.default ?? MintModule.Mint ?? MintModule;
+const FastScanner = require('fastscan');
+
+const data = process.env.KEFU_SHARED_DATA;
+const listText = readFileSync(`${data}/bench/phrases-64k.txt`, 'utf8');
+const words = listText.split('\n').map((w) => w.trim()).filter((w) => w.length > 0);
+const reviews = readFileSync(`${data}/real/waimai_10k.csv`, 'utf8')
+  .split('\n').slice(1).filter((l) => l.includes(','))
+  .map((l) => l.slice(l.indexOf(',') + 1).replace(/^"|"$/g, ''));
+const longText = reviews.join('\n');
+const longChars = Array.from(longText);
+const replies = [];
+for (let i = 0; i < longChars.length; i += 140) replies.push(longChars.slice(i, i + 140).join(''));
+
+const gc = () => { if (global.gc) { global.gc(); global.gc(); } };
+const time = (f) => { const t = performance.now(); const r = f(); return [performance.now() - t, r]; };
+const median = (xs) => { const s = [...xs].sort((a, b) => a - b); return s[Math.floor(s.length / 2)]; };
+const pct = (xs, p) => { const s = [...xs].sort((a, b) => a - b); return s[Math.min(s.length - 1, Math.floor(s.length * p))]; };
+const heap = () => { gc(); const m = process.memoryUsage(); return m.heapUsed + m.external + m.arrayBuffers; };
+
+function build(name, n, make) {
+  const times = [];
+  let made;
+  for (let i = 0; i < n; i++) { made = undefined; gc(); const [t, m] = time(make); times.push(t); made = m; }
+  return [median(times), made];
+}
+
+function scan(f, rounds) {
+  f(longText); // warm up
+  const times = [];
+  let n;
+  for (let i = 0; i < rounds; i++) { const [t, r] = time(() => f(longText)); times.push(t); n = r; }
+  const ms = median(times);
+  return { ms, charsPerSec: longChars.length / (ms / 1000), found: n };
+}
+
+function perReply(f, rounds) {
+  for (const r of replies.slice(0, 200)) f(r); // warm up
+  const us = [];
+  for (let k = 0; k < rounds; k++) {
+    for (const r of replies) { const t = performance.now(); f(r); us.push((performance.now() - t) * 1000); }
+  }
+  return { p50: pct(us, 0.5), p99: pct(us, 0.99) };
+}
+
+// Memory: a wasm instance's linear memory never shrinks, so its size at the
+// end of a fresh process that did one thing is the peak for that thing.
+const mode = process.argv[3];
+if (mode === 'memory-build') {
+  const m = kefu.BenchList.parse('phrases-64k.txt', listText).compile();
+  m.count(longText);
+  console.log(kefu.memoryBytes());
+  process.exit(0);
+}
+if (mode === 'memory-load') {
+  const m = kefu.BenchMatcher.fromBytes(readFileSync(process.argv[4]));
+  m.count(longText);
+  console.log(kefu.memoryBytes());
+  process.exit(0);
+}
+const { execFileSync } = await import('node:child_process');
+const { writeFileSync } = await import('node:fs');
+const fresh = (...args) => Number(execFileSync(process.execPath, [process.argv[1], process.argv[2], ...args], { env: process.env }).toString().trim()) / 2 ** 20;
+
+console.log(`64k list: ${words.length} phrases; long text ${longChars.length} chars; ${replies.length} replies of 140 chars`);
+const results = {};
+
+// Kefu (wasm): parse, compile, serialize, load, scan.
+{
+  const mem0 = kefu.memoryBytes();
+  const [parseMs, list] = build('parse', 5, () => kefu.BenchList.parse('phrases-64k.txt', listText));
+  const [compileMs, matcher] = build('compile', 5, () => list.compile());
+  const bytes = matcher.toBytes();
+  const [loadMs, loaded] = build('load', 10, () => kefu.BenchMatcher.fromBytes(bytes));
+  const binPath = `${process.argv[2]}.64k.bin`;
+  writeFileSync(binPath, bytes);
+  const memBuild = fresh('memory-build');
+  const memLoad = fresh('memory-load', binPath);
+  const mem = kefu.memoryBytes();
+  const s = scan((t) => loaded.count(t), 15);
+  const r = perReply((t) => loaded.count(t), 5);
+  const d = kefu.BenchMatcher.defaultLists();
+  const rd = perReply((t) => d.count(t), 5);
+  results.kefu = { build: parseMs + compileMs, parseMs, compileMs, loadMs, serializedMB: bytes.length / 2 ** 20, memMB: memLoad, memBuildMB: memBuild, ...s, ...r, defaultsP99: rd.p99 };
+}
+
+// mint-filter (Aho-Corasick in TypeScript).
+if (!process.env.ONLY_KEFU) {
+  const h0 = heap();
+  const [ms, mint] = build('mint', 3, () => new Mint(words));
+  const memMB = (heap() - h0) / 2 ** 20;
+  const s = scan((t) => mint.filter(t, { replace: false }).words.length, 5);
+  const r = perReply((t) => mint.filter(t, { replace: false }), 3);
+  results['mint-filter'] = { build: ms, memMB, ...s, ...r };
+}
+
+// fastscan (Aho-Corasick in JavaScript).
+if (!process.env.ONLY_KEFU) {
+  const h0 = heap();
+  const [ms, scanner] = build('fastscan', 3, () => new FastScanner(words));
+  const memMB = (heap() - h0) / 2 ** 20;
+  const s = scan((t) => scanner.search(t).length, 5);
+  const r = perReply((t) => scanner.search(t), 3);
+  results.fastscan = { build: ms, memMB, ...s, ...r };
+}
+
+const f = (x, d = 1) => (x === undefined ? '' : x.toFixed(d));
+console.log('\n| engine | build 64k (ms) | load from bytes (ms) | memory (MB)¹ | long text (M chars/s) | found | 140-char reply p50 / p99 (µs) |');
+console.log('|---|---|---|---|---|---|---|');
+for (const [name, r] of Object.entries(results)) {
+  console.log(`| ${name} | ${f(r.build)}${r.parseMs !== undefined ? ` (parse ${f(r.parseMs)} + compile ${f(r.compileMs)})` : ''} | ${f(r.loadMs)} | ${f(r.memMB)} | ${f(r.charsPerSec / 1e6, 2)} | ${r.found} | ${f(r.p50, 2)} / ${f(r.p99, 2)} |`);
+}
+const k = results.kefu;
+if (!process.env.ONLY_KEFU) console.log(`\nKefu throughput: ${f(k.charsPerSec / results['mint-filter'].charsPerSec)}× mint-filter, ${f(k.charsPerSec / results.fastscan.charsPerSec)}× fastscan (with folding, allow contexts and Latin boundaries on)`);
+console.log(`Kefu serialized 64k list: ${f(k.serializedMB)} MB; wasm linear memory (peak, fresh instance): ${f(k.memBuildMB)} MB to parse + compile + scan, ${f(k.memMB)} MB to load from bytes + scan`);
+console.log(`Kefu default lists, 140-char reply p99: ${f(k.defaultsP99, 2)} µs`);

@@ -1,0 +1,296 @@
+//! Building a [`Matcher`] from lists: fold every phrase and allow context to
+//! an automaton key, merge equal keys into one slot with several entries,
+//! and add the common words that contain some phrase.
+
+use super::{
+    compile_anchored, compile_pattern, is_raw, trigger_literals, BuildError, Entry, Kind, Matcher,
+    Pattern, Slot, NO_EXACT,
+};
+use crate::fold::{fold_digit, fold_str};
+use crate::lists::PhraseList;
+use daachorse::{CharwiseDoubleArrayAhoCorasickBuilder, MatchKind};
+use std::collections::HashMap;
+
+/// Words that contain a listed phrase but are innocent (路口交通 ⊃ 口交): a
+/// hit inside one is not a hit, for every list that does not opt out.
+pub(crate) const COMMON_WORDS: &str = include_str!("../../lists/common-words.txt");
+
+/// The common words, folded, without comments.
+pub(crate) fn common_words() -> impl Iterator<Item = String> {
+    COMMON_WORDS
+        .lines()
+        .map(str::trim)
+        .filter(|l| !l.is_empty() && !l.starts_with('#'))
+        .map(fold_str)
+        .filter(|w| !w.is_empty())
+}
+
+/// A fast hasher for short strings (FxHash, as in rustc): the standard
+/// SipHash costs a third of compiling a 64k-phrase list.
+#[derive(Default, Clone, Copy)]
+pub(crate) struct FxHasher(u64);
+
+impl std::hash::Hasher for FxHasher {
+    fn write(&mut self, bytes: &[u8]) {
+        let mut chunks = bytes.chunks_exact(8);
+        for c in &mut chunks {
+            let w = u64::from_le_bytes([c[0], c[1], c[2], c[3], c[4], c[5], c[6], c[7]]);
+            self.0 = (self.0.rotate_left(5) ^ w).wrapping_mul(0x51_7c_c1_b7_27_22_0a_95);
+        }
+        for &b in chunks.remainder() {
+            self.0 = (self.0.rotate_left(5) ^ u64::from(b)).wrapping_mul(0x51_7c_c1_b7_27_22_0a_95);
+        }
+    }
+    fn finish(&self) -> u64 {
+        self.0
+    }
+}
+
+pub(crate) type FastMap<K, V> = HashMap<K, V, std::hash::BuildHasherDefault<FxHasher>>;
+
+struct Builder {
+    digits: bool,
+    keys: Vec<String>,
+    slot_of: FastMap<String, u32>,
+    /// (slot, entry), flattened by slot at the end.
+    entries: Vec<(u32, Entry)>,
+    exact: Vec<Box<str>>,
+    exact_of: FastMap<String, u32>,
+}
+
+impl Builder {
+    /// Adds `text` as an entry; `fold_digits` says whether digit forms of it
+    /// may match.
+    fn add(&mut self, text: &str, kind: Kind, list: usize, rule: usize, fold_digits: bool) {
+        let plain = fold_str(text);
+        if plain.is_empty() {
+            return;
+        }
+        let key: String = if self.digits {
+            plain.chars().map(fold_digit).collect()
+        } else {
+            plain.clone()
+        };
+        // With digit folding on for the automaton, a key with a digit in it
+        // also matches numerals (一 for 1); an entry that does not fold
+        // digits must then see the very forms it was written with.
+        let exact = if self.digits && !fold_digits && key.chars().any(|c| c.is_ascii_digit()) {
+            // The text's digits must be the very forms the phrase has.
+            let n = self.exact.len() as u32;
+            *self.exact_of.entry(plain.clone()).or_insert_with(|| {
+                self.exact.push(plain.into_boxed_str());
+                n
+            })
+        } else {
+            NO_EXACT
+        };
+        let slot = match self.slot_of.get(&key) {
+            Some(&s) => s,
+            None => {
+                let s = self.keys.len() as u32;
+                self.slot_of.insert(key.clone(), s);
+                self.keys.push(key);
+                s
+            }
+        };
+        self.entries.push((
+            slot,
+            Entry {
+                kind,
+                list: list as u32,
+                rule: rule as u32,
+                exact,
+            },
+        ));
+    }
+}
+
+pub(super) fn compile(lists: &[PhraseList]) -> Result<Matcher, BuildError> {
+    let digits = lists.iter().any(|l| {
+        l.rules
+            .iter()
+            .any(|r| r.fold_digits && !r.phrases.is_empty())
+    });
+    let mut b = Builder {
+        digits,
+        keys: Vec::new(),
+        slot_of: FastMap::default(),
+        entries: Vec::new(),
+        exact: Vec::new(),
+        exact_of: FastMap::default(),
+    };
+    let mut patterns = Vec::new();
+    let mut max_allow = 0;
+    for (li, list) in lists.iter().enumerate() {
+        for (ri, rule) in list.rules.iter().enumerate() {
+            for p in &rule.phrases {
+                b.add(p, Kind::Phrase, li, ri, rule.fold_digits);
+            }
+            for a in &rule.allow {
+                b.add(a, Kind::RuleAllow, li, ri, rule.fold_digits);
+                max_allow = max_allow.max(fold_str(a).chars().count());
+            }
+            for p in &rule.patterns {
+                if compile_pattern(p).is_err() {
+                    continue;
+                }
+                let pi = patterns.len();
+                // Literals that fold to something else never occur in
+                // folded text: drop them (lint warns about them).
+                let raw = is_raw(p);
+                let triggers: Option<Vec<String>> = trigger_literals(p)
+                    .filter(|_| !raw)
+                    .map(|ls| ls.into_iter().filter(|l| fold_str(l) == *l).collect());
+                let regex = match &triggers {
+                    Some(ls) => {
+                        for l in ls {
+                            b.add(l, Kind::Trigger, li, pi, rule.fold_digits);
+                        }
+                        compile_anchored(p)
+                    }
+                    None => compile_pattern(p),
+                };
+                if let Ok(regex) = regex {
+                    patterns.push(Pattern {
+                        list: li as u32,
+                        rule: ri as u32,
+                        fold_digits: rule.fold_digits,
+                        source: p.clone(),
+                        triggered: triggers.is_some(),
+                        raw,
+                        regex,
+                    });
+                }
+            }
+        }
+        for a in &list.allow {
+            b.add(a, Kind::ListAllow, li, 0, false);
+            max_allow = max_allow.max(fold_str(a).chars().count());
+        }
+    }
+    // Only the common words that contain a phrase of a list that uses them:
+    // the others could never cover a hit and would only cost scan time.
+    let mut with_common = vec![false; b.keys.len()];
+    for (slot, e) in &b.entries {
+        if e.kind == Kind::Phrase && lists[e.list as usize].common_words {
+            with_common[*slot as usize] = true;
+        }
+    }
+    let uses_common = with_common.iter().any(|&u| u);
+    let phrase_keys = |k: &str| b.slot_of.get(k).is_some_and(|&s| with_common[s as usize]);
+    let mut common = Vec::new();
+    if uses_common {
+        for w in common_words() {
+            let key: Vec<char> = if digits {
+                w.chars().map(fold_digit).collect()
+            } else {
+                w.chars().collect()
+            };
+            let contains_phrase = (0..key.len()).any(|i| {
+                (i + 1..=key.len()).any(|j| phrase_keys(&key[i..j].iter().collect::<String>()))
+            });
+            if contains_phrase {
+                common.push(w);
+                max_allow = max_allow.max(key.len());
+            }
+        }
+    }
+    for w in common {
+        b.add(&w, Kind::Common, 0, 0, false);
+    }
+    from_parts(b, patterns, max_allow, fingerprint(lists))
+}
+
+fn from_parts(
+    b: Builder,
+    patterns: Vec<Pattern>,
+    max_allow: usize,
+    fingerprint: u64,
+) -> Result<Matcher, BuildError> {
+    let mut b = b;
+    // Stable: a slot's entries keep the order of the lists.
+    b.entries.sort_by_key(|(slot, _)| *slot);
+    let mut slots = Vec::with_capacity(b.keys.len());
+    let mut first = 0;
+    for (i, key) in b.keys.iter().enumerate() {
+        let count = b.entries[first..].partition_point(|(s, _)| *s as usize == i);
+        let latin = |c: Option<char>| c.is_some_and(|c| c.is_ascii_alphanumeric());
+        slots.push(Slot {
+            len: key.chars().count() as u32,
+            first: first as u32,
+            count: count as u32,
+            latin_start: latin(key.chars().next()),
+            latin_end: latin(key.chars().next_back()),
+        });
+        first += count;
+    }
+    let entries: Vec<Entry> = b.entries.into_iter().map(|(_, e)| e).collect();
+    let automaton = if b.keys.is_empty() {
+        None
+    } else {
+        // The stepper we scan with does not use daachorse's prefilter:
+        // leave it out and save its 64 KiB.
+        Some(
+            CharwiseDoubleArrayAhoCorasickBuilder::new()
+                .match_kind(MatchKind::Standard)
+                .use_prefilter(false)
+                .build_with_values(b.keys.iter().zip(0u32..).map(|(k, v)| (k.as_str(), v)))
+                .map_err(|e| BuildError(format!("the lists cannot be compiled: {e}")))?,
+        )
+    };
+    Ok(Matcher {
+        automaton,
+        slots,
+        entries,
+        exact: b.exact,
+        digits: b.digits,
+        patterns,
+        max_allow,
+        fingerprint,
+    })
+}
+
+/// FNV-1a, 64 bits: stable across Rust versions and platforms, unlike the
+/// standard library's hasher.
+pub(crate) struct Fnv(pub u64);
+
+impl Fnv {
+    pub fn new() -> Fnv {
+        Fnv(0xcbf2_9ce4_8422_2325)
+    }
+    pub fn bytes(&mut self, bytes: &[u8]) {
+        for &b in bytes {
+            self.0 ^= u64::from(b);
+            self.0 = self.0.wrapping_mul(0x0100_0000_01b3);
+        }
+    }
+    /// A string with its length, so that ("ab", "c") ≠ ("a", "bc").
+    pub fn str(&mut self, s: &str) {
+        self.bytes(&(s.len() as u64).to_le_bytes());
+        self.bytes(s.as_bytes());
+    }
+}
+
+/// See [`Matcher::fingerprint_of`].
+pub(super) fn fingerprint(lists: &[PhraseList]) -> u64 {
+    let mut h = Fnv::new();
+    h.bytes(&super::serial::FORMAT.to_le_bytes());
+    h.bytes(&super::serial::tables_fingerprint().to_le_bytes());
+    h.str(COMMON_WORDS);
+    for l in lists {
+        h.str(&l.id);
+        h.str(&l.version);
+        h.bytes(&[u8::from(l.common_words)]);
+        l.allow.iter().for_each(|a| h.str(a));
+        h.bytes(&(l.rules.len() as u64).to_le_bytes());
+        for r in &l.rules {
+            h.str(&r.id);
+            h.bytes(&[u8::from(r.fold_digits)]);
+            for group in [&r.phrases, &r.patterns, &r.allow] {
+                h.bytes(&(group.len() as u64).to_le_bytes());
+                group.iter().for_each(|p| h.str(p));
+            }
+        }
+    }
+    h.0
+}

@@ -1,0 +1,542 @@
+//! Compiled phrase lists: many phrases found at once in folded text.
+//!
+//! Every phrase of every list, every allow context and the common-word
+//! dictionary (`lists/common-words.txt`) go into one double-array
+//! Aho-Corasick automaton (`daachorse`) over folded text (`crate::fold`), so
+//! the time to scan a reply does not grow with the size of the lists, and
+//! the text is read once, folding as it goes. Patterns are Rust regular
+//! expressions, run on the folded text (linear time: no list can hang the
+//! page). Hits are reported at original char offsets, spanning any
+//! separators inserted inside the phrase.
+//!
+//! Why daachorse rather than `aho-corasick` (measured in `benches/lists.rs`,
+//! numbers in BENCHMARKS.md): on a 64k-phrase list it builds faster, scans
+//! folded CJK text faster one character at a time (we fold as we go and
+//! never build the folded string), takes less memory, and it can serialize
+//! a built automaton and load it back with validation, which `aho-corasick`
+//! cannot: [`Matcher::to_bytes`] / [`Matcher::from_bytes`] (`serial`) let an
+//! extension restart without recompiling.
+//!
+//! Rules for a hit (SPEC "Phrase lists"):
+//! - a phrase that begins (ends) with a Latin letter or digit hits only where
+//!   the original character before (after) it is not one (no `ass` in
+//!   "assistant");
+//! - a hit inside an occurrence of an allow context of its rule or list, or
+//!   (unless the list says `common_words = false`) of a common word, is not a
+//!   hit;
+//! - with `fold_digits`, Chinese numerals match digits (`crate::fold::
+//!   fold_digit`); without it they do not (一条狗 is not 1条狗);
+//! - overlapping hits of the same rule are merged into one.
+//!
+//! What a list says is `crate::lists`; what a hit means for a reply is
+//! `crate::guard`.
+
+mod compile;
+mod serial;
+
+pub use serial::LoadError;
+
+pub(crate) use compile::FastMap;
+
+use crate::fold::{fold_digit, fold_with, table};
+use crate::lists::PhraseList;
+use daachorse::CharwiseDoubleArrayAhoCorasick;
+use regex::Regex;
+
+/// A phrase or pattern of a rule found in a text.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Hit {
+    /// Index of the list in the slice the matcher was built from.
+    pub list: usize,
+    /// Index of the rule in its list.
+    pub rule: usize,
+    /// Char offset of the first original char of the hit.
+    pub start: usize,
+    /// Char offset one past the last original char of the hit.
+    pub end: usize,
+}
+
+/// Why lists could not be compiled.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{0}")]
+pub struct BuildError(String);
+
+/// All lists, compiled.
+pub struct Matcher {
+    automaton: Option<CharwiseDoubleArrayAhoCorasick<u32>>,
+    /// Per automaton key: its length and the entries it stands for.
+    slots: Vec<Slot>,
+    entries: Vec<Entry>,
+    /// Plain folded forms for entries that must match exactly (see
+    /// [`Entry::exact`]).
+    exact: Vec<Box<str>>,
+    /// Whether the automaton runs on digit-folded text (some rule has
+    /// `fold_digits`).
+    digits: bool,
+    patterns: Vec<Pattern>,
+    /// Longest allow context or common word, in folded chars.
+    max_allow: usize,
+    /// Which lists (and fold tables) this was built from.
+    fingerprint: u64,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct Slot {
+    /// Length of the key in chars.
+    len: u32,
+    /// `entries[first..first + count]`.
+    first: u32,
+    count: u32,
+    latin_start: bool,
+    latin_end: bool,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Kind {
+    Phrase,
+    RuleAllow,
+    ListAllow,
+    Common,
+    /// A literal that every match of a pattern starts with: the pattern
+    /// (index in `rule`) is tried only where one occurs.
+    Trigger,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct Entry {
+    kind: Kind,
+    list: u32,
+    rule: u32,
+    /// When the automaton runs on digit-folded text but this entry does not
+    /// fold digits, the index in `exact` of the plain folded form the text
+    /// must equal (`NO_EXACT` when there is no digit in it to confuse).
+    exact: u32,
+}
+
+const NO_EXACT: u32 = u32::MAX;
+
+struct Pattern {
+    list: u32,
+    rule: u32,
+    fold_digits: bool,
+    source: String,
+    /// Whether the pattern has trigger literals in the automaton; then
+    /// `regex` is anchored (`^(?:…)`) and run only at triggers, else it
+    /// scans the whole text.
+    triggered: bool,
+    /// Whether the pattern runs on the original text: it has literal
+    /// characters that folding drops (an emoticon's brackets, quotes).
+    raw: bool,
+    regex: Regex,
+}
+
+/// Whether a pattern must run on the original text rather than the folded
+/// one: some literal character of it is one that folding drops as a
+/// separator (`\[心\]`, `“宝贵”`), so folded text could never match it.
+pub(crate) fn is_raw(pattern: &str) -> bool {
+    use regex_syntax::hir::{Hir, HirKind};
+    fn walk(h: &Hir) -> bool {
+        match h.kind() {
+            HirKind::Literal(lit) => std::str::from_utf8(&lit.0)
+                .map(|s| s.chars().any(|c| crate::fold::fold_char(c).is_none()))
+                .unwrap_or(false),
+            HirKind::Concat(hs) | HirKind::Alternation(hs) => hs.iter().any(walk),
+            HirKind::Repetition(r) => walk(&r.sub),
+            HirKind::Capture(c) => walk(&c.sub),
+            _ => false,
+        }
+    }
+    regex_syntax::parse(pattern).is_ok_and(|h| walk(&h))
+}
+
+/// The literals every match of `pattern` starts with, if there are few
+/// enough to list (regex-syntax's prefix extraction) and none is empty.
+pub(crate) fn trigger_literals(pattern: &str) -> Option<Vec<String>> {
+    use regex_syntax::hir::literal::{ExtractKind, Extractor};
+    let hir = regex_syntax::parse(pattern).ok()?;
+    let seq = Extractor::new().kind(ExtractKind::Prefix).extract(&hir);
+    let lits = seq.literals()?;
+    if lits.is_empty() {
+        return None;
+    }
+    lits.iter()
+        .map(|l| {
+            std::str::from_utf8(l.as_bytes())
+                .ok()
+                .filter(|s| !s.is_empty())
+                .map(str::to_string)
+        })
+        .collect()
+}
+
+/// A pattern compiled to match only at the start of the text it is given.
+pub(crate) fn compile_anchored(p: &str) -> Result<Regex, String> {
+    compile_pattern(&format!("^(?:{p})"))
+}
+
+/// Compiles a list pattern the way the matcher runs it (on folded text, so
+/// already lower case), with limits on its compiled size so that no list
+/// can exhaust memory.
+pub(crate) fn compile_pattern(p: &str) -> Result<Regex, String> {
+    regex::RegexBuilder::new(p)
+        .size_limit(1 << 20)
+        .dfa_size_limit(1 << 20)
+        .build()
+        .map_err(|e| match e {
+            regex::Error::CompiledTooBig(_) => {
+                "the pattern is too large once compiled (over 1 MiB); split it".to_string()
+            }
+            e => e
+                .to_string()
+                .lines()
+                .last()
+                .unwrap_or("")
+                .trim()
+                .trim_start_matches("error: ")
+                .to_string(),
+        })
+}
+
+/// A hit or allow span in folded coordinates during a scan.
+#[derive(Debug, Clone, Copy)]
+struct Span {
+    list: u32,
+    rule: u32,
+    start: u32,
+    end: u32,
+    /// For a phrase hit: whether it begins / ends with a Latin letter or
+    /// digit, so needs a boundary there (checked in `finish`, once the next
+    /// char is known).
+    latin_start: bool,
+    latin_end: bool,
+}
+
+impl Matcher {
+    /// Compiles lists that have already passed parsing (`crate::lists`).
+    /// Phrases that fold to nothing and patterns that do not compile are
+    /// skipped (the lint rejects them).
+    ///
+    /// # Panics
+    ///
+    /// Only if the lists exceed the automaton's capacity (about 2³¹ states,
+    /// far beyond any list a person writes); [`Matcher::try_new`] returns
+    /// that as an error instead.
+    pub fn new(lists: &[PhraseList]) -> Matcher {
+        Matcher::try_new(lists).unwrap_or_else(|e| panic!("{e}"))
+    }
+
+    /// Compiles lists, or says why they cannot be.
+    pub fn try_new(lists: &[PhraseList]) -> Result<Matcher, BuildError> {
+        compile::compile(lists)
+    }
+
+    /// A stable hash of everything in `lists` that the compiled form
+    /// depends on, and of the fold tables: compare it with
+    /// [`Matcher::fingerprint`] of a loaded matcher to know whether it was
+    /// built from these lists.
+    pub fn fingerprint_of(lists: &[PhraseList]) -> u64 {
+        compile::fingerprint(lists)
+    }
+
+    /// The fingerprint of the lists this matcher was built from.
+    pub fn fingerprint(&self) -> u64 {
+        self.fingerprint
+    }
+
+    /// Approximate heap memory held, in bytes.
+    pub fn heap_bytes(&self) -> usize {
+        self.automaton.as_ref().map_or(0, |a| a.heap_bytes())
+            + self.slots.len() * std::mem::size_of::<Slot>()
+            + self.entries.len() * std::mem::size_of::<Entry>()
+            + self.exact.iter().map(|e| e.len() + 16).sum::<usize>()
+            + self
+                .patterns
+                .iter()
+                .map(|p| p.source.len() * 64)
+                .sum::<usize>()
+    }
+
+    /// Every hit in `text`, in order of start.
+    pub fn find(&self, text: &str) -> Vec<Hit> {
+        let t = table();
+        let mut chars: Vec<char> = Vec::with_capacity(text.len() / 2);
+        let mut origin: Vec<u32> = Vec::with_capacity(text.len() / 2);
+        let mut hits: Vec<Span> = Vec::new();
+        let mut allows: Vec<(Kind, Span)> = Vec::new();
+        // (pattern index, folded start) where a pattern may match.
+        let mut triggers: Vec<(u32, u32)> = Vec::new();
+        let mut n = 0u32;
+        if let Some(ac) = &self.automaton {
+            let mut stepper = ac.find_overlapping_stepper();
+            for c in text.chars() {
+                if let Some(f) = fold_with(t, c) {
+                    chars.push(f);
+                    origin.push(n);
+                    stepper.consume(if self.digits { fold_digit(f) } else { f });
+                    for m in stepper.matches() {
+                        self.on_match(m.value(), &chars, &mut hits, &mut allows, &mut triggers);
+                    }
+                }
+                n += 1;
+            }
+        } else {
+            for c in text.chars() {
+                if let Some(f) = fold_with(t, c) {
+                    chars.push(f);
+                    origin.push(n);
+                }
+                n += 1;
+            }
+        }
+        if !triggers.is_empty() || self.patterns.iter().any(|p| !p.triggered) {
+            self.find_patterns(&chars, &triggers, &mut hits);
+        }
+        if self.patterns.iter().any(|p| p.raw) {
+            self.find_raw_patterns(text, &origin, &mut hits);
+        }
+        self.finish(&chars, &origin, hits, allows)
+    }
+
+    fn on_match(
+        &self,
+        slot: u32,
+        chars: &[char],
+        hits: &mut Vec<Span>,
+        allows: &mut Vec<(Kind, Span)>,
+        triggers: &mut Vec<(u32, u32)>,
+    ) {
+        // Checked access: a loaded matcher's automaton values are not
+        // trusted to stay inside the slot table.
+        let Some(&s) = self.slots.get(slot as usize) else {
+            return;
+        };
+        let end = chars.len() as u32;
+        let Some(start) = end.checked_sub(s.len) else {
+            return;
+        };
+        for e in &self.entries[s.first as usize..(s.first + s.count) as usize] {
+            if e.exact != NO_EXACT {
+                let want = &self.exact[e.exact as usize];
+                if !want.chars().eq(chars[start as usize..].iter().copied()) {
+                    continue;
+                }
+            }
+            let span = Span {
+                list: e.list,
+                rule: e.rule,
+                start,
+                end,
+                latin_start: s.latin_start,
+                latin_end: s.latin_end,
+            };
+            match e.kind {
+                Kind::Phrase => hits.push(span),
+                Kind::Trigger => triggers.push((e.rule, start)),
+                kind => allows.push((kind, span)),
+            }
+        }
+    }
+
+    fn find_patterns(&self, chars: &[char], triggers: &[(u32, u32)], hits: &mut Vec<Span>) {
+        let plain: String = chars.iter().collect();
+        // Digit-folded text, for patterns of rules with `fold_digits`.
+        let digits: Option<String> = self
+            .patterns
+            .iter()
+            .any(|p| p.fold_digits)
+            .then(|| chars.iter().map(|&c| fold_digit(c)).collect());
+        // Byte offset in the folded string → folded char index.
+        let mut starts: Vec<u32> = Vec::with_capacity(chars.len() + 1);
+        let mut b = 0u32;
+        for c in chars {
+            starts.push(b);
+            b += c.len_utf8() as u32;
+        }
+        starts.push(b);
+        let index = |byte: usize| starts.partition_point(|&s| (s as usize) < byte) as u32;
+        let mut push = |p: &Pattern, start: usize, end: usize| {
+            if start < end {
+                hits.push(Span {
+                    list: p.list,
+                    rule: p.rule,
+                    start: index(start),
+                    end: index(end),
+                    latin_start: false,
+                    latin_end: false,
+                });
+            }
+        };
+        let hay = |p: &Pattern| -> &str {
+            match &digits {
+                Some(d) if p.fold_digits => d,
+                _ => &plain,
+            }
+        };
+        for p in self.patterns.iter().filter(|p| !p.triggered && !p.raw) {
+            for m in p.regex.find_iter(hay(p)) {
+                push(p, m.start(), m.end());
+            }
+        }
+        for &(pi, at) in triggers {
+            let Some(p) = self.patterns.get(pi as usize) else {
+                continue;
+            };
+            let Some(&b) = starts.get(at as usize) else {
+                continue;
+            };
+            if let Some(m) = hay(p).get(b as usize..).and_then(|h| p.regex.find(h)) {
+                push(p, b as usize + m.start(), b as usize + m.end());
+            }
+        }
+    }
+
+    /// Patterns that run on the original text; their matches are mapped to
+    /// the folded characters they cover (a match of separators alone, which
+    /// covers none, is no hit).
+    fn find_raw_patterns(&self, text: &str, origin: &[u32], hits: &mut Vec<Span>) {
+        let mut char_of_byte: Vec<u32> = Vec::with_capacity(text.len() + 1);
+        for (i, c) in text.chars().enumerate() {
+            char_of_byte.extend(std::iter::repeat_n(i as u32, c.len_utf8()));
+        }
+        char_of_byte.push(text.chars().count() as u32);
+        for p in self.patterns.iter().filter(|p| p.raw) {
+            for m in p.regex.find_iter(text) {
+                let (s, e) = (char_of_byte[m.start()], char_of_byte[m.end()]);
+                let start = origin.partition_point(|&o| o < s) as u32;
+                let end = origin.partition_point(|&o| o < e) as u32;
+                if start < end {
+                    hits.push(Span {
+                        list: p.list,
+                        rule: p.rule,
+                        start,
+                        end,
+                        latin_start: false,
+                        latin_end: false,
+                    });
+                }
+            }
+        }
+    }
+
+    fn finish(
+        &self,
+        chars: &[char],
+        origin: &[u32],
+        hits: Vec<Span>,
+        mut allows: Vec<(Kind, Span)>,
+    ) -> Vec<Hit> {
+        if hits.is_empty() {
+            return Vec::new();
+        }
+        allows.sort_unstable_by_key(|(_, s)| s.start);
+        let latin = |i: u32| {
+            chars
+                .get(i as usize)
+                .is_some_and(|c| c.is_ascii_alphanumeric())
+        };
+        // Adjacent in the original: no separator between folded i and i + 1.
+        let adjacent = |i: u32| origin[i as usize] + 1 == origin[i as usize + 1];
+        let mut out: Vec<Hit> = Vec::with_capacity(hits.len());
+        for h in hits {
+            let rule = h.rule;
+            if h.latin_start && h.start > 0 && latin(h.start - 1) && adjacent(h.start - 1) {
+                continue;
+            }
+            if h.latin_end && (h.end as usize) < chars.len() && latin(h.end) && adjacent(h.end - 1)
+            {
+                continue;
+            }
+            if self.covered(&allows, h.list, rule, h.start, h.end) {
+                continue;
+            }
+            out.push(Hit {
+                list: h.list as usize,
+                rule: rule as usize,
+                start: origin[h.start as usize] as usize,
+                end: origin[h.end as usize - 1] as usize + 1,
+            });
+        }
+        // Overlapping hits of one rule are one finding (行业第一 and 第一品牌
+        // in 行业第一品牌): sorted by rule and start, each hit either extends
+        // the last one or starts a new one.
+        out.sort_unstable_by_key(|h| (h.list, h.rule, h.start, h.end));
+        let mut kept: Vec<Hit> = Vec::with_capacity(out.len());
+        for h in out {
+            if let Some(last) = kept.last_mut() {
+                if last.list == h.list && last.rule == h.rule && h.start < last.end {
+                    last.end = last.end.max(h.end);
+                    continue;
+                }
+            }
+            kept.push(h);
+        }
+        kept.sort_by_key(|h| (h.start, h.end, h.list, h.rule));
+        kept
+    }
+
+    /// Whether an allow span of the hit's scope covers `start..end`.
+    fn covered(&self, allows: &[(Kind, Span)], list: u32, rule: u32, start: u32, end: u32) -> bool {
+        // Allows are sorted by start; one that covers the hit starts at or
+        // before it and at most `max_allow` chars before it.
+        let hi = allows.partition_point(|(_, s)| s.start <= start);
+        let lo_start = start.saturating_sub(self.max_allow as u32);
+        allows[..hi]
+            .iter()
+            .rev()
+            .take_while(|(_, s)| s.start >= lo_start)
+            .any(|(kind, s)| {
+                s.end >= end
+                    && match kind {
+                        Kind::Common => true,
+                        Kind::ListAllow => s.list == list,
+                        Kind::RuleAllow => s.list == list && s.rule == rule,
+                        Kind::Phrase | Kind::Trigger => false,
+                    }
+            })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::lists::parse;
+
+    fn matcher(toml: &str) -> Matcher {
+        let p = parse("t.toml", toml.as_bytes());
+        assert!(!p.has_errors(), "{:?}", p.diagnostics);
+        Matcher::new(&[p.list.unwrap()])
+    }
+
+    const LIST: &str = r#"
+[list]
+id = "t"
+version = "1"
+allow = ["路口交通"]
+[[rule]]
+id = "r"
+label = "insult"
+severity = "block"
+message = "m"
+phrases = ["蠢驴", "sb", "口交", "第一"]
+allow = ["第一时间"]
+examples = { hit = ["蠢驴"] }
+"#;
+
+    #[test]
+    fn evasions_hit_at_original_offsets() {
+        let m = matcher(LIST);
+        let h = m.find("你这蠢 * 驴");
+        assert_eq!((h[0].start, h[0].end), (2, 7));
+        assert_eq!(m.find("你是ＳＢ").len(), 1);
+        assert_eq!(m.find("你是s.b吧").len(), 1);
+    }
+
+    #[test]
+    fn latin_needs_boundaries_and_allow_contexts_cover() {
+        let m = matcher(LIST);
+        assert!(m.find("asbestos").is_empty());
+        assert!(m.find("前方路口交通拥堵").is_empty());
+        assert!(m.find("我们第一时间处理").is_empty());
+        assert_eq!(m.find("全网第一").len(), 1);
+    }
+}
