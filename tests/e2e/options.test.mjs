@@ -112,6 +112,9 @@ const sha256 = (s) => createHash('sha256').update(s).digest('hex');
 /** Serves the lists above over HTTP on localhost, allowing any origin. */
 async function listServer() {
   const files = { '/lists/remote.toml': REMOTE, '/lists/policy.toml': POLICY_LIST };
+  const set = (path, body) => {
+    files[path] = body;
+  };
   const server = createServer((req, res) => {
     const body = files[new URL(req.url, 'http://x').pathname];
     res.writeHead(body ? 200 : 404, {
@@ -122,7 +125,7 @@ async function listServer() {
     res.end(body ?? 'not found');
   });
   await new Promise((ok) => server.listen(0, '127.0.0.1', ok));
-  return { origin: `http://127.0.0.1:${server.address().port}`, close: () => server.close() };
+  return { origin: `http://127.0.0.1:${server.address().port}`, set, close: () => server.close() };
 }
 
 // ---- both browsers behind one interface: an extension page and the replica -------
@@ -486,6 +489,22 @@ for (const [name, launch] of [['chromium', launchChromium], ['firefox', launchFi
       const row = await x.waitExt(rowInForce, 'qa-remote');
       assert.ok(row.source.includes(url), 'its source is the URL');
       await expectVerdict(x, REMOTE_DRAFT, (v) => v === 'block');
+    });
+
+    test('an update that does not match the pinned hash is refused and the previous version stays', async () => {
+      lists.set('/lists/remote.toml', REMOTE.replace('包您百分百满意"]', '包您百分百满意", "绝对不会再出错"]'));
+      try {
+        await x.openExt('/options/options.html');
+        await x.clickExt('tr[data-list="qa-remote"] td.actions button');
+        const status = await x.waitExt(() => {
+          const s = document.querySelector('tr[data-list="qa-remote"] .status');
+          return s?.classList.contains('warn') ? s.textContent : null;
+        });
+        assert.match(status, /SHA-256/, 'the row says why the update failed');
+        await expectVerdict(x, REMOTE_DRAFT, (v) => v === 'block');
+      } finally {
+        lists.set('/lists/remote.toml', REMOTE);
+      }
     });
 
     test('the override log exports as CSV and JSON', async () => {
