@@ -268,10 +268,12 @@ async function launchFirefox() {
       await b.click(sel);
       const deadline = Date.now() + 10000;
       while (Date.now() < deadline) {
-        const fresh = readdirSync(downloads).filter((f) => !before.has(f) && !f.endsWith('.part'));
-        if (fresh.length) {
-          await new Promise((r) => setTimeout(r, 200));
-          return { name: fresh[0], text: readFileSync(join(downloads, fresh[0]), 'utf8') };
+        // Firefox writes FILE.part and leaves an empty FILE until it is done.
+        const names = readdirSync(downloads);
+        const fresh = names.filter((f) => !before.has(f) && !f.endsWith('.part'));
+        if (fresh.length && !names.some((f) => f.endsWith('.part'))) {
+          const text = readFileSync(join(downloads, fresh[0]), 'utf8');
+          if (text.length) return { name: fresh[0], text };
         }
         await new Promise((r) => setTimeout(r, 100));
       }
