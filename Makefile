@@ -23,8 +23,10 @@ wasm:
 	wasm-bindgen --target web --no-typescript --out-dir target/pkg-raw $(WASM_RAW)
 	wasm-opt -Oz $(WASM_FEATURES) target/pkg-raw/kefu_bg.wasm -o $(PKG)/kefu_bg.wasm
 	cp target/pkg-raw/kefu.js $(PKG)/kefu.js
+	cargo run --quiet --release --bin kefu -- data-bundle > $(PKG)/kefu-data.json
 	@gzip -9 -c $(PKG)/kefu_bg.wasm | wc -c | awk -v raw=$$(wc -c < $(PKG)/kefu_bg.wasm) \
 	  '{ printf "kefu_bg.wasm: %d bytes, %d bytes gzipped (%.1f KiB of the 300 KiB budget)\n", raw, $$1, $$1 / 1024 }'
+	@printf 'kefu-data.json (data beside the engine): %d bytes gzipped\n' $$(gzip -9 -c $(PKG)/kefu-data.json | wc -c)
 
 dist: wasm
 	node scripts/build-dist.mjs

@@ -169,7 +169,7 @@ fn benches(c: &mut Criterion) {
     g.sample_size(20)
         .measurement_time(Duration::from_secs(3))
         .warm_up_time(Duration::from_secs(1));
-    let defaults: Vec<PhraseList> = kefu::guard::DEFAULT_LISTS
+    let defaults: Vec<PhraseList> = kefu::guard::default_lists()
         .iter()
         .map(|(n, t)| parse(n, t.as_bytes()).list.expect("default list"))
         .collect();

@@ -23,6 +23,7 @@
 //! - [`triage`]: comment triage and clustering.
 //! - [`settings`]: the team's settings (`--config`).
 
+pub mod data;
 pub mod fold;
 pub mod guard;
 pub mod lists;

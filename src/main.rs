@@ -42,6 +42,12 @@ fn main() -> ExitCode {
             println!("{USAGE}");
             Ok(ExitCode::SUCCESS)
         }
+        // Not for people: the data files as the JSON bundle that ships beside
+        // the wasm (`make wasm` writes extension/pkg/kefu-data.json with it).
+        Some("data-bundle") => {
+            println!("{}", kefu::data::bundle_json());
+            Ok(ExitCode::SUCCESS)
+        }
         Some("-V" | "--version") => {
             println!("kefu {}", env!("CARGO_PKG_VERSION"));
             Ok(ExitCode::SUCCESS)

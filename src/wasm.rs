@@ -37,6 +37,16 @@ fn to_js<T: Serialize>(value: &T) -> Result<JsValue, JsValue> {
         .map_err(|e| JsValue::from_str(&e.to_string()))
 }
 
+/// Installs the data files (fold tables, default lists, lexicons) from the
+/// bundle that ships beside the wasm (`kefu-data.json`: `{path: text}`), once,
+/// before the first [`Engine`]. See `crate::data`.
+#[wasm_bindgen(js_name = installData)]
+pub fn install_data(bundle: &str) -> Result<(), JsValue> {
+    let files: std::collections::HashMap<String, String> = serde_json::from_str(bundle)
+        .map_err(|e| JsValue::from_str(&format!("kefu-data.json is not a data bundle: {e}")))?;
+    crate::data::install(files).map_err(|e| JsValue::from_str(&e))
+}
+
 /// The engine the extension holds: the guard and the triager.
 #[wasm_bindgen]
 pub struct Engine {
@@ -47,14 +57,20 @@ pub struct Engine {
 
 #[wasm_bindgen]
 impl Engine {
-    /// An engine with the default lists and settings.
+    /// An engine with the default lists and settings. The data files must
+    /// have been installed first ([`install_data`]).
     #[wasm_bindgen(constructor)]
-    pub fn new() -> Engine {
-        Engine {
+    pub fn new() -> Result<Engine, JsValue> {
+        if !crate::data::ready() {
+            return Err(JsValue::from_str(
+                "Kefu's data files are not installed: call installData(kefu-data.json) first",
+            ));
+        }
+        Ok(Engine {
             guard: Guard::with_default_lists(),
             triager: Triager::new(),
             settings: Settings::default(),
-        }
+        })
     }
 
     /// Adds lists (`[{name, text}]`) to the defaults, replacing any added
@@ -189,12 +205,6 @@ impl Engine {
             })
             .collect();
         to_js(&out)
-    }
-}
-
-impl Default for Engine {
-    fn default() -> Self {
-        Engine::new()
     }
 }
 

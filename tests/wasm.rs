@@ -10,6 +10,14 @@ use wasm_bindgen_test::*;
 
 wasm_bindgen_test_configure!(run_in_browser);
 
+/// The data bundle that ships beside the wasm (written by `make wasm`).
+const DATA: &str = include_str!("../extension/pkg/kefu-data.json");
+
+fn engine() -> Engine {
+    kefu::wasm::install_data(DATA).expect("the data bundle installs");
+    Engine::new().expect("an engine")
+}
+
 fn get(v: &JsValue, key: &str) -> JsValue {
     Reflect::get(v, &JsValue::from_str(key)).expect("object")
 }
@@ -24,7 +32,7 @@ fn obj(pairs: &[(&str, JsValue)]) -> JsValue {
 
 #[wasm_bindgen_test]
 fn an_insult_blocks_with_utf16_offsets() {
-    let engine = Engine::new();
+    let engine = engine();
     // The emoji is one char but two UTF-16 code units: JavaScript's offsets.
     let report = engine
         .check("😀你这个蠢驴", None, JsValue::UNDEFINED)
@@ -42,7 +50,7 @@ fn an_insult_blocks_with_utf16_offsets() {
 
 #[wasm_bindgen_test]
 fn a_clean_reply_is_not_blocked() {
-    let engine = Engine::new();
+    let engine = engine();
     let report = engine
         .check("亲，您好，我们马上为您处理哦", None, JsValue::UNDEFINED)
         .unwrap();
@@ -51,7 +59,7 @@ fn a_clean_reply_is_not_blocked() {
 
 #[wasm_bindgen_test]
 fn a_batch_of_comments_in_one_batch_out() {
-    let engine = Engine::new();
+    let engine = engine();
     let comments = Array::new();
     comments.push(&obj(&[("id", "a".into()), ("text", "顶".into())]));
     comments.push(&obj(&[
@@ -69,7 +77,7 @@ fn a_batch_of_comments_in_one_batch_out() {
 
 #[wasm_bindgen_test]
 fn a_broken_list_is_rejected_and_the_lists_in_force_stay() {
-    let mut engine = Engine::new();
+    let mut engine = engine();
     let before = Array::from(&engine.list_summary().unwrap()).length();
     let files = Array::new();
     files.push(&obj(&[
@@ -91,7 +99,7 @@ fn a_broken_list_is_rejected_and_the_lists_in_force_stay() {
 
 #[wasm_bindgen_test]
 fn a_good_list_is_applied() {
-    let mut engine = Engine::new();
+    let mut engine = engine();
     let files = Array::new();
     files.push(&obj(&[
         ("name", "brand.txt".into()),

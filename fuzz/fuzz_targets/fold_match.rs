@@ -4,7 +4,7 @@
 #![no_main]
 
 use kefu::fold::{fold, fold_str, is_separator};
-use kefu::guard::DEFAULT_LISTS;
+use kefu::guard::default_lists;
 use kefu::lists::parse;
 use kefu::matcher::Matcher;
 use libfuzzer_sys::fuzz_target;
@@ -13,7 +13,7 @@ use std::sync::OnceLock;
 fn matcher() -> &'static Matcher {
     static M: OnceLock<Matcher> = OnceLock::new();
     M.get_or_init(|| {
-        let lists: Vec<_> = DEFAULT_LISTS
+        let lists: Vec<_> = default_lists()
             .iter()
             .filter_map(|(n, t)| parse(n, t.as_bytes()).list)
             .collect();

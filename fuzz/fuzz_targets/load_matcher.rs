@@ -2,7 +2,7 @@
 //! or appended never panics on load, and whatever loads can scan.
 #![no_main]
 
-use kefu::guard::DEFAULT_LISTS;
+use kefu::guard::default_lists;
 use kefu::lists::parse;
 use kefu::matcher::Matcher;
 use libfuzzer_sys::fuzz_target;
@@ -11,7 +11,7 @@ use std::sync::OnceLock;
 fn bytes() -> &'static Vec<u8> {
     static B: OnceLock<Vec<u8>> = OnceLock::new();
     B.get_or_init(|| {
-        let lists: Vec<_> = DEFAULT_LISTS
+        let lists: Vec<_> = default_lists()
             .iter()
             .filter_map(|(n, t)| parse(n, t.as_bytes()).list)
             .collect();

@@ -94,7 +94,7 @@ pub(crate) fn table() -> &'static table::Table {
 /// The data files the fold tables are built from (for fingerprints of
 /// anything compiled from folded text).
 pub fn table_sources() -> &'static [&'static str] {
-    table::SOURCES
+    table::sources()
 }
 
 /// Characters that people insert inside a phrase to break it up: white

@@ -10,25 +10,34 @@
 use std::collections::{BTreeMap, BTreeSet};
 use std::sync::OnceLock;
 
-const UNICODE: &str = include_str!("../../data/fold/unicode.txt");
-const TS_CHARACTERS: &str = include_str!("../../data/fold/opencc/TSCharacters.txt");
-const TW_VARIANTS_REV: &str = include_str!("../../data/fold/opencc/TWVariantsRev.txt");
-const HK_VARIANTS_REV: &str = include_str!("../../data/fold/opencc/HKVariantsRev.txt");
-const LOOKALIKES: &str = include_str!("../../data/fold/lookalikes.txt");
-const EXTRA_SEPARATORS: &str = include_str!("../../data/fold/separators.txt");
-const DIGITS: &str = include_str!("../../data/fold/digits.txt");
+// The data files (crate::data): built in natively, handed over in wasm.
+const UNICODE: &str = "data/fold/unicode.txt";
+const TS_CHARACTERS: &str = "data/fold/opencc/TSCharacters.txt";
+const TW_VARIANTS_REV: &str = "data/fold/opencc/TWVariantsRev.txt";
+const HK_VARIANTS_REV: &str = "data/fold/opencc/HKVariantsRev.txt";
+const LOOKALIKES: &str = "data/fold/lookalikes.txt";
+const EXTRA_SEPARATORS: &str = "data/fold/separators.txt";
+const DIGITS: &str = "data/fold/digits.txt";
 
 /// The data the table is built from, for fingerprints of compiled forms
 /// that depend on it.
-pub(crate) const SOURCES: &[&str] = &[
-    UNICODE,
-    TS_CHARACTERS,
-    TW_VARIANTS_REV,
-    HK_VARIANTS_REV,
-    LOOKALIKES,
-    EXTRA_SEPARATORS,
-    DIGITS,
-];
+pub(crate) fn sources() -> &'static [&'static str] {
+    static SOURCES: OnceLock<Vec<&'static str>> = OnceLock::new();
+    SOURCES.get_or_init(|| {
+        [
+            UNICODE,
+            TS_CHARACTERS,
+            TW_VARIANTS_REV,
+            HK_VARIANTS_REV,
+            LOOKALIKES,
+            EXTRA_SEPARATORS,
+            DIGITS,
+        ]
+        .iter()
+        .map(|p| crate::data::get(p))
+        .collect()
+    })
+}
 
 /// A delta no real mapping has: the character is a separator.
 const SEPARATOR: i32 = i32::MIN;
@@ -136,7 +145,7 @@ fn build() -> Table {
     };
     // 1. Unicode: compatibility forms, case, diacritics, digits, separators.
     //    The generator already closed these under repetition.
-    for line in data_lines(UNICODE) {
+    for line in data_lines(crate::data::get(UNICODE)) {
         let (kind, rest) = line.split_at(1);
         let mut parts = rest.split_whitespace();
         let Some(range) = parts.next() else { continue };
@@ -164,18 +173,20 @@ fn build() -> Table {
             _ => {}
         }
     }
-    for c in data_lines(EXTRA_SEPARATORS).filter_map(|l| l.chars().next()) {
+    for c in data_lines(crate::data::get(EXTRA_SEPARATORS)).filter_map(|l| l.chars().next()) {
         t.separator(c as u32);
     }
     // 2. Look-alike letters, after Unicode's lower-casing: every character
     //    whose fold so far is a look-alike now folds to its Latin letter.
-    let lookalikes: Vec<(char, char)> = char_pairs(LOOKALIKES).collect();
+    let lookalikes: Vec<(char, char)> = char_pairs(crate::data::get(LOOKALIKES)).collect();
     // 3. Traditional → simplified. Regional variants first go to OpenCC's
     //    standard traditional form, then through TSCharacters.
-    let ts: BTreeMap<char, char> = opencc_pairs(TS_CHARACTERS).collect();
+    let ts: BTreeMap<char, char> = opencc_pairs(crate::data::get(TS_CHARACTERS)).collect();
     let simplified: BTreeSet<char> = ts.values().copied().collect();
     let mut second: BTreeMap<char, char> = lookalikes.iter().copied().collect();
-    for (k, v) in opencc_pairs(TW_VARIANTS_REV).chain(opencc_pairs(HK_VARIANTS_REV)) {
+    for (k, v) in opencc_pairs(crate::data::get(TW_VARIANTS_REV))
+        .chain(opencc_pairs(crate::data::get(HK_VARIANTS_REV)))
+    {
         // A regional variant that is also a simplified character (TW 么 for
         // 幺) must stay: simplified text uses it for another word (什么).
         if !simplified.contains(&k) {
@@ -215,7 +226,7 @@ fn build() -> Table {
         }
     }
     close(&mut t);
-    t.digits = char_pairs(DIGITS).collect();
+    t.digits = char_pairs(crate::data::get(DIGITS)).collect();
     t.digits.sort_unstable();
     t
 }

@@ -24,18 +24,20 @@ pub const SIGNALS_ID: &str = "tone-signals";
 /// The word list's id.
 pub const WORDS_ID: &str = "tone-words";
 
-/// The built-in lexicons as (file name, contents).
-pub const BUILTIN: &[(&str, &str)] = &[
-    ("tone.toml", include_str!("../../data/tone/tone.toml")),
-    (
-        "tone-signals.toml",
-        include_str!("../../data/tone/tone-signals.toml"),
-    ),
-    (
-        "tone-words.txt",
-        include_str!("../../data/tone/tone-words.txt"),
-    ),
-];
+/// The built-in lexicons as (file name, contents) (`crate::data`).
+pub fn builtin_files() -> [(&'static str, &'static str); 3] {
+    [
+        ("tone.toml", crate::data::get("data/tone/tone.toml")),
+        (
+            "tone-signals.toml",
+            crate::data::get("data/tone/tone-signals.toml"),
+        ),
+        (
+            "tone-words.txt",
+            crate::data::get("data/tone/tone-words.txt"),
+        ),
+    ]
+}
 
 /// The lexicons in force.
 #[derive(Debug, Clone)]
@@ -48,7 +50,7 @@ pub struct Lexicons {
 impl Lexicons {
     /// The lexicons that ship with Kefu.
     pub fn builtin() -> Lexicons {
-        let mut parsed = BUILTIN.iter().map(|(name, text)| {
+        let mut parsed = builtin_files().into_iter().map(|(name, text)| {
             let p = lists::parse(name, text.as_bytes());
             // Tested in CI (`cargo test`): a broken built-in file is a build bug.
             p.list.unwrap_or_else(|| {

@@ -13,11 +13,13 @@ use std::collections::HashMap;
 
 /// Words that contain a listed phrase but are innocent (路口交通 ⊃ 口交): a
 /// hit inside one is not a hit, for every list that does not opt out.
-pub(crate) const COMMON_WORDS: &str = include_str!("../../lists/common-words.txt");
+pub(crate) fn common_words_text() -> &'static str {
+    crate::data::get("lists/common-words.txt")
+}
 
 /// The common words, folded, without comments.
 pub(crate) fn common_words() -> impl Iterator<Item = String> {
-    COMMON_WORDS
+    common_words_text()
         .lines()
         .map(str::trim)
         .filter(|l| !l.is_empty() && !l.starts_with('#'))
@@ -276,7 +278,7 @@ pub(super) fn fingerprint(lists: &[PhraseList]) -> u64 {
     let mut h = Fnv::new();
     h.bytes(&super::serial::FORMAT.to_le_bytes());
     h.bytes(&super::serial::tables_fingerprint().to_le_bytes());
-    h.str(COMMON_WORDS);
+    h.str(common_words_text());
     for l in lists {
         h.str(&l.id);
         h.str(&l.version);

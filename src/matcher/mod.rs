@@ -140,6 +140,12 @@ pub(crate) fn is_raw(pattern: &str) -> bool {
             HirKind::Literal(lit) => std::str::from_utf8(&lit.0)
                 .map(|s| s.chars().any(|c| crate::fold::fold_char(c).is_none()))
                 .unwrap_or(false),
+            // A class of separators only (`[“"「]`) never matches folded text.
+            HirKind::Class(regex_syntax::hir::Class::Unicode(cls)) => {
+                let mut all = cls.ranges().iter().flat_map(|r| r.start()..=r.end());
+                cls.ranges().iter().map(|r| r.len()).sum::<usize>() <= 64
+                    && all.all(|c| crate::fold::fold_char(c).is_none())
+            }
             HirKind::Concat(hs) | HirKind::Alternation(hs) => hs.iter().any(walk),
             HirKind::Repetition(r) => walk(&r.sub),
             HirKind::Capture(c) => walk(&c.sub),

@@ -94,7 +94,9 @@ struct Signal {
 }
 
 /// The signal lexicon that ships with Kefu.
-pub const DEFAULT_SIGNALS: &str = include_str!("../../data/triage/signals.toml");
+pub fn default_signals() -> &'static str {
+    crate::data::get("data/triage/signals.toml")
+}
 
 /// A compiled triage engine.
 pub struct Triager {
@@ -107,7 +109,7 @@ pub struct Triager {
 impl Triager {
     /// The engine with the default signals.
     pub fn new() -> Triager {
-        Triager::from_toml(DEFAULT_SIGNALS).expect("the default signals parse (tested)")
+        Triager::from_toml(default_signals()).expect("the default signals parse (tested)")
     }
 
     /// An engine from a signal file.

@@ -7,7 +7,7 @@
 // this file only moves text in and out and puts results on the page, always
 // with textContent.
 
-import init, { Engine } from '/pkg/kefu.js';
+import init, { Engine, installData } from '/pkg/kefu.js';
 
 const $ = (sel) => document.querySelector(sel);
 const LINT_DEBOUNCE_MS = 150;
@@ -316,6 +316,7 @@ examples = { hit = ["这事不归我们管"], ok = ["我们马上为您处理"] 
 
 try {
   await init({ module_or_path: '/pkg/kefu_bg.wasm' });
+  installData(await (await fetch('/pkg/kefu-data.json')).text());
   linter = new Engine();
   checker = new Engine();
   triager = new Engine();
