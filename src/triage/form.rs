@@ -1,0 +1,209 @@
+//! The shape of a comment, read from its raw text before normalisation:
+//! whose words they are, whom it tags, whether it is only emoticons, whether
+//! it carries a link or a contact handle, how it shouts.
+//!
+//! Weibo conventions this reads:
+//! - `回复@name:` starts a reply inside a thread: the rest is the comment.
+//! - `//@name:` starts a repost chain: what follows is other people's
+//!   words, read at reduced weight (`signals`).
+//! - `@name` elsewhere tags someone; a comment that *starts* with a tag is
+//!   addressed to a friend, not to the company.
+//! - `[怒]` is an emoticon.
+//!
+//! The words themselves are the business of `signals`.
+
+/// What the shape of a comment says.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Form {
+    /// The commenter's own words, tags removed.
+    pub own: String,
+    /// Reposted words (after the first `//@`), tags removed.
+    pub chain: String,
+    /// The comment starts with a tag: it talks to a friend.
+    pub to_friend: bool,
+    /// Number of `@` tags.
+    pub tags: usize,
+    /// Letters, digits and CJK characters in `own`, emoticons excluded.
+    pub letters: usize,
+    /// It has emoticons.
+    pub emoticons: usize,
+    /// A link (http, www., t.cn).
+    pub link: bool,
+    /// A contact handle: Latin letters then 3+ digits, or 6+ digits.
+    pub handle: bool,
+    /// Longest run of `!`/`！` and of `?`/`？`.
+    pub bangs: usize,
+    pub questions: usize,
+}
+
+/// Reads the shape of `text`.
+pub fn read(text: &str) -> Form {
+    let mut text = text.trim();
+    // A reply inside a thread: `回复@name:rest`.
+    if let Some(rest) = text.strip_prefix("回复@") {
+        if let Some(i) = rest.find([':', '：']) {
+            text = rest[i + rest[i..].chars().next().map_or(1, char::len_utf8)..].trim();
+        }
+    }
+    let (own, chain) = match text.find("//@") {
+        Some(i) => (&text[..i], &text[i..]),
+        None => (text, ""),
+    };
+    let mut f = Form {
+        to_friend: own.trim_start().starts_with('@'),
+        ..Form::default()
+    };
+    let (own_clean, own_tags) = strip_tags(own);
+    let (chain_clean, chain_tags) = strip_tags(chain);
+    f.tags = own_tags + chain_tags;
+    f.own = own_clean;
+    f.chain = chain_clean;
+    let lower = text.to_ascii_lowercase();
+    f.link = lower.contains("http") || lower.contains("www.") || lower.contains("t.cn");
+    f.handle = has_handle(&f.own);
+    let (letters, emoticons) = count_letters(&f.own);
+    f.letters = letters;
+    f.emoticons = emoticons;
+    f.bangs = longest_run(own, &['!', '！']);
+    f.questions = longest_run(own, &['?', '？']);
+    f
+}
+
+/// Removes `@name` tags (up to white space, punctuation or a colon).
+fn strip_tags(s: &str) -> (String, usize) {
+    let mut out = String::with_capacity(s.len());
+    let mut tags = 0;
+    let mut chars = s.chars().peekable();
+    while let Some(c) = chars.next() {
+        if c == '@' {
+            tags += 1;
+            while let Some(&n) = chars.peek() {
+                if n.is_whitespace() || n == ':' || n == '：' || n == '@' || is_punct(n) {
+                    break;
+                }
+                chars.next();
+            }
+        } else if c == '/' && chars.peek() == Some(&'/') {
+            chars.next();
+        } else {
+            out.push(c);
+        }
+    }
+    (out, tags)
+}
+
+fn is_punct(c: char) -> bool {
+    matches!(
+        c,
+        ',' | '，'
+            | '。'
+            | '.'
+            | '!'
+            | '！'
+            | '?'
+            | '？'
+            | '、'
+            | ';'
+            | '；'
+            | '['
+            | '【'
+            | ']'
+            | '】'
+    )
+}
+
+/// Counts letters, digits and CJK characters outside `[emoticons]`, and the
+/// emoticons.
+fn count_letters(s: &str) -> (usize, usize) {
+    let (mut letters, mut emoticons) = (0, 0);
+    let mut rest = s;
+    while !rest.is_empty() {
+        if let Some(after) = rest.strip_prefix(['[', '【']) {
+            if let Some(close) = after.find([']', '】']) {
+                // An emoticon name is short: `[怒]`, `[笑cry]`, `[good]`.
+                if after[..close].chars().count() <= 5 {
+                    emoticons += 1;
+                    rest =
+                        &after[close + after[close..].chars().next().map_or(1, char::len_utf8)..];
+                    continue;
+                }
+            }
+        }
+        let c = rest.chars().next().expect("not empty");
+        if c.is_alphanumeric() {
+            letters += 1;
+        }
+        rest = &rest[c.len_utf8()..];
+    }
+    (letters, emoticons)
+}
+
+fn has_handle(s: &str) -> bool {
+    let b = s.as_bytes();
+    let mut i = 0;
+    while i < b.len() {
+        if b[i].is_ascii_alphanumeric() {
+            let start = i;
+            while i < b.len() && b[i].is_ascii_alphanumeric() {
+                i += 1;
+            }
+            let word = &b[start..i];
+            let digits = word.iter().rev().take_while(|c| c.is_ascii_digit()).count();
+            let letters = word.len() - digits;
+            if (letters > 0 && digits >= 3 && word[..letters].iter().all(u8::is_ascii_alphabetic))
+                || (letters == 0 && digits >= 6)
+            {
+                return true;
+            }
+        } else {
+            i += 1;
+        }
+    }
+    false
+}
+
+fn longest_run(s: &str, set: &[char]) -> usize {
+    let (mut best, mut run) = (0, 0);
+    for c in s.chars() {
+        if set.contains(&c) {
+            run += 1;
+            best = best.max(run);
+        } else {
+            run = 0;
+        }
+    }
+    best
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn repost_chain_and_tags_are_separated() {
+        let f = read("太过分了@Rexzhenghao  //@Janie_Zhang:招行最近负面新闻越来越多呀");
+        assert_eq!(f.own.trim(), "太过分了");
+        assert_eq!(f.chain, ":招行最近负面新闻越来越多呀");
+        assert_eq!(f.tags, 2);
+        assert!(!f.to_friend);
+    }
+
+    #[test]
+    fn a_reply_prefix_is_not_a_tag_to_a_friend() {
+        let f = read("回复@小王:还没到账");
+        assert_eq!(f.own, "还没到账");
+        assert!(!f.to_friend);
+        assert!(read("@室友 今晚点这个？").to_friend);
+    }
+
+    #[test]
+    fn emoticons_links_handles_and_runs() {
+        let f = read("[哈哈][哈哈]");
+        assert_eq!((f.letters, f.emoticons), (0, 2));
+        assert!(read("点击 http://t.cn/A6x").link);
+        assert!(read("加vx：sd6688").handle);
+        assert!(!read("买了3台了").handle);
+        let f = read("到底什么时候？？？都一个月了！！！！");
+        assert_eq!((f.questions, f.bangs), (3, 4));
+    }
+}

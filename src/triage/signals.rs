@@ -1,0 +1,283 @@
+//! Evidence: what the words and the shape of a comment say, as votes for
+//! each category with the reasons that an agent reads.
+//!
+//! Each cue found by the lexicon votes for its signal's category with the
+//! signal's weight, adjusted by its modifiers (`negation`): a negated cue
+//! is dropped or votes for its `negated` category at half weight; a degree
+//! word before it strengthens it; a contrast (但是, 就是) shifts the weight to
+//! the clause after it; a safety cue in a hypothetical clause is a worry,
+//! not an emergency; a resolution (找回, 挽回) cancels emergencies and
+//! problems; a sarcasm marker turns praise into complaint. The reposted part
+//! of a comment weighs less. Signals read from its shape (`form`) vote too.
+//!
+//! Choosing a category from the votes is `category`; urgency and score are
+//! `urgency`.
+
+use super::form::Form;
+use super::lexicon::{Lexicon, Role};
+use super::negation::{self, Clauses};
+use super::Category;
+
+/// Number of categories (`Category as usize` indexes the votes).
+pub const CATEGORIES: usize = 7;
+
+/// What a comment's words and shape say.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Evidence {
+    /// Votes per category (`Category as usize`).
+    pub votes: [f32; CATEGORIES],
+    /// An emergency or an escalation threat, not negated or hypothetical.
+    pub critical: bool,
+    /// A problem with the customer's own order, money or service.
+    pub problem: bool,
+    /// Reasons in Chinese, with the words that triggered them.
+    pub reasons: Vec<String>,
+}
+
+impl Evidence {
+    /// Negative minus positive evidence: how bad the comment sounds.
+    pub fn tone(&self) -> f32 {
+        self.votes[Category::Safety as usize] + self.votes[Category::Complaint as usize]
+            - self.votes[Category::Praise as usize]
+    }
+
+    fn vote(&mut self, c: Category, w: f32) {
+        self.votes[c as usize] += w;
+    }
+}
+
+/// How a hit was read, for grouping reasons.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Reading {
+    Plain,
+    Negated,
+    Sarcastic,
+    Hypothetical,
+    Resolved,
+}
+
+struct Hit {
+    signal: usize,
+    words: String,
+    reading: Reading,
+    weight: f32,
+}
+
+/// Gathers the evidence of a comment: its own words `own` and reposted
+/// words `chain`, both in normal form, and its shape.
+pub fn gather(lex: &Lexicon, own: &str, chain: &str, form: &Form) -> Evidence {
+    let mut hits = Vec::new();
+    let mut resolutions = Vec::new();
+    scan(lex, own, 1.0, &mut hits, &mut resolutions);
+    if !chain.is_empty() {
+        scan(
+            lex,
+            chain,
+            lex.knobs.form.chain_factor,
+            &mut hits,
+            &mut resolutions,
+        );
+    }
+    let resolved = !resolutions.is_empty();
+    let sarcastic = hits
+        .iter()
+        .any(|h| lex.signals[h.signal].sarcasm && h.reading == Reading::Plain);
+
+    let mut ev = Evidence::default();
+    for h in &mut hits {
+        let s = &lex.signals[h.signal];
+        if h.reading == Reading::Plain {
+            if resolved && (s.category == Category::Safety || s.problem) {
+                h.reading = Reading::Resolved;
+            } else if sarcastic && s.category == Category::Praise {
+                h.reading = Reading::Sarcastic;
+            }
+        }
+        match h.reading {
+            Reading::Plain => {
+                ev.vote(s.category, h.weight);
+                ev.critical |= s.critical;
+                ev.problem |= s.problem;
+            }
+            Reading::Negated => {
+                if let Some(c) = s.negated {
+                    ev.vote(c, h.weight * 0.5);
+                }
+            }
+            Reading::Sarcastic => ev.vote(Category::Complaint, h.weight),
+            // A worry: a complaint, not an emergency.
+            Reading::Hypothetical => ev.vote(Category::Complaint, h.weight * 0.3),
+            Reading::Resolved => {}
+        }
+    }
+    ev.reasons = reasons(lex, &hits, &resolutions);
+    shape(lex, form, &mut ev);
+    ev
+}
+
+/// Finds the cues of one part of a comment and reads their modifiers.
+fn scan(lex: &Lexicon, text: &str, part: f32, hits: &mut Vec<Hit>, resolutions: &mut Vec<String>) {
+    let (found, halves) = lex.find(text);
+    let clauses = Clauses::of(text);
+    let k = &lex.knobs;
+    // The last contrast word splits the comment into a weaker part before
+    // and a stronger part after.
+    let contrast = found
+        .iter()
+        .rev()
+        .find(|f| f.role == Role::Contrast)
+        .map(|f| f.end);
+    for (i, f) in found.iter().enumerate() {
+        if f.role == Role::Resolved {
+            resolutions.push(lex.phrase(f.phrase).to_string());
+        }
+        let Role::Cue(si) = f.role else { continue };
+        let s = &lex.signals[si];
+        let mut weight = s.weight * part;
+        if let Some(c) = contrast {
+            weight *= if f.start >= c {
+                k.contrast_after
+            } else {
+                k.contrast_before
+            };
+        }
+        if negation::in_clause_after(&found, i, &clauses, Role::Concession) {
+            weight *= k.contrast_before;
+        }
+        if negation::intensified(&found, i, text, k.intensifier_window) {
+            weight *= k.intensifier_factor;
+        }
+        let mut words = lex.phrase(f.phrase).to_string();
+        let reading =
+            if s.negatable && negation::negated(&found, i, text, &clauses, k.negation_window) {
+                // Show the negation with the cue: 不是不满意.
+                let from = found[..i]
+                    .iter()
+                    .rev()
+                    .find(|n| n.role == Role::Negator)
+                    .map_or(f.start, |n| n.start);
+                words = text[from..f.end].to_string();
+                Reading::Negated
+            } else if s.category == Category::Safety
+                && negation::in_clause_after(&found, i, &clauses, Role::Hypothetical)
+            {
+                Reading::Hypothetical
+            } else {
+                Reading::Plain
+            };
+        // A phrase counts once however often it is repeated (???).
+        if hits.iter().any(|h| h.signal == si && h.words == words) {
+            continue;
+        }
+        hits.push(Hit {
+            signal: si,
+            words,
+            reading,
+            weight,
+        });
+    }
+    // Combinations: a first half and a second half close together.
+    for a in halves.iter().filter(|f| matches!(f.role, Role::First(_))) {
+        let Role::First(si) = a.role else { continue };
+        let within = lex.signals[si].within.unwrap_or(0);
+        let distance = |b: &&super::lexicon::Found| {
+            let (lo, hi) = if b.start >= a.end {
+                (a.end, b.start)
+            } else if b.end <= a.start {
+                (b.end, a.start)
+            } else {
+                return false;
+            };
+            text[lo..hi].chars().count() <= within
+        };
+        let partner = halves
+            .iter()
+            .find(|b| b.role == Role::Second(si) && distance(b));
+        if let Some(b) = partner {
+            if hits.iter().any(|h| h.signal == si) {
+                continue;
+            }
+            let hypothetical = found.iter().any(|f| {
+                f.role == Role::Hypothetical && f.end <= a.start && clauses.same(f.end, a.start)
+            });
+            hits.push(Hit {
+                signal: si,
+                words: format!("{}+{}", lex.phrase(a.phrase), lex.phrase(b.phrase)),
+                reading: if hypothetical && lex.signals[si].category == Category::Safety {
+                    Reading::Hypothetical
+                } else {
+                    Reading::Plain
+                },
+                weight: lex.signals[si].weight * part,
+            });
+        }
+    }
+}
+
+/// One reason per signal and reading, in order of first appearance.
+fn reasons(lex: &Lexicon, hits: &[Hit], resolutions: &[String]) -> Vec<String> {
+    let mut groups: Vec<(usize, Reading, Vec<&str>)> = Vec::new();
+    for h in hits {
+        match groups
+            .iter_mut()
+            .find(|(s, r, _)| *s == h.signal && *r == h.reading)
+        {
+            Some((_, _, words)) => {
+                if !words.contains(&h.words.as_str()) {
+                    words.push(&h.words);
+                }
+            }
+            None => groups.push((h.signal, h.reading, vec![&h.words])),
+        }
+    }
+    let mut out: Vec<String> = groups
+        .into_iter()
+        .map(|(si, reading, words)| {
+            let reason = &lex.signals[si].reason;
+            let words = words.join("、");
+            match reading {
+                Reading::Plain => format!("{reason}：{words}"),
+                Reading::Negated => format!("{reason}（被否定，不算）：{words}"),
+                Reading::Sarcastic => format!("反讽，称赞读作不满：{words}"),
+                Reading::Hypothetical => format!("{reason}（假设/担心，不算紧急）：{words}"),
+                Reading::Resolved => format!("{reason}（已解决）：{words}"),
+            }
+        })
+        .collect();
+    if !resolutions.is_empty() {
+        let mut r = resolutions.to_vec();
+        r.dedup();
+        out.push(format!("已解决：{}", r.join("、")));
+    }
+    out
+}
+
+/// Votes from the comment's shape.
+fn shape(lex: &Lexicon, form: &Form, ev: &mut Evidence) {
+    let k = &lex.knobs.form;
+    if form.bangs >= k.shout_bangs || form.questions >= k.shout_questions {
+        ev.vote(Category::Complaint, k.shout_weight);
+        ev.reasons.push("连续感叹号/问号（情绪激动）".into());
+    }
+    if form.link {
+        ev.vote(Category::Spam, k.link_weight);
+        ev.reasons.push("站外链接".into());
+    }
+    if form.handle {
+        ev.vote(Category::Spam, k.handle_weight);
+        ev.reasons.push("联系账号/号码".into());
+    }
+    if form.letters == 0 {
+        ev.vote(Category::Chatter, k.emoticons_only_weight);
+        ev.reasons.push("只有表情/@好友".into());
+    }
+    if form.to_friend {
+        // Talking to a friend: questions, praise and suggestions are for
+        // them, not for the company. Complaints and emergencies still count.
+        for c in [Category::Question, Category::Suggestion, Category::Praise] {
+            ev.votes[c as usize] = 0.0;
+        }
+        ev.vote(Category::Chatter, k.friend_weight);
+        ev.reasons.push("@好友聊天（不是对我们说的）".into());
+    }
+}
