@@ -22,7 +22,7 @@ const PRIORITY: [Category; 7] = [
 
 /// A comment with at least this many letters says something even when no
 /// cue is found.
-pub const SUBSTANTIVE_LETTERS: usize = 8;
+pub const SUBSTANTIVE_LETTERS: usize = 5;
 
 /// The category, and whether it is a guess for a substantive comment that
 /// no cue explained.

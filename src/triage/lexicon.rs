@@ -39,6 +39,8 @@ pub struct Signal {
     /// For a combination: the greatest distance in characters between its
     /// two halves.
     pub within: Option<usize>,
+    /// Counts only in a comment of at most this many letters.
+    pub max_letters: Option<usize>,
 }
 
 /// What a phrase of the automaton is.
@@ -51,6 +53,8 @@ pub enum Role {
     /// The second half of a combination signal.
     Second(usize),
     Negator,
+    /// A negator that asserts in a rhetorical question (这不是…吗).
+    Rhetorical,
     Filler,
     Intensifier,
     Contrast,
@@ -140,6 +144,8 @@ struct SignalEntry {
     with: Vec<String>,
     #[serde(default)]
     within: Option<usize>,
+    #[serde(default)]
+    max_letters: Option<usize>,
 }
 
 fn yes() -> bool {
@@ -162,6 +168,7 @@ struct ModifierFile {
 #[serde(deny_unknown_fields)]
 struct Negation {
     window: usize,
+    rhetorical: Vec<String>,
     phrases: Vec<String>,
 }
 
@@ -276,10 +283,12 @@ impl Lexicon {
                 negated: s.negated,
                 sarcasm: s.sarcasm,
                 within: s.within,
+                max_letters: s.max_letters,
             });
         }
-        let groups: [(&[String], Role); 7] = [
+        let groups: [(&[String], Role); 8] = [
             (&mods.negation.phrases, Role::Negator),
+            (&mods.negation.rhetorical, Role::Rhetorical),
             (&mods.filler.phrases, Role::Filler),
             (&mods.intensifier.phrases, Role::Intensifier),
             (&mods.contrast.phrases, Role::Contrast),

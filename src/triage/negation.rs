@@ -72,12 +72,28 @@ pub fn negated(found: &[Found], i: usize, text: &str, clauses: &Clauses, window:
                 count += 1;
                 target = f.start;
             }
+            Role::Rhetorical => {
+                if !clause_rest(text, clauses, found[i].end).contains('吗') {
+                    count += 1;
+                }
+                target = f.start;
+            }
             // A degree word may sit between: 不太满意, 没有很好.
             Role::Intensifier => target = f.start,
             _ => break,
         }
     }
     count % 2 == 1
+}
+
+/// The rest of the clause after byte `at`.
+fn clause_rest<'t>(text: &'t str, clauses: &Clauses, at: usize) -> &'t str {
+    let end = clauses
+        .breaks
+        .get(clauses.index(at))
+        .copied()
+        .unwrap_or(text.len());
+    text.get(at..end.max(at)).unwrap_or("")
 }
 
 /// Whether a degree word stands just before `found[i]`.
@@ -130,5 +146,7 @@ mod tests {
         assert_eq!(negated_cues("不是没有问题"), [("有问题".into(), false)]);
         assert_eq!(negated_cues("没有问题"), [("有问题".into(), true)]);
         assert_eq!(negated_cues("一点都不好吃"), [("不好吃".into(), false)]);
+        assert_eq!(negated_cues("这不是骗人吗")[0], ("骗人".into(), false));
+        assert_eq!(negated_cues("这不是骗人,是误会"), [("骗人".into(), true)]);
     }
 }

@@ -68,15 +68,11 @@ struct Hit {
 pub fn gather(lex: &Lexicon, own: &str, chain: &str, form: &Form) -> Evidence {
     let mut hits = Vec::new();
     let mut resolutions = Vec::new();
-    scan(lex, own, 1.0, &mut hits, &mut resolutions);
+    let letters = form.letters;
+    scan(lex, own, 1.0, letters, &mut hits, &mut resolutions);
     if !chain.is_empty() {
-        scan(
-            lex,
-            chain,
-            lex.knobs.form.chain_factor,
-            &mut hits,
-            &mut resolutions,
-        );
+        let factor = lex.knobs.form.chain_factor;
+        scan(lex, chain, factor, letters, &mut hits, &mut resolutions);
     }
     let resolved = !resolutions.is_empty();
     let sarcastic = hits
@@ -84,8 +80,12 @@ pub fn gather(lex: &Lexicon, own: &str, chain: &str, form: &Form) -> Evidence {
         .any(|h| lex.signals[h.signal].sarcasm && h.reading == Reading::Plain);
 
     let mut ev = Evidence::default();
+    // Diminishing returns: a signal's n-th phrase counts 1/2^n.
+    let mut seen = vec![0i32; lex.signals.len()];
     for h in &mut hits {
         let s = &lex.signals[h.signal];
+        h.weight *= 0.5f32.powi(seen[h.signal]);
+        seen[h.signal] += 1;
         if h.reading == Reading::Plain {
             if resolved && (s.category == Category::Safety || s.problem) {
                 h.reading = Reading::Resolved;
@@ -116,7 +116,14 @@ pub fn gather(lex: &Lexicon, own: &str, chain: &str, form: &Form) -> Evidence {
 }
 
 /// Finds the cues of one part of a comment and reads their modifiers.
-fn scan(lex: &Lexicon, text: &str, part: f32, hits: &mut Vec<Hit>, resolutions: &mut Vec<String>) {
+fn scan(
+    lex: &Lexicon,
+    text: &str,
+    part: f32,
+    letters: usize,
+    hits: &mut Vec<Hit>,
+    resolutions: &mut Vec<String>,
+) {
     let (found, halves) = lex.find(text);
     let clauses = Clauses::of(text);
     let k = &lex.knobs;
@@ -133,6 +140,9 @@ fn scan(lex: &Lexicon, text: &str, part: f32, hits: &mut Vec<Hit>, resolutions: 
         }
         let Role::Cue(si) = f.role else { continue };
         let s = &lex.signals[si];
+        if s.max_letters.is_some_and(|m| letters > m) {
+            continue;
+        }
         let mut weight = s.weight * part;
         if let Some(c) = contrast {
             weight *= if f.start >= c {
@@ -154,7 +164,7 @@ fn scan(lex: &Lexicon, text: &str, part: f32, hits: &mut Vec<Hit>, resolutions: 
                 let from = found[..i]
                     .iter()
                     .rev()
-                    .find(|n| n.role == Role::Negator)
+                    .find(|n| matches!(n.role, Role::Negator | Role::Rhetorical))
                     .map_or(f.start, |n| n.start);
                 words = text[from..f.end].to_string();
                 Reading::Negated
