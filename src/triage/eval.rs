@@ -193,22 +193,35 @@ pub fn roc_auc(positives: &[f64], negatives: &[f64]) -> Option<f64> {
     Some((rank_sum - p * (p + 1.0) / 2.0) / (p * n))
 }
 
-/// Where the shared real data is: `$KEFU_SHARED_DATA`, else `../shared/data`
-/// beside the repository. The error says how to point at it.
+/// Where the shared real data is: `$KEFU_SHARED_DATA`, else `shared/data`
+/// beside the repository (or beside a folder above it, for worktrees). The
+/// error says how to point at it.
 pub fn shared_data() -> Result<std::path::PathBuf, String> {
-    let dir = match std::env::var_os("KEFU_SHARED_DATA") {
-        Some(d) => std::path::PathBuf::from(d),
-        None => std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/data"),
-    };
-    if dir.join("real").is_dir() {
-        Ok(dir)
-    } else {
-        Err(format!(
-            "the shared real data is missing: no {}/real. Set KEFU_SHARED_DATA to the \
-             folder that holds real/waimai_10k.csv and real/labelled-comments.jsonl",
-            dir.display()
-        ))
+    if let Some(d) = std::env::var_os("KEFU_SHARED_DATA") {
+        let dir = std::path::PathBuf::from(d);
+        return if dir.join("real").is_dir() {
+            Ok(dir)
+        } else {
+            Err(format!(
+                "KEFU_SHARED_DATA={} has no real/ folder with the shared data",
+                dir.display()
+            ))
+        };
     }
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+    root.ancestors()
+        .skip(1)
+        .take(3)
+        .map(|a| a.join("shared/data"))
+        .find(|d| d.join("real").is_dir())
+        .ok_or_else(|| {
+            format!(
+                "the shared real data is missing: no shared/data/real beside {}. Set \
+                 KEFU_SHARED_DATA to the folder that holds real/waimai_10k.csv and \
+                 real/labelled-comments.jsonl",
+                root.display()
+            )
+        })
 }
 
 /// Reads `waimai_10k.csv` (`label,review`, 1 = positive): each review with

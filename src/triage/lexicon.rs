@@ -260,6 +260,10 @@ impl Lexicon {
             if !(0.0..=1000.0).contains(&s.weight) {
                 return Err(at(format!("weight {} is out of 0..=1000", s.weight)));
             }
+            let mut unique = std::collections::HashSet::new();
+            if let Some(p) = s.phrases.iter().chain(&s.with).find(|p| !unique.insert(*p)) {
+                return Err(at(format!("the phrase `{p}` is listed twice")));
+            }
             let combo = !s.with.is_empty();
             for p in &s.phrases {
                 let role = if combo {
