@@ -27,8 +27,10 @@ pub const DEFAULT_INTENTS: &str = include_str!("../../data/triage/intents.toml")
 const BANDS: usize = 16;
 const ROWS: usize = 2;
 const HASHES: usize = BANDS * ROWS;
+/// At most this many intents (their group bits live on the stack).
+const MAX_INTENTS: usize = 256;
 /// Members of an LSH bucket a newcomer is compared with.
-const BUCKET_PEERS: usize = 4;
+const BUCKET_PEERS: usize = 3;
 
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -90,6 +92,9 @@ impl Clusterer {
         let mut patterns = Vec::new();
         let mut owner = Vec::new();
         let mut intents = Vec::new();
+        if file.intent.len() > MAX_INTENTS {
+            return Err(format!("intents.toml: at most {MAX_INTENTS} intents"));
+        }
         for (ii, e) in file.intent.into_iter().enumerate() {
             if e.all.is_empty() || e.all.len() > 32 || e.all.iter().any(Vec::is_empty) {
                 return Err(format!(
@@ -125,7 +130,7 @@ impl Clusterer {
 
     /// The first intent of `text` (a normal form), if any.
     pub fn intent(&self, text: &str) -> Option<usize> {
-        let mut seen: Vec<u32> = vec![0; self.intents.len()];
+        let mut seen = [0u32; MAX_INTENTS];
         for m in self.automaton.find_overlapping_iter(text) {
             let (ii, gi) = self.owner[m.pattern().as_usize()];
             seen[ii] |= 1 << gi;
@@ -144,7 +149,12 @@ impl Clusterer {
         let mut parent: Vec<usize> = (0..n).collect();
         let mut intents = vec![None; n];
         let mut first_of_intent: HashMap<usize, usize> = HashMap::new();
-        let mut buckets: HashMap<(usize, u64), Vec<usize>> = HashMap::new();
+        // Bucket key → index into `peers`: one allocation for all buckets.
+        let eligible_count = eligible.iter().filter(|&&e| e).count();
+        let mut buckets: HashMap<u64, u32, Prehashed> =
+            HashMap::with_capacity_and_hasher(eligible_count * BANDS, Prehashed);
+        let mut peers: Vec<(u8, [u32; BUCKET_PEERS])> = Vec::with_capacity(eligible_count * BANDS);
+        let mut compared: Vec<usize> = Vec::new();
         let mut sets: Vec<Vec<u64>> = vec![Vec::new(); n];
         for i in 0..n {
             if !eligible[i] {
@@ -160,16 +170,28 @@ impl Clusterer {
                 continue;
             }
             let sig = minhash(&sets[i]);
+            compared.clear();
             for band in 0..BANDS {
-                let key = (band, band_hash(&sig[band * ROWS..(band + 1) * ROWS]));
-                let peers = buckets.entry(key).or_default();
-                for &j in peers.iter() {
+                let key = mix(band as u64 ^ band_hash(&sig[band * ROWS..(band + 1) * ROWS]));
+                let slot = *buckets.entry(key).or_insert_with(|| {
+                    peers.push((0, [0; BUCKET_PEERS]));
+                    (peers.len() - 1) as u32
+                }) as usize;
+                let (len, members) = peers[slot];
+                for &j in &members[..len as usize] {
+                    let j = j as usize;
+                    // Each candidate once, and none already joined.
+                    if compared.contains(&j) || root(&mut parent, i) == root(&mut parent, j) {
+                        continue;
+                    }
+                    compared.push(j);
                     if jaccard(&sets[i], &sets[j]) >= self.threshold {
                         union(&mut parent, i, j);
                     }
                 }
-                if peers.len() < BUCKET_PEERS {
-                    peers.push(i);
+                if (len as usize) < BUCKET_PEERS {
+                    peers[slot].1[len as usize] = i as u32;
+                    peers[slot].0 += 1;
                 }
             }
         }
@@ -195,7 +217,7 @@ impl Clusterer {
     fn shingles(&self, text: &str) -> Vec<u64> {
         let chars: Vec<char> = text
             .chars()
-            .filter(|c| c.is_alphanumeric() && !self.ignore.contains(c))
+            .filter(|&c| super::form::is_letter(c) && !self.ignore.contains(&c))
             .collect();
         let k = self.shingle.min(chars.len().max(1));
         let mut out: Vec<u64> = chars
@@ -225,16 +247,18 @@ fn mix(mut x: u64) -> u64 {
     x ^ (x >> 31)
 }
 
-/// MinHash signature: for each of `HASHES` hash functions, the least hash
-/// of the set.
+/// MinHash signature: for each of `HASHES` permutations, the least image
+/// of the set. The shingle hashes are already well mixed, so a permutation
+/// can be one odd multiplier and an offset (one multiply, which the
+/// compiler vectorises) rather than a full hash per shingle and function.
 fn minhash(set: &[u64]) -> [u64; HASHES] {
     let mut sig = [u64::MAX; HASHES];
     for &h in set {
         for (i, s) in sig.iter_mut().enumerate() {
-            let v = mix(h ^ SEEDS[i]);
-            if v < *s {
-                *s = v;
-            }
+            let v = h
+                .wrapping_mul(SEEDS[i] | 1)
+                .wrapping_add(SEEDS[(i + 7) % HASHES]);
+            *s = (*s).min(v);
         }
     }
     sig
@@ -254,6 +278,33 @@ const SEEDS: [u64; HASHES] = {
     }
     s
 };
+
+/// Bucket keys are hashes already: use them as they are.
+#[derive(Default, Clone, Copy)]
+struct Prehashed;
+
+impl std::hash::BuildHasher for Prehashed {
+    type Hasher = PrehashedHasher;
+    fn build_hasher(&self) -> PrehashedHasher {
+        PrehashedHasher(0)
+    }
+}
+
+struct PrehashedHasher(u64);
+
+impl std::hash::Hasher for PrehashedHasher {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+    fn write(&mut self, bytes: &[u8]) {
+        for &b in bytes {
+            self.0 = mix(self.0 ^ u64::from(b));
+        }
+    }
+    fn write_u64(&mut self, n: u64) {
+        self.0 = n;
+    }
+}
 
 fn band_hash(rows: &[u64]) -> u64 {
     rows.iter().fold(0, |h, &r| mix(h ^ r))

@@ -130,12 +130,20 @@ fn count_letters(s: &str) -> (usize, usize) {
             }
         }
         let c = rest.chars().next().expect("not empty");
-        if c.is_alphanumeric() {
+        if is_letter(c) {
             letters += 1;
         }
         rest = &rest[c.len_utf8()..];
     }
     (letters, emoticons)
+}
+
+/// A letter, digit or CJK character, fast for the common cases (the
+/// standard library's table lookup is slow for CJK).
+pub fn is_letter(c: char) -> bool {
+    c.is_ascii_alphanumeric()
+        || matches!(c as u32, 0x4E00..=0x9FFF | 0x3400..=0x4DBF)
+        || (!c.is_ascii() && c.is_alphanumeric())
 }
 
 fn has_handle(s: &str) -> bool {

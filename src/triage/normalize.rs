@@ -24,6 +24,10 @@ pub const DEFAULT_EMOJI: &str = include_str!("../../data/triage/emoji.txt");
 /// Character maps read from data files.
 #[derive(Debug, Clone, Default)]
 pub struct Normalizer {
+    /// Traditional → simplified for the main CJK block, by offset from
+    /// U+4E00 (0: no mapping); a direct table, as this runs on every
+    /// character.
+    cjk: Vec<u16>,
     t2s: HashMap<char, char>,
     emoji: HashMap<char, String>,
 }
@@ -43,7 +47,7 @@ impl Normalizer {
                 match (cs.next(), cs.next(), cs.next()) {
                     (Some(t), Some(s), None) => {
                         if t != s {
-                            n.t2s.insert(t, s);
+                            n.insert_t2s(t, s);
                         }
                     }
                     _ => {
@@ -73,6 +77,33 @@ impl Normalizer {
         Ok(n)
     }
 
+    fn insert_t2s(&mut self, t: char, s: char) {
+        match (cjk_offset(t), cjk_offset(s)) {
+            (Some(ti), Some(si)) => {
+                if self.cjk.is_empty() {
+                    self.cjk = vec![0; CJK_LEN];
+                }
+                self.cjk[ti] = si as u16;
+            }
+            _ => {
+                self.t2s.insert(t, s);
+            }
+        }
+    }
+
+    fn simplified(&self, c: char) -> char {
+        if let Some(i) = cjk_offset(c) {
+            match self.cjk.get(i) {
+                Some(&s) if s != 0 => char::from_u32(0x4E00 + u32::from(s)).unwrap_or(c),
+                _ => c,
+            }
+        } else if self.t2s.is_empty() {
+            c
+        } else {
+            *self.t2s.get(&c).unwrap_or(&c)
+        }
+    }
+
     /// The normal form of `text` (see the module documentation).
     pub fn normalize(&self, text: &str) -> String {
         let mut out = String::with_capacity(text.len());
@@ -98,14 +129,17 @@ impl Normalizer {
             match punctuation(c) {
                 Some(Some(p)) => out.push(p),
                 Some(None) => {}
-                None => {
-                    let c = c.to_ascii_lowercase();
-                    out.push(*self.t2s.get(&c).unwrap_or(&c));
-                }
+                None => out.push(self.simplified(c.to_ascii_lowercase())),
             }
         }
         out
     }
+}
+
+const CJK_LEN: usize = 0x9FFF - 0x4E00 + 1;
+
+fn cjk_offset(c: char) -> Option<usize> {
+    (c as usize).checked_sub(0x4E00).filter(|&i| i < CJK_LEN)
 }
 
 /// Non-comment, non-blank lines with their 1-based numbers.
@@ -176,6 +210,7 @@ mod tests {
         assert_eq!(n.normalize("【ＶＩＰ】好的😡"), "[vip]好的[怒]");
         assert_eq!(n.normalize("➕V信 领取"), "加v信领取");
         assert_eq!(n.normalize("1+1"), "11");
+        assert_eq!(n.normalize("一丁"), "一丁");
     }
 
     #[test]
