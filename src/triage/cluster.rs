@@ -17,6 +17,7 @@
 //! Joined comments form clusters (union-find). A comment alone gets no
 //! cluster (SPEC: `null`); ids are numbered from 0 in order of first member.
 
+use super::hash::{mix, Prehashed};
 use aho_corasick::{AhoCorasick, MatchKind};
 use serde::Deserialize;
 use std::collections::HashMap;
@@ -239,14 +240,6 @@ impl Default for Clusterer {
     }
 }
 
-/// A 64-bit mixer (SplitMix64's finaliser): cheap and well spread.
-fn mix(mut x: u64) -> u64 {
-    x = x.wrapping_add(0x9e37_79b9_7f4a_7c15);
-    x = (x ^ (x >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
-    x = (x ^ (x >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
-    x ^ (x >> 31)
-}
-
 /// MinHash signature: for each of `HASHES` permutations, the least image
 /// of the set. The shingle hashes are already well mixed, so a permutation
 /// can be one odd multiplier and an offset (one multiply, which the
@@ -278,33 +271,6 @@ const SEEDS: [u64; HASHES] = {
     }
     s
 };
-
-/// Bucket keys are hashes already: use them as they are.
-#[derive(Default, Clone, Copy)]
-struct Prehashed;
-
-impl std::hash::BuildHasher for Prehashed {
-    type Hasher = PrehashedHasher;
-    fn build_hasher(&self) -> PrehashedHasher {
-        PrehashedHasher(0)
-    }
-}
-
-struct PrehashedHasher(u64);
-
-impl std::hash::Hasher for PrehashedHasher {
-    fn finish(&self) -> u64 {
-        self.0
-    }
-    fn write(&mut self, bytes: &[u8]) {
-        for &b in bytes {
-            self.0 = mix(self.0 ^ u64::from(b));
-        }
-    }
-    fn write_u64(&mut self, n: u64) {
-        self.0 = n;
-    }
-}
 
 fn band_hash(rows: &[u64]) -> u64 {
     rows.iter().fold(0, |h, &r| mix(h ^ r))

@@ -58,8 +58,9 @@ pub fn read(text: &str) -> Form {
     f.tags = own_tags + chain_tags;
     f.own = own_clean;
     f.chain = chain_clean;
-    let lower = text.to_ascii_lowercase();
-    f.link = lower.contains("http") || lower.contains("www.") || lower.contains("t.cn");
+    f.link = ["http", "www.", "t.cn"]
+        .iter()
+        .any(|n| contains_ignore_case(text, n));
     f.handle = has_handle(&f.own);
     let (letters, emoticons) = count_letters(&f.own);
     f.letters = letters;
@@ -67,6 +68,12 @@ pub fn read(text: &str) -> Form {
     f.bangs = longest_run(own, &['!', '！']);
     f.questions = longest_run(own, &['?', '？']);
     f
+}
+
+fn contains_ignore_case(hay: &str, needle: &str) -> bool {
+    hay.as_bytes()
+        .windows(needle.len())
+        .any(|w| w.eq_ignore_ascii_case(needle.as_bytes()))
 }
 
 /// Removes `@name` tags (up to white space, punctuation or a colon).

@@ -88,6 +88,17 @@ pub struct Knobs {
     pub contrast_before: f32,
     pub contrast_after: f32,
     pub form: FormKnobs,
+    pub model: ModelKnobs,
+}
+
+/// How the statistical model's verdict counts (`model`).
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ModelKnobs {
+    pub weight: f32,
+    pub confident: f32,
+    pub tone_factor: f32,
+    pub min_letters: usize,
 }
 
 /// Weights of the signals read from a comment's shape (`form`).
@@ -162,6 +173,7 @@ struct ModifierFile {
     hypothetical: Phrases,
     resolved: Phrases,
     form: FormKnobs,
+    model: ModelKnobs,
 }
 
 #[derive(Deserialize)]
@@ -226,6 +238,7 @@ impl Lexicon {
                 contrast_before: mods.contrast.before,
                 contrast_after: mods.contrast.after,
                 form: mods.form.clone(),
+                model: mods.model.clone(),
             },
             automaton: AhoCorasick::new(Vec::<String>::new()).map_err(|e| e.to_string())?,
             roles: Vec::new(),

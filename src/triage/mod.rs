@@ -12,6 +12,8 @@
 //!    `data/triage/signals.toml` and `modifiers.toml` in one pass;
 //!    [`negation`] decides what each modifier reaches; [`signals`] turns the
 //!    hits into votes per category, with the reasons.
+//!    [`model`], a small naive-Bayes model on character n-grams, votes too
+//!    when it is confident, and moves the score.
 //! 5. [`category`] picks the category; [`urgency`] the urgency and score,
 //!    raised by influence, watch words, VIP accounts and age against the
 //!    response target ([`crate::settings`], [`time`]).
@@ -27,7 +29,9 @@ pub mod cluster;
 pub mod comment;
 pub mod eval;
 pub mod form;
+pub mod hash;
 pub mod lexicon;
+pub mod model;
 pub mod negation;
 pub mod normalize;
 pub mod signals;
@@ -40,6 +44,7 @@ pub use lexicon::{DEFAULT_MODIFIERS, DEFAULT_SIGNALS};
 use crate::settings::Settings;
 use cluster::Clusterer;
 use lexicon::Lexicon;
+use model::Model;
 use normalize::Normalizer;
 use serde::{Deserialize, Serialize};
 
@@ -137,6 +142,7 @@ pub struct Triager {
     normalizer: Normalizer,
     lexicon: Lexicon,
     clusterer: Clusterer,
+    model: Model,
 }
 
 impl Triager {
@@ -146,6 +152,7 @@ impl Triager {
             normalizer: Normalizer::new(),
             lexicon: Lexicon::new(),
             clusterer: Clusterer::new(),
+            model: Model::new(),
         }
     }
 
@@ -164,6 +171,7 @@ impl Triager {
             lexicon,
             clusterer: Clusterer::from_toml(intents)?,
             normalizer,
+            model: Model::new(),
         })
     }
 
@@ -221,7 +229,8 @@ impl Triager {
         let form = form::read(&c.text);
         let own = self.normalizer.normalize(&form.own);
         let chain = self.normalizer.normalize(&form.chain);
-        let ev = signals::gather(&self.lexicon, &own, &chain, &form);
+        let verdict = self.model.judge(&own);
+        let ev = signals::gather(&self.lexicon, &own, &chain, &form, verdict.as_ref());
         let (mut category, unrecognised) = category::decide(&ev, form.letters);
         let mut reasons = ev.reasons.clone();
         if c.is_mblog_author {

@@ -15,8 +15,10 @@
 
 use super::form::Form;
 use super::lexicon::{Lexicon, Role};
+use super::model::Verdict;
 use super::negation::{self, Clauses};
 use super::Category;
+use std::borrow::Cow;
 
 /// Number of categories (`Category as usize` indexes the votes).
 pub const CATEGORIES: usize = 7;
@@ -32,6 +34,8 @@ pub struct Evidence {
     pub problem: bool,
     /// Reasons in Chinese, with the words that triggered them.
     pub reasons: Vec<String>,
+    /// The statistical model's log-odds of negative, times its tone factor.
+    pub model_tone: f32,
 }
 
 impl Evidence {
@@ -39,6 +43,7 @@ impl Evidence {
     pub fn tone(&self) -> f32 {
         self.votes[Category::Safety as usize] + self.votes[Category::Complaint as usize]
             - self.votes[Category::Praise as usize]
+            + self.model_tone
     }
 
     fn vote(&mut self, c: Category, w: f32) {
@@ -56,16 +61,23 @@ enum Reading {
     Resolved,
 }
 
-struct Hit {
+struct Hit<'a> {
     signal: usize,
-    words: String,
+    /// The words shown: a phrase of the lexicon, or text of the comment.
+    words: Cow<'a, str>,
     reading: Reading,
     weight: f32,
 }
 
 /// Gathers the evidence of a comment: its own words `own` and reposted
 /// words `chain`, both in normal form, and its shape.
-pub fn gather(lex: &Lexicon, own: &str, chain: &str, form: &Form) -> Evidence {
+pub fn gather(
+    lex: &Lexicon,
+    own: &str,
+    chain: &str,
+    form: &Form,
+    verdict: Option<&Verdict>,
+) -> Evidence {
     let mut hits = Vec::new();
     let mut resolutions = Vec::new();
     let letters = form.letters;
@@ -112,17 +124,42 @@ pub fn gather(lex: &Lexicon, own: &str, chain: &str, form: &Form) -> Evidence {
     }
     ev.reasons = reasons(lex, &hits, &resolutions);
     shape(lex, form, &mut ev);
+    if let Some(v) = verdict.filter(|_| form.letters >= lex.knobs.model.min_letters) {
+        model(lex, v, &mut ev);
+    }
     ev
 }
 
+/// The statistical model's vote, when it is confident.
+fn model(lex: &Lexicon, v: &Verdict, ev: &mut Evidence) {
+    let k = &lex.knobs.model;
+    let p = v.negative();
+    ev.model_tone = v.logit * k.tone_factor;
+    let strength =
+        ((p - 0.5).abs() * 2.0 - (k.confident - 0.5) * 2.0) / ((1.0 - k.confident) * 2.0);
+    if strength <= 0.0 {
+        return;
+    }
+    let (category, side) = if p >= 0.5 {
+        (Category::Complaint, "负面")
+    } else {
+        (Category::Praise, "正面")
+    };
+    ev.vote(category, k.weight * strength.min(1.0));
+    ev.reasons.push(format!(
+        "统计模型：语气{side}（负面概率 {p:.2}）：{}",
+        v.top.join("、")
+    ));
+}
+
 /// Finds the cues of one part of a comment and reads their modifiers.
-fn scan(
-    lex: &Lexicon,
-    text: &str,
+fn scan<'a>(
+    lex: &'a Lexicon,
+    text: &'a str,
     part: f32,
     letters: usize,
-    hits: &mut Vec<Hit>,
-    resolutions: &mut Vec<String>,
+    hits: &mut Vec<Hit<'a>>,
+    resolutions: &mut Vec<&'a str>,
 ) {
     let (found, halves) = lex.find(text);
     let clauses = Clauses::of(text);
@@ -136,7 +173,7 @@ fn scan(
         .map(|f| f.end);
     for (i, f) in found.iter().enumerate() {
         if f.role == Role::Resolved {
-            resolutions.push(lex.phrase(f.phrase).to_string());
+            resolutions.push(lex.phrase(f.phrase));
         }
         let Role::Cue(si) = f.role else { continue };
         let s = &lex.signals[si];
@@ -157,7 +194,7 @@ fn scan(
         if negation::intensified(&found, i, text, k.intensifier_window) {
             weight *= k.intensifier_factor;
         }
-        let mut words = lex.phrase(f.phrase).to_string();
+        let mut words = Cow::Borrowed(lex.phrase(f.phrase));
         let reading =
             if s.negatable && negation::negated(&found, i, text, &clauses, k.negation_window) {
                 // Show the negation with the cue: 不是不满意.
@@ -166,7 +203,7 @@ fn scan(
                     .rev()
                     .find(|n| matches!(n.role, Role::Negator | Role::Rhetorical))
                     .map_or(f.start, |n| n.start);
-                words = text[from..f.end].to_string();
+                words = Cow::Borrowed(&text[from..f.end]);
                 Reading::Negated
             } else if s.category == Category::Safety
                 && negation::in_clause_after(&found, i, &clauses, Role::Hypothetical)
@@ -212,7 +249,7 @@ fn scan(
             });
             hits.push(Hit {
                 signal: si,
-                words: format!("{}+{}", lex.phrase(a.phrase), lex.phrase(b.phrase)),
+                words: Cow::Owned(format!("{}+{}", lex.phrase(a.phrase), lex.phrase(b.phrase))),
                 reading: if hypothetical && lex.signals[si].category == Category::Safety {
                     Reading::Hypothetical
                 } else {
@@ -225,7 +262,7 @@ fn scan(
 }
 
 /// One reason per signal and reading, in order of first appearance.
-fn reasons(lex: &Lexicon, hits: &[Hit], resolutions: &[String]) -> Vec<String> {
+fn reasons(lex: &Lexicon, hits: &[Hit], resolutions: &[&str]) -> Vec<String> {
     let mut groups: Vec<(usize, Reading, Vec<&str>)> = Vec::new();
     for h in hits {
         match groups
@@ -233,11 +270,11 @@ fn reasons(lex: &Lexicon, hits: &[Hit], resolutions: &[String]) -> Vec<String> {
             .find(|(s, r, _)| *s == h.signal && *r == h.reading)
         {
             Some((_, _, words)) => {
-                if !words.contains(&h.words.as_str()) {
+                if !words.contains(&h.words.as_ref()) {
                     words.push(&h.words);
                 }
             }
-            None => groups.push((h.signal, h.reading, vec![&h.words])),
+            None => groups.push((h.signal, h.reading, vec![h.words.as_ref()])),
         }
     }
     let mut out: Vec<String> = groups
@@ -256,6 +293,7 @@ fn reasons(lex: &Lexicon, hits: &[Hit], resolutions: &[String]) -> Vec<String> {
         .collect();
     if !resolutions.is_empty() {
         let mut r = resolutions.to_vec();
+        r.sort_unstable();
         r.dedup();
         out.push(format!("已解决：{}", r.join("、")));
     }
