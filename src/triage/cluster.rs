@@ -17,9 +17,9 @@
 //! Joined comments form clusters (union-find). A comment alone gets no
 //! cluster (SPEC: `null`); ids are numbered from 0 in order of first member.
 
+use super::data::{self, Entry};
 use super::hash::{mix, Prehashed};
 use aho_corasick::{AhoCorasick, MatchKind};
-use serde::Deserialize;
 use std::collections::HashMap;
 
 /// The intents that ship with Kefu.
@@ -32,29 +32,6 @@ const HASHES: usize = BANDS * ROWS;
 const MAX_INTENTS: usize = 256;
 /// Members of an LSH bucket a newcomer is compared with.
 const BUCKET_PEERS: usize = 3;
-
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-struct IntentFile {
-    near_duplicates: NearDuplicates,
-    intent: Vec<IntentEntry>,
-}
-
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-struct NearDuplicates {
-    shingle: usize,
-    threshold: f32,
-    ignore: String,
-}
-
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-struct IntentEntry {
-    id: String,
-    label: String,
-    all: Vec<Vec<String>>,
-}
 
 /// One intent: a label and its phrase groups.
 #[derive(Debug, Clone)]
@@ -83,36 +60,38 @@ impl Clusterer {
 
     /// Intents from the text of `intents.toml`.
     pub fn from_toml(text: &str) -> Result<Clusterer, String> {
-        let file: IntentFile = toml::from_str(text).map_err(|e| format!("intents.toml: {e}"))?;
-        let nd = file.near_duplicates;
-        if nd.shingle == 0 || !(0.0..=1.0).contains(&nd.threshold) {
-            return Err(
-                "intents.toml: near_duplicates needs shingle ≥ 1 and 0 ≤ threshold ≤ 1".into(),
-            );
+        let table = data::parse("intents.toml", text)?;
+        let top = Entry::top("intents.toml", &table);
+        top.only(&["near_duplicates", "intent"])?;
+        let nd = top.table("near_duplicates")?;
+        nd.only(&["shingle", "threshold", "ignore"])?;
+        let (shingle, threshold) = (nd.usize("shingle")?, nd.f32("threshold")?);
+        if shingle == 0 || !(0.0..=1.0).contains(&threshold) {
+            return Err(nd.error("needs shingle ≥ 1 and 0 ≤ threshold ≤ 1"));
+        }
+        let entries = top.tables("intent")?;
+        if entries.len() > MAX_INTENTS {
+            return Err(top.error(format!("at most {MAX_INTENTS} intents")));
         }
         let mut patterns = Vec::new();
         let mut owner = Vec::new();
         let mut intents = Vec::new();
-        if file.intent.len() > MAX_INTENTS {
-            return Err(format!("intents.toml: at most {MAX_INTENTS} intents"));
-        }
-        for (ii, e) in file.intent.into_iter().enumerate() {
-            if e.all.is_empty() || e.all.len() > 32 || e.all.iter().any(Vec::is_empty) {
-                return Err(format!(
-                    "intents.toml: intent `{}`: `all` needs 1 to 32 groups, none empty",
-                    e.id
-                ));
+        for (ii, e) in entries.iter().enumerate() {
+            e.only(&["id", "label", "all"])?;
+            let all = e.string_lists("all")?;
+            if all.is_empty() || all.len() > 32 || all.iter().any(Vec::is_empty) {
+                return Err(e.error("`all` needs 1 to 32 groups, none empty"));
             }
-            for (gi, group) in e.all.iter().enumerate() {
+            for (gi, group) in all.iter().enumerate() {
                 for p in group {
                     patterns.push(p.to_lowercase());
                     owner.push((ii, gi));
                 }
             }
             intents.push(Intent {
-                id: e.id,
-                label: e.label,
-                groups: e.all.len(),
+                id: e.str("id")?.to_string(),
+                label: e.str("label")?.to_string(),
+                groups: all.len(),
             });
         }
         let automaton = AhoCorasick::builder()
@@ -123,9 +102,9 @@ impl Clusterer {
             intents,
             automaton,
             owner,
-            shingle: nd.shingle,
-            threshold: nd.threshold,
-            ignore: nd.ignore.chars().collect(),
+            shingle,
+            threshold,
+            ignore: nd.str("ignore")?.chars().collect(),
         })
     }
 

@@ -10,9 +10,9 @@
 //! negator 不 and the praise 满意. The two halves of a combination signal
 //! (`with`/`within`) are found separately and never dropped.
 
+use super::data::{self, Entry};
 use super::Category;
 use aho_corasick::{AhoCorasick, MatchKind};
-use serde::Deserialize;
 
 /// The cue phrases that ship with Kefu.
 pub const DEFAULT_SIGNALS: &str = include_str!("../../data/triage/signals.toml");
@@ -92,8 +92,7 @@ pub struct Knobs {
 }
 
 /// How the statistical model's verdict counts (`model`).
-#[derive(Debug, Clone, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone)]
 pub struct ModelKnobs {
     pub weight: f32,
     pub confident: f32,
@@ -102,8 +101,7 @@ pub struct ModelKnobs {
 }
 
 /// Weights of the signals read from a comment's shape (`form`).
-#[derive(Debug, Clone, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone)]
 pub struct FormKnobs {
     pub shout_bangs: usize,
     pub shout_questions: usize,
@@ -127,86 +125,6 @@ pub struct Lexicon {
     latin: Vec<bool>,
 }
 
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-struct SignalFile {
-    signal: Vec<SignalEntry>,
-}
-
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-struct SignalEntry {
-    id: String,
-    category: Category,
-    weight: f32,
-    reason: String,
-    phrases: Vec<String>,
-    #[serde(default)]
-    critical: bool,
-    #[serde(default)]
-    problem: bool,
-    #[serde(default = "yes")]
-    negatable: bool,
-    #[serde(default)]
-    negated: Option<Category>,
-    #[serde(default)]
-    sarcasm: bool,
-    #[serde(default)]
-    with: Vec<String>,
-    #[serde(default)]
-    within: Option<usize>,
-    #[serde(default)]
-    max_letters: Option<usize>,
-}
-
-fn yes() -> bool {
-    true
-}
-
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-struct ModifierFile {
-    negation: Negation,
-    filler: Phrases,
-    intensifier: Intensifier,
-    contrast: Contrast,
-    hypothetical: Phrases,
-    resolved: Phrases,
-    form: FormKnobs,
-    model: ModelKnobs,
-}
-
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-struct Negation {
-    window: usize,
-    rhetorical: Vec<String>,
-    phrases: Vec<String>,
-}
-
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-struct Phrases {
-    phrases: Vec<String>,
-}
-
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-struct Intensifier {
-    factor: f32,
-    window: usize,
-    phrases: Vec<String>,
-}
-
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-struct Contrast {
-    before: f32,
-    after: f32,
-    phrases: Vec<String>,
-    concession: Vec<String>,
-}
-
 impl Lexicon {
     /// The lexicon that ships with Kefu.
     pub fn new() -> Lexicon {
@@ -226,19 +144,66 @@ impl Lexicon {
         modifiers: &str,
         normalize: &dyn Fn(&str) -> String,
     ) -> Result<Lexicon, String> {
-        let file: SignalFile = toml::from_str(signals).map_err(|e| format!("signals.toml: {e}"))?;
-        let mods: ModifierFile =
-            toml::from_str(modifiers).map_err(|e| format!("modifiers.toml: {e}"))?;
+        let signals_table = data::parse("signals.toml", signals)?;
+        let mods_table = data::parse("modifiers.toml", modifiers)?;
+        let top = Entry::top("signals.toml", &signals_table);
+        top.only(&["signal"])?;
+        let m = Entry::top("modifiers.toml", &mods_table);
+        m.only(&[
+            "negation",
+            "filler",
+            "intensifier",
+            "contrast",
+            "hypothetical",
+            "resolved",
+            "form",
+            "model",
+        ])?;
+        let (neg, int, con, form, model) = (
+            m.table("negation")?,
+            m.table("intensifier")?,
+            m.table("contrast")?,
+            m.table("form")?,
+            m.table("model")?,
+        );
+        neg.only(&["window", "rhetorical", "phrases"])?;
+        int.only(&["factor", "window", "phrases"])?;
+        con.only(&["before", "after", "phrases", "concession"])?;
+        form.only(&[
+            "shout_bangs",
+            "shout_questions",
+            "shout_weight",
+            "link_weight",
+            "handle_weight",
+            "emoticons_only_weight",
+            "friend_weight",
+            "chain_factor",
+        ])?;
+        model.only(&["weight", "confident", "tone_factor", "min_letters"])?;
         let mut lex = Lexicon {
             signals: Vec::new(),
             knobs: Knobs {
-                negation_window: mods.negation.window,
-                intensifier_factor: mods.intensifier.factor,
-                intensifier_window: mods.intensifier.window,
-                contrast_before: mods.contrast.before,
-                contrast_after: mods.contrast.after,
-                form: mods.form.clone(),
-                model: mods.model.clone(),
+                negation_window: neg.usize("window")?,
+                intensifier_factor: int.f32("factor")?,
+                intensifier_window: int.usize("window")?,
+                contrast_before: con.f32("before")?,
+                contrast_after: con.f32("after")?,
+                form: FormKnobs {
+                    shout_bangs: form.usize("shout_bangs")?,
+                    shout_questions: form.usize("shout_questions")?,
+                    shout_weight: form.f32("shout_weight")?,
+                    link_weight: form.f32("link_weight")?,
+                    handle_weight: form.f32("handle_weight")?,
+                    emoticons_only_weight: form.f32("emoticons_only_weight")?,
+                    friend_weight: form.f32("friend_weight")?,
+                    chain_factor: form.f32("chain_factor")?,
+                },
+                model: ModelKnobs {
+                    weight: model.f32("weight")?,
+                    confident: model.f32("confident")?,
+                    tone_factor: model.f32("tone_factor")?,
+                    min_letters: model.usize("min_letters")?,
+                },
             },
             automaton: AhoCorasick::new(Vec::<String>::new()).map_err(|e| e.to_string())?,
             roles: Vec::new(),
@@ -259,62 +224,87 @@ impl Lexicon {
             Ok(())
         };
         let mut seen = std::collections::HashSet::new();
-        for (si, s) in file.signal.into_iter().enumerate() {
-            let at = |e: String| format!("signals.toml: signal `{}`: {e}", s.id);
-            if !seen.insert(s.id.clone()) {
-                return Err(at("the id is used twice".into()));
+        for (si, e) in top.tables("signal")?.iter().enumerate() {
+            e.only(&[
+                "id",
+                "category",
+                "weight",
+                "reason",
+                "phrases",
+                "critical",
+                "problem",
+                "negatable",
+                "negated",
+                "sarcasm",
+                "with",
+                "within",
+                "max_letters",
+            ])?;
+            let id = e.str("id")?;
+            if !seen.insert(id) {
+                return Err(e.error("the id is used twice"));
             }
-            if s.phrases.is_empty() {
-                return Err(at("`phrases` is empty".into()));
+            let phrases = e.strings("phrases")?;
+            let with = e.strings("with")?;
+            let within = e.opt_usize("within")?;
+            let weight = e.f32("weight")?;
+            if phrases.is_empty() {
+                return Err(e.error("`phrases` is empty"));
             }
-            if s.with.is_empty() != s.within.is_none() {
-                return Err(at("`with` and `within` go together".into()));
+            if with.is_empty() != within.is_none() {
+                return Err(e.error("`with` and `within` go together"));
             }
-            if !(0.0..=1000.0).contains(&s.weight) {
-                return Err(at(format!("weight {} is out of 0..=1000", s.weight)));
+            if !(0.0..=1000.0).contains(&weight) {
+                return Err(e.error(format!("weight {weight} is out of 0..=1000")));
             }
             let mut unique = std::collections::HashSet::new();
-            if let Some(p) = s.phrases.iter().chain(&s.with).find(|p| !unique.insert(*p)) {
-                return Err(at(format!("the phrase `{p}` is listed twice")));
+            if let Some(p) = phrases.iter().chain(&with).find(|p| !unique.insert(*p)) {
+                return Err(e.error(format!("the phrase `{p}` is listed twice")));
             }
-            let combo = !s.with.is_empty();
-            for p in &s.phrases {
+            let combo = !with.is_empty();
+            for p in &phrases {
                 let role = if combo {
                     Role::First(si)
                 } else {
                     Role::Cue(si)
                 };
-                add(&mut lex, p, role).map_err(at)?;
+                add(&mut lex, p, role).map_err(|m| e.error(m))?;
             }
-            for p in &s.with {
-                add(&mut lex, p, Role::Second(si)).map_err(at)?;
+            for p in &with {
+                add(&mut lex, p, Role::Second(si)).map_err(|m| e.error(m))?;
             }
             lex.signals.push(Signal {
-                id: s.id,
-                category: s.category,
-                weight: s.weight,
-                reason: s.reason,
-                critical: s.critical,
-                problem: s.problem,
-                negatable: s.negatable,
-                negated: s.negated,
-                sarcasm: s.sarcasm,
-                within: s.within,
-                max_letters: s.max_letters,
+                id: id.to_string(),
+                category: e.category("category")?,
+                weight,
+                reason: e.str("reason")?.to_string(),
+                critical: e.bool_or("critical", false)?,
+                problem: e.bool_or("problem", false)?,
+                negatable: e.bool_or("negatable", true)?,
+                negated: e.opt_category("negated")?,
+                sarcasm: e.bool_or("sarcasm", false)?,
+                within,
+                max_letters: e.opt_usize("max_letters")?,
             });
         }
-        let groups: [(&[String], Role); 8] = [
-            (&mods.negation.phrases, Role::Negator),
-            (&mods.negation.rhetorical, Role::Rhetorical),
-            (&mods.filler.phrases, Role::Filler),
-            (&mods.intensifier.phrases, Role::Intensifier),
-            (&mods.contrast.phrases, Role::Contrast),
-            (&mods.contrast.concession, Role::Concession),
-            (&mods.hypothetical.phrases, Role::Hypothetical),
-            (&mods.resolved.phrases, Role::Resolved),
+        let phrases_of = |t: &Entry, key: &str| t.strings(key);
+        let simple = |key: &str| -> Result<Vec<String>, String> {
+            let t = m.table(key)?;
+            t.only(&["phrases"])?;
+            t.strings("phrases")
+        };
+        let groups: [(Vec<String>, Role); 8] = [
+            (phrases_of(&neg, "phrases")?, Role::Negator),
+            (phrases_of(&neg, "rhetorical")?, Role::Rhetorical),
+            (simple("filler")?, Role::Filler),
+            (phrases_of(&int, "phrases")?, Role::Intensifier),
+            (phrases_of(&con, "phrases")?, Role::Contrast),
+            (phrases_of(&con, "concession")?, Role::Concession),
+            (simple("hypothetical")?, Role::Hypothetical),
+            (simple("resolved")?, Role::Resolved),
         ];
         for (phrases, role) in groups {
-            for p in phrases {
+            for p in &phrases {
                 add(&mut lex, p, role).map_err(|e| format!("modifiers.toml: {e}"))?;
             }
         }

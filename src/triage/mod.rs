@@ -27,6 +27,7 @@
 pub mod category;
 pub mod cluster;
 pub mod comment;
+pub mod data;
 pub mod eval;
 pub mod form;
 pub mod hash;
