@@ -176,18 +176,22 @@ impl Clusterer {
             }
         }
         let roots: Vec<usize> = (0..n).map(|i| root(&mut parent, i)).collect();
-        let mut size: HashMap<usize, usize> = HashMap::new();
+        let mut size = vec![0u32; n];
         for i in (0..n).filter(|&i| eligible[i]) {
-            *size.entry(roots[i]).or_default() += 1;
+            size[roots[i]] += 1;
         }
-        let mut ids: HashMap<usize, u32> = HashMap::new();
+        let mut ids = vec![u32::MAX; n];
+        let mut next = 0;
         let clusters = (0..n)
             .map(|i| {
-                if !eligible[i] || size[&roots[i]] < 2 {
+                if !eligible[i] || size[roots[i]] < 2 {
                     return None;
                 }
-                let next = ids.len() as u32;
-                Some(*ids.entry(roots[i]).or_insert(next))
+                if ids[roots[i]] == u32::MAX {
+                    ids[roots[i]] = next;
+                    next += 1;
+                }
+                Some(ids[roots[i]])
             })
             .collect();
         (clusters, intents)

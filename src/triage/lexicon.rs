@@ -353,18 +353,18 @@ impl Lexicon {
         // Longest first at each start; then drop what lies inside a kept
         // match (but keep a match with exactly the same span: one phrase
         // can be in two roles).
-        all.sort_by_key(|f| (f.start, std::cmp::Reverse(f.end)));
-        let mut kept: Vec<Found> = Vec::with_capacity(all.len());
+        all.sort_unstable_by_key(|f| (f.start, std::cmp::Reverse(f.end), f.phrase));
         let mut max_end = 0;
         let mut last_span = (usize::MAX, usize::MAX);
-        for f in all {
-            if f.end > max_end || (f.start, f.end) == last_span {
+        all.retain(|f| {
+            let keep = f.end > max_end || (f.start, f.end) == last_span;
+            if keep {
                 max_end = max_end.max(f.end);
                 last_span = (f.start, f.end);
-                kept.push(f);
             }
-        }
-        (kept, halves)
+            keep
+        });
+        (all, halves)
     }
 }
 

@@ -231,7 +231,13 @@ impl Triager {
         let own = self.normalizer.normalize(&form.own);
         let chain = self.normalizer.normalize(&form.chain);
         let verdict = self.model.judge(&own);
-        let ev = signals::gather(&self.lexicon, &own, &chain, &form, verdict.as_ref());
+        let ev = signals::gather(
+            &self.lexicon,
+            &own,
+            &chain,
+            &form,
+            verdict.as_ref().map(|v| (&self.model, v)),
+        );
         let (mut category, unrecognised) = category::decide(&ev, form.letters);
         let mut reasons = ev.reasons.clone();
         if c.is_mblog_author {

@@ -30,8 +30,9 @@ pub struct Model {
 pub struct Verdict {
     /// log-odds that the text is negative.
     pub logit: f32,
-    /// The features present that pushed most toward the verdict's side.
-    pub top: Vec<String>,
+    /// The features present that pushed most toward the verdict's side
+    /// (indexes for [`Model::name`]; `u32::MAX` for none).
+    pub top: [u32; 3],
 }
 
 impl Verdict {
@@ -88,6 +89,15 @@ impl Model {
         Ok(m)
     }
 
+    /// The n-grams behind a verdict, joined with 、.
+    pub fn names(&self, top: &[u32]) -> String {
+        let names: Vec<&str> = top
+            .iter()
+            .filter_map(|&i| self.names.get(i as usize).map(String::as_str))
+            .collect();
+        names.join("、")
+    }
+
     /// The verdict on a text in normal form; `None` for an empty model.
     pub fn judge(&self, text: &str) -> Option<Verdict> {
         if self.weights.is_empty() {
@@ -116,12 +126,10 @@ impl Model {
         // The three features that pushed hardest toward the verdict.
         let sign = if logit >= 0.0 { 1.0 } else { -1.0 };
         seen.sort_by(|a, b| (b.0 * sign).total_cmp(&(a.0 * sign)));
-        let top = seen
-            .iter()
-            .take(3)
-            .filter(|s| s.0 * sign > 0.0)
-            .map(|s| self.names[s.1 as usize].clone())
-            .collect();
+        let mut top = [u32::MAX; 3];
+        for (t, s) in top.iter_mut().zip(seen.iter().filter(|s| s.0 * sign > 0.0)) {
+            *t = s.1;
+        }
         Some(Verdict { logit, top })
     }
 }
@@ -137,7 +145,7 @@ mod tests {
         let good = m.judge("非常好吃,送得很快,好评").unwrap();
         assert!(bad.negative() > 0.5, "{bad:?}");
         assert!(good.negative() < 0.5, "{good:?}");
-        assert!(!bad.top.is_empty());
+        assert!(!m.names(&bad.top).is_empty());
     }
 
     #[test]

@@ -11,32 +11,38 @@
 
 use super::lexicon::{Found, Role};
 
-/// Clause boundaries of a normal-form text.
-pub struct Clauses {
-    breaks: Vec<usize>,
+/// Clause boundaries of a normal-form text: read from the text itself
+/// when asked (no allocation: this runs for every cue of every comment).
+pub struct Clauses<'t> {
+    text: &'t [u8],
 }
 
-impl Clauses {
-    /// Finds the clause breaks of `text`.
-    pub fn of(text: &str) -> Clauses {
-        Clauses {
-            breaks: text
-                .bytes()
-                .enumerate()
-                .filter(|(_, b)| matches!(b, b',' | b'.' | b'!' | b'?' | b';' | b':' | b'~'))
-                .map(|(i, _)| i)
-                .collect(),
-        }
-    }
+fn is_break(b: u8) -> bool {
+    matches!(b, b',' | b'.' | b'!' | b'?' | b';' | b':' | b'~')
+}
 
-    /// The index of the clause that byte `at` is in.
-    pub fn index(&self, at: usize) -> usize {
-        self.breaks.partition_point(|&b| b < at)
+impl<'t> Clauses<'t> {
+    /// The clauses of `text`.
+    pub fn of(text: &'t str) -> Clauses<'t> {
+        Clauses {
+            text: text.as_bytes(),
+        }
     }
 
     /// Whether bytes `a` and `b` (a ≤ b) are in one clause.
     pub fn same(&self, a: usize, b: usize) -> bool {
-        self.index(a) == self.index(b)
+        let (a, b) = (a.min(b), a.max(b));
+        !self.text[a.min(self.text.len())..b.min(self.text.len())]
+            .iter()
+            .any(|&c| is_break(c))
+    }
+
+    /// The byte where the clause holding byte `at` ends.
+    fn end(&self, at: usize) -> usize {
+        self.text[at.min(self.text.len())..]
+            .iter()
+            .position(|&c| is_break(c))
+            .map_or(self.text.len(), |p| at + p)
     }
 }
 
@@ -88,12 +94,7 @@ pub fn negated(found: &[Found], i: usize, text: &str, clauses: &Clauses, window:
 
 /// The rest of the clause after byte `at`.
 fn clause_rest<'t>(text: &'t str, clauses: &Clauses, at: usize) -> &'t str {
-    let end = clauses
-        .breaks
-        .get(clauses.index(at))
-        .copied()
-        .unwrap_or(text.len());
-    text.get(at..end.max(at)).unwrap_or("")
+    text.get(at..clauses.end(at)).unwrap_or("")
 }
 
 /// Whether a degree word stands just before `found[i]`.

@@ -109,9 +109,12 @@ impl Normalizer {
         let mut out = String::with_capacity(text.len());
         let mut chars = text.chars().peekable();
         while let Some(c) = chars.next() {
-            if let Some(name) = self.emoji.get(&c) {
-                out.push_str(name);
-                continue;
+            // Emoji live above U+2000; skip the lookup for everything else.
+            if c as u32 >= 0x2000 && !is_cjk(c) {
+                if let Some(name) = self.emoji.get(&c) {
+                    out.push_str(name);
+                    continue;
+                }
             }
             let c = width(c);
             // `+V`, `➕V信`, `+vx`: a plus before a contact word means 加.
@@ -137,6 +140,10 @@ impl Normalizer {
 }
 
 const CJK_LEN: usize = 0x9FFF - 0x4E00 + 1;
+
+fn is_cjk(c: char) -> bool {
+    cjk_offset(c).is_some()
+}
 
 fn cjk_offset(c: char) -> Option<usize> {
     (c as usize).checked_sub(0x4E00).filter(|&i| i < CJK_LEN)

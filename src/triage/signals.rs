@@ -15,7 +15,7 @@
 
 use super::form::Form;
 use super::lexicon::{Lexicon, Role};
-use super::model::Verdict;
+use super::model::{Model, Verdict};
 use super::negation::{self, Clauses};
 use super::Category;
 use std::borrow::Cow;
@@ -76,7 +76,7 @@ pub fn gather(
     own: &str,
     chain: &str,
     form: &Form,
-    verdict: Option<&Verdict>,
+    verdict: Option<(&Model, &Verdict)>,
 ) -> Evidence {
     let mut hits = Vec::new();
     let mut resolutions = Vec::new();
@@ -93,11 +93,14 @@ pub fn gather(
 
     let mut ev = Evidence::default();
     // Diminishing returns: a signal's n-th phrase counts 1/2^n.
-    let mut seen = vec![0i32; lex.signals.len()];
-    for h in &mut hits {
+    for i in 0..hits.len() {
+        let before = hits[..i]
+            .iter()
+            .filter(|o| o.signal == hits[i].signal)
+            .count();
+        let h = &mut hits[i];
         let s = &lex.signals[h.signal];
-        h.weight *= 0.5f32.powi(seen[h.signal]);
-        seen[h.signal] += 1;
+        h.weight *= 0.5f32.powi(before as i32);
         if h.reading == Reading::Plain {
             if resolved && (s.category == Category::Safety || s.problem) {
                 h.reading = Reading::Resolved;
@@ -124,14 +127,14 @@ pub fn gather(
     }
     ev.reasons = reasons(lex, &hits, &resolutions);
     shape(lex, form, &mut ev);
-    if let Some(v) = verdict.filter(|_| form.letters >= lex.knobs.model.min_letters) {
-        model(lex, v, &mut ev);
+    if let Some((m, v)) = verdict.filter(|_| form.letters >= lex.knobs.model.min_letters) {
+        model(lex, m, v, &mut ev);
     }
     ev
 }
 
 /// The statistical model's vote, when it is confident.
-fn model(lex: &Lexicon, v: &Verdict, ev: &mut Evidence) {
+fn model(lex: &Lexicon, m: &Model, v: &Verdict, ev: &mut Evidence) {
     let k = &lex.knobs.model;
     let p = v.negative();
     ev.model_tone = v.logit * k.tone_factor;
@@ -148,7 +151,7 @@ fn model(lex: &Lexicon, v: &Verdict, ev: &mut Evidence) {
     ev.vote(category, k.weight * strength.min(1.0));
     ev.reasons.push(format!(
         "统计模型：语气{side}（负面概率 {p:.2}）：{}",
-        v.top.join("、")
+        m.names(&v.top)
     ));
 }
 
@@ -263,39 +266,43 @@ fn scan<'a>(
 
 /// One reason per signal and reading, in order of first appearance.
 fn reasons(lex: &Lexicon, hits: &[Hit], resolutions: &[&str]) -> Vec<String> {
-    let mut groups: Vec<(usize, Reading, Vec<&str>)> = Vec::new();
-    for h in hits {
-        match groups
-            .iter_mut()
-            .find(|(s, r, _)| *s == h.signal && *r == h.reading)
-        {
-            Some((_, _, words)) => {
-                if !words.contains(&h.words.as_ref()) {
-                    words.push(&h.words);
-                }
-            }
-            None => groups.push((h.signal, h.reading, vec![h.words.as_ref()])),
+    // Built straight into the output strings: this runs for every comment,
+    // and small allocations are what a batch spends its time on in wasm.
+    let mut out: Vec<String> = Vec::new();
+    for (i, h) in hits.iter().enumerate() {
+        let same = |o: &Hit| o.signal == h.signal && o.reading == h.reading;
+        if hits[..i].iter().any(same) {
+            continue; // written with the first of its group
         }
-    }
-    let mut out: Vec<String> = groups
-        .into_iter()
-        .map(|(si, reading, words)| {
-            let reason = &lex.signals[si].reason;
-            let words = words.join("、");
-            match reading {
-                Reading::Plain => format!("{reason}：{words}"),
-                Reading::Negated => format!("{reason}（被否定，不算）：{words}"),
-                Reading::Sarcastic => format!("反讽，称赞读作不满：{words}"),
-                Reading::Hypothetical => format!("{reason}（假设/担心，不算紧急）：{words}"),
-                Reading::Resolved => format!("{reason}（已解决）：{words}"),
+        let reason = &lex.signals[h.signal].reason;
+        let mut line = match h.reading {
+            Reading::Plain => format!("{reason}："),
+            Reading::Negated => format!("{reason}（被否定，不算）："),
+            Reading::Sarcastic => "反讽，称赞读作不满：".to_string(),
+            Reading::Hypothetical => format!("{reason}（假设/担心，不算紧急）："),
+            Reading::Resolved => format!("{reason}（已解决）："),
+        };
+        for (j, o) in hits.iter().enumerate().skip(i) {
+            if same(o) && !hits[i..j].iter().any(|p| same(p) && p.words == o.words) {
+                if j > i {
+                    line.push('、');
+                }
+                line.push_str(&o.words);
             }
-        })
-        .collect();
+        }
+        out.push(line);
+    }
     if !resolutions.is_empty() {
-        let mut r = resolutions.to_vec();
-        r.sort_unstable();
-        r.dedup();
-        out.push(format!("已解决：{}", r.join("、")));
+        let mut line = "已解决：".to_string();
+        for (i, r) in resolutions.iter().enumerate() {
+            if !resolutions[..i].contains(r) {
+                if i > 0 {
+                    line.push('、');
+                }
+                line.push_str(r);
+            }
+        }
+        out.push(line);
     }
     out
 }
