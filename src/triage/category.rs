@@ -1,6 +1,8 @@
 //! Choosing a comment's category from the votes of its evidence.
 //!
-//! The category with the most votes wins; a tie goes to the category that
+//! An emergency (safety votes of one plain cue or more) wins outright: the
+//! complaint words around it must not hide it. Otherwise the category with
+//! the most votes wins; a tie goes to the category that
 //! costs more to miss (safety, then complaint, …). A comment with no vote at
 //! all is chatter — but if it has something to say (`substantive_letters`
 //! or more letters) it is flagged so that `urgency` keeps it out of `noise`:
@@ -20,6 +22,10 @@ const PRIORITY: [Category; 7] = [
     Category::Chatter,
 ];
 
+/// Safety votes at least this strong (one plain safety cue) decide the
+/// category whatever else the comment says.
+pub const SAFETY_FLOOR: f32 = 50.0;
+
 /// A comment with at least this many letters says something even when no
 /// cue is found.
 pub const SUBSTANTIVE_LETTERS: usize = 5;
@@ -27,6 +33,10 @@ pub const SUBSTANTIVE_LETTERS: usize = 5;
 /// The category, and whether it is a guess for a substantive comment that
 /// no cue explained.
 pub fn decide(ev: &Evidence, letters: usize) -> (Category, bool) {
+    // An emergency is never outvoted: complaints around it are what it is.
+    if ev.votes[Category::Safety as usize] >= SAFETY_FLOOR {
+        return (Category::Safety, false);
+    }
     let mut best = Category::Chatter;
     let mut best_votes = 0.0f32;
     for c in PRIORITY {

@@ -21,6 +21,8 @@ pub struct Form {
     pub chain: String,
     /// The comment starts with a tag: it talks to a friend.
     pub to_friend: bool,
+    /// Accounts the repost chain passed through (`//@name:`).
+    pub chain_names: Vec<String>,
     /// Number of `@` tags.
     pub tags: usize,
     /// Letters, digits and CJK characters in `own`, emoticons excluded.
@@ -55,6 +57,13 @@ pub fn read(text: &str) -> Form {
     };
     let (own_clean, own_tags) = strip_tags(own);
     let (chain_clean, chain_tags) = strip_tags(chain);
+    f.chain_names = chain
+        .split("//@")
+        .skip(1)
+        .filter_map(|part| part.split([':', '：']).next())
+        .map(|name| name.trim().to_string())
+        .filter(|name| !name.is_empty())
+        .collect();
     f.tags = own_tags + chain_tags;
     f.own = own_clean;
     f.chain = chain_clean;
@@ -200,6 +209,7 @@ mod tests {
         assert_eq!(f.own.trim(), "太过分了");
         assert_eq!(f.chain, ":招行最近负面新闻越来越多呀");
         assert_eq!(f.tags, 2);
+        assert_eq!(f.chain_names, ["Janie_Zhang"]);
         assert!(!f.to_friend);
     }
 

@@ -41,6 +41,8 @@ pub struct Signal {
     pub within: Option<usize>,
     /// Counts only in a comment of at most this many letters.
     pub max_letters: Option<usize>,
+    /// Counts only beside a hit of another (non-chatter) signal.
+    pub alone: bool,
 }
 
 /// What a phrase of the automaton is.
@@ -239,6 +241,7 @@ impl Lexicon {
                 "with",
                 "within",
                 "max_letters",
+                "alone",
             ])?;
             let id = e.str("id")?;
             if !seen.insert(id) {
@@ -285,6 +288,7 @@ impl Lexicon {
                 sarcasm: e.bool_or("sarcasm", false)?,
                 within,
                 max_letters: e.opt_usize("max_letters")?,
+                alone: e.bool_or("alone", true)?,
             });
         }
         let phrases_of = |t: &Entry, key: &str| t.strings(key);

@@ -251,6 +251,7 @@ impl Triager {
             .collect();
         let cx = urgency::Context {
             comment: c,
+            chain_names: &form.chain_names,
             settings,
             watched,
             now,

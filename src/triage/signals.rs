@@ -91,6 +91,19 @@ pub fn gather(
         .iter()
         .any(|h| lex.signals[h.signal].sarcasm && h.reading == Reading::Plain);
 
+    // Signals that say nothing alone need another signal's hit beside them.
+    let company = |si: usize| {
+        hits.iter().any(|o| {
+            o.signal != si
+                && o.reading == Reading::Plain
+                && lex.signals[o.signal].category != Category::Chatter
+        })
+    };
+    let lonely: Vec<usize> = (0..lex.signals.len())
+        .filter(|&si| !lex.signals[si].alone && !company(si))
+        .collect();
+    hits.retain(|h| !lonely.contains(&h.signal));
+
     let mut ev = Evidence::default();
     // Diminishing returns: a signal's n-th phrase counts 1/2^n.
     for i in 0..hits.len() {
@@ -140,7 +153,13 @@ fn model(lex: &Lexicon, m: &Model, v: &Verdict, ev: &mut Evidence) {
     ev.model_tone = v.logit * k.tone_factor;
     let strength =
         ((p - 0.5).abs() * 2.0 - (k.confident - 0.5) * 2.0) / ((1.0 - k.confident) * 2.0);
-    if strength <= 0.0 {
+    // A question stays a question: the model's tone moves its score, and
+    // a problem in it already makes it urgent.
+    let question = ev.votes[Category::Question as usize];
+    let asking = question > 0.0
+        && question >= ev.votes[Category::Complaint as usize]
+        && question >= ev.votes[Category::Praise as usize];
+    if strength <= 0.0 || asking {
         return;
     }
     let (category, side) = if p >= 0.5 {
@@ -310,7 +329,11 @@ fn reasons(lex: &Lexicon, hits: &[Hit], resolutions: &[&str]) -> Vec<String> {
 /// Votes from the comment's shape.
 fn shape(lex: &Lexicon, form: &Form, ev: &mut Evidence) {
     let k = &lex.knobs.form;
-    if form.bangs >= k.shout_bangs || form.questions >= k.shout_questions {
+    // Shouting turns a question into an angry one and strengthens a
+    // complaint; alone (哈哈!!!!) it says nothing.
+    let asks_or_complains =
+        ev.votes[Category::Question as usize] > 0.0 || ev.votes[Category::Complaint as usize] > 0.0;
+    if (form.bangs >= k.shout_bangs || form.questions >= k.shout_questions) && asks_or_complains {
         ev.vote(Category::Complaint, k.shout_weight);
         ev.reasons.push("连续感叹号/问号（情绪激动）".into());
     }

@@ -5,8 +5,8 @@
 //! report a problem with the customer's own order, money or service),
 //! suggestions `normal`, praise `low`, chatter and spam `noise`. Then each
 //! of these raises it one step (noise stays noise): an influential author
-//! (followers, verified, a media account — `Settings::influence_followers`,
-//! `Settings::media_markers`), a watch word, a VIP account. A comment
+//! (followers, verified, a media account, or a repost chain through a media
+//! account — `Settings::influence_followers`, `Settings::media_markers`), a watch word, a VIP account. A comment
 //! older than the response target for its urgency (`Settings::targets`) is
 //! raised one step too, but never by age alone to `critical`. The company's
 //! own comments are `noise`.
@@ -47,6 +47,8 @@ impl Urgency {
 /// What is known of the comment beyond its words.
 pub struct Context<'a> {
     pub comment: &'a Comment,
+    /// Accounts the comment's repost chain passed through.
+    pub chain_names: &'a [String],
     pub settings: &'a Settings,
     /// Watch words found in the comment.
     pub watched: Vec<String>,
@@ -90,7 +92,7 @@ pub fn assess(
     }
     let mut raises = 0;
     if urgency != Urgency::Noise {
-        if let Some(why) = influence(c, s) {
+        if let Some(why) = influence(c, cx.chain_names, s) {
             urgency = urgency.raised();
             raises += 1;
             reasons.push(why);
@@ -133,15 +135,21 @@ pub fn target_minutes(u: Urgency, s: &Settings) -> u32 {
 }
 
 /// Why the author is influential, if they are.
-fn influence(c: &Comment, s: &Settings) -> Option<String> {
-    if let Some(name) = &c.user_name {
-        if let Some(m) = s
-            .media_markers
+fn influence(c: &Comment, chain: &[String], s: &Settings) -> Option<String> {
+    let media = |name: &str| {
+        s.media_markers
             .iter()
             .find(|m| !m.is_empty() && name.contains(m.as_str()))
-        {
+            .cloned()
+    };
+    if let Some(name) = &c.user_name {
+        if let Some(m) = media(name) {
             return Some(format!("媒体账号：{name}（{m}）"));
         }
+    }
+    // Reposted through a media account: it is already spreading.
+    if let Some((name, m)) = chain.iter().find_map(|n| media(n).map(|m| (n, m))) {
+        return Some(format!("经媒体账号转发：{name}（{m}）"));
     }
     if c.followers >= s.influence_followers {
         return Some(format!("有影响力的账号（粉丝 {}）", followers(c.followers)));
