@@ -24,6 +24,7 @@
 //! Every signal's words are data; tests/triage/cases.toml has a case for
 //! each mechanism and tests/triage/labelled-*.jsonl measure the whole.
 
+pub mod batch;
 pub mod category;
 pub mod cluster;
 pub mod comment;
