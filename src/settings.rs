@@ -1,5 +1,27 @@
 //! The team's settings (SPEC `--config`): one TOML format, read by the CLI
 //! and edited in the extension's options page, which exports the same TOML.
+//! Every key may be left out (it keeps its default); an unknown key is an
+//! error, as it is usually a typo.
+//!
+//! ```toml
+//! watch_words = ["小米", "隔壁家"]      # brand, products, competitors
+//! vip_accounts = ["1234567890", "王小明"] # uids or screen names
+//! hotlines = ["95555"]
+//! influence_followers = 100000           # from this many followers on
+//! media_markers = ["日报", "晚报", "新闻", "记者"]
+//!
+//! [targets]                              # response targets, minutes
+//! critical = 15
+//! high = 60
+//! normal = 240
+//! low = 1440
+//!
+//! [canned_replies]
+//! question = ["亲，您好……"]
+//!
+//! [escalation]
+//! safety = "safety@example.com"
+//! ```
 
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
@@ -92,6 +114,21 @@ impl Settings {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_documented_example_parses() {
+        let doc = include_str!("settings.rs");
+        let example: String = doc
+            .lines()
+            .skip_while(|l| !l.starts_with("//! ```toml"))
+            .skip(1)
+            .take_while(|l| !l.starts_with("//! ```"))
+            .map(|l| format!("{}\n", l.trim_start_matches("//!").trim_start()))
+            .collect();
+        let s = Settings::from_toml(&example).unwrap();
+        assert_eq!(s.targets.high, 60);
+        assert_eq!(s.escalation["safety"], "safety@example.com");
+    }
 
     #[test]
     fn left_out_keys_keep_defaults_and_typos_are_errors() {
