@@ -14,7 +14,11 @@ fn kefu(args: &[&str], stdin: &str) -> (i32, Vec<Value>, String) {
         .spawn()
         .expect("kefu runs");
     // kefu may exit before reading (a bad --config): a broken pipe is fine.
-    let _ = child.stdin.take().expect("stdin").write_all(stdin.as_bytes());
+    let _ = child
+        .stdin
+        .take()
+        .expect("stdin")
+        .write_all(stdin.as_bytes());
     let out = child.wait_with_output().expect("kefu finishes");
     let lines = String::from_utf8(out.stdout)
         .expect("UTF-8")
