@@ -203,13 +203,7 @@ impl Triager {
         let eligible: Vec<bool> = comments
             .iter()
             .zip(&out)
-            .map(|(c, t)| {
-                !c.is_mblog_author
-                    && matches!(
-                        t.category,
-                        Category::Question | Category::Complaint | Category::Suggestion
-                    )
-            })
+            .map(|(c, t)| clusterable(c, t))
             .collect();
         let refs: Vec<&str> = texts.iter().map(String::as_str).collect();
         let (clusters, intents) = self.clusterer.clusters(&refs, &eligible);
@@ -218,6 +212,20 @@ impl Triager {
             t.intent = i.map(|i| self.clusterer.intents[i].label.clone());
         }
         out
+    }
+
+    /// Triages one text alone (no clustering, default settings): for
+    /// callers that need a comment's category, such as the reply guard.
+    pub fn triage_text(&self, text: &str) -> Triage {
+        let c = Comment::from_text(text);
+        let (mut t, own) = self.triage_one(&c, &Settings::default(), &[], None);
+        if clusterable(&c, &t) {
+            t.intent = self
+                .clusterer
+                .intent(&own)
+                .map(|i| self.clusterer.intents[i].label.clone());
+        }
+        t
     }
 
     /// One comment, and its own words in normal form (for clustering).
@@ -274,6 +282,16 @@ impl Triager {
     }
 }
 
+/// Whether a comment takes part in clustering: questions, complaints and
+/// suggestions from customers (one answer can serve many of them).
+fn clusterable(c: &Comment, t: &Triage) -> bool {
+    !c.is_mblog_author
+        && matches!(
+            t.category,
+            Category::Question | Category::Complaint | Category::Suggestion
+        )
+}
+
 impl Default for Triager {
     fn default() -> Self {
         Triager::new()
@@ -288,6 +306,14 @@ mod tests {
         let t = Triager::new();
         t.triage(&[Comment::from_text(text)], &Settings::default(), None)
             .remove(0)
+    }
+
+    #[test]
+    fn triage_text_is_the_triage_of_one_comment() {
+        let t = Triager::new();
+        let text = "等了三天还没发货[怒]";
+        let mut one = t.triage(&[Comment::from_text(text)], &Settings::default(), None);
+        assert_eq!(t.triage_text(text), one.remove(0));
     }
 
     #[test]
