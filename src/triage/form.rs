@@ -33,6 +33,9 @@ pub struct Form {
     pub link: bool,
     /// A contact handle: Latin letters then 3+ digits, or 6+ digits.
     pub handle: bool,
+    /// A clause of 6+ characters said twice: what bots post (and angry
+    /// people, whose other words outweigh this).
+    pub repeated: bool,
     /// Longest run of `!`/`！` and of `?`/`？`.
     pub bangs: usize,
     pub questions: usize,
@@ -77,6 +80,7 @@ pub fn read(text: &str) -> Form {
     let (letters, emoticons) = count_letters(&f.own);
     f.letters = letters;
     f.emoticons = emoticons;
+    f.repeated = repeated_clause(&f.own);
     f.bangs = longest_run(own, &['!', '！']);
     f.questions = longest_run(own, &['?', '？']);
     f
@@ -189,6 +193,18 @@ fn has_handle(s: &str) -> bool {
     false
 }
 
+fn repeated_clause(s: &str) -> bool {
+    let clauses: Vec<&str> = s
+        .split(|c: char| is_punct(c) || c.is_whitespace() || c == '-')
+        .map(str::trim)
+        .filter(|c| c.chars().count() >= 6)
+        .collect();
+    clauses
+        .iter()
+        .enumerate()
+        .any(|(i, c)| clauses[..i].contains(c))
+}
+
 fn longest_run(s: &str, set: &[char]) -> usize {
     let (mut best, mut run) = (0, 0);
     for c in s.chars() {
@@ -231,6 +247,8 @@ mod tests {
         assert!(read("点击 http://t.cn/A6x").link);
         assert!(read("加vx：sd6688").handle);
         assert!(!read("买了3台了").handle);
+        assert!(read("首次换装就出错？首次换装就出错？---").repeated);
+        assert!(!read("好吃,好吃").repeated);
         let f = read("到底什么时候？？？都一个月了！！！！");
         assert_eq!((f.questions, f.bangs), (3, 4));
     }

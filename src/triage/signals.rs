@@ -341,6 +341,10 @@ fn shape(lex: &Lexicon, form: &Form, ev: &mut Evidence) {
         ev.vote(Category::Spam, k.link_weight);
         ev.reasons.push("站外链接".into());
     }
+    if form.repeated {
+        ev.vote(Category::Spam, k.repeated_weight);
+        ev.reasons.push("同一句话重复（疑似机器发布）".into());
+    }
     if form.handle {
         ev.vote(Category::Spam, k.handle_weight);
         ev.reasons.push("联系账号/号码".into());
