@@ -21,6 +21,11 @@
 //!    same intent (`data/triage/intents.toml`) or near-duplicate wording
 //!    share a cluster id.
 //!
+//! Around them: [`batch`] takes a batch as JSON text and returns JSON text
+//! (the cheap way across the wasm boundary); [`data`] reads the TOML data
+//! files; [`hash`] is the integer hashing of the clustering and the model;
+//! [`eval`] measures triage against labelled comments (QUALITY.md).
+//!
 //! Every signal's words are data; tests/triage/cases.toml has a case for
 //! each mechanism and tests/triage/labelled-*.jsonl measure the whole.
 
