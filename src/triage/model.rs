@@ -31,7 +31,7 @@ pub struct Verdict {
     /// log-odds that the text is negative.
     pub logit: f32,
     /// The features present that pushed most toward the verdict's side
-    /// (indexes for [`Model::name`]; `u32::MAX` for none).
+    /// (indexes for [`Model::names`]; `u32::MAX` for none).
     pub top: [u32; 3],
 }
 
