@@ -41,9 +41,17 @@ pub struct Form {
     pub questions: usize,
 }
 
+/// Comments longer than this many bytes are read up to it: a Weibo comment
+/// is far shorter, and some steps grow faster than the text.
+pub const MAX_BYTES: usize = 16 * 1024;
+
 /// Reads the shape of `text`.
 pub fn read(text: &str) -> Form {
-    let mut text = text.trim();
+    let mut cut = text.len().min(MAX_BYTES);
+    while !text.is_char_boundary(cut) {
+        cut -= 1;
+    }
+    let mut text = text[..cut].trim();
     // A reply inside a thread: `回复@name:rest`.
     if let Some(rest) = text.strip_prefix("回复@") {
         if let Some(i) = rest.find([':', '：']) {

@@ -14,7 +14,7 @@
 //! `urgency`.
 
 use super::form::Form;
-use super::lexicon::{Lexicon, Role};
+use super::lexicon::{Found, Lexicon, Role};
 use super::model::{Model, Verdict};
 use super::negation::{self, Clauses};
 use super::Category;
@@ -249,7 +249,7 @@ fn scan<'a>(
     for a in halves.iter().filter(|f| matches!(f.role, Role::First(_))) {
         let Role::First(si) = a.role else { continue };
         let within = lex.signals[si].within.unwrap_or(0);
-        let distance = |b: &&super::lexicon::Found| {
+        let close = |b: &&Found| {
             let (lo, hi) = if b.start >= a.end {
                 (a.end, b.start)
             } else if b.end <= a.start {
@@ -261,7 +261,7 @@ fn scan<'a>(
         };
         let partner = halves
             .iter()
-            .find(|b| b.role == Role::Second(si) && distance(b));
+            .find(|b| b.role == Role::Second(si) && close(b));
         if let Some(b) = partner {
             if hits.iter().any(|h| h.signal == si) {
                 continue;
