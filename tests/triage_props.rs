@@ -66,7 +66,7 @@ fn comment_text() -> impl Strategy<Value = String> {
 }
 
 proptest! {
-    #![proptest_config(ProptestConfig::with_cases(300))]
+    #![proptest_config(ProptestConfig::with_cases(150))]
 
     #[test]
     fn triage_holds_its_invariants(texts in prop::collection::vec(comment_text(), 1..12)) {
