@@ -71,20 +71,27 @@ pub fn read(text: &str) -> Form {
     };
     let (own_clean, own_tags) = strip_tags(own);
     let (chain_clean, chain_tags) = strip_tags(chain);
-    f.chain_names = chain
-        .split("//@")
-        .skip(1)
-        .filter_map(|part| part.split([':', '：']).next())
-        .map(|name| name.trim().to_string())
-        .filter(|name| !name.is_empty())
-        .collect();
+    if !chain.is_empty() {
+        f.chain_names = chain
+            .split("//@")
+            .skip(1)
+            .filter_map(|part| part.split([':', '：']).next())
+            .map(|name| name.trim().to_string())
+            .filter(|name| !name.is_empty())
+            .collect();
+    }
     f.tags = own_tags + chain_tags;
     f.own = own_clean;
     f.chain = chain_clean;
-    f.link = ["http", "www.", "t.cn"]
-        .iter()
-        .any(|n| contains_ignore_case(text, n));
-    f.handle = has_handle(&f.own);
+    // Links and handles are Latin: most comments have no Latin letter at all.
+    if text.bytes().any(|b| b.is_ascii_alphabetic()) {
+        f.link = ["http", "www.", "t.cn"]
+            .iter()
+            .any(|n| contains_ignore_case(text, n));
+    }
+    if f.own.bytes().any(|b| b.is_ascii_digit()) {
+        f.handle = has_handle(&f.own);
+    }
     let (letters, emoticons) = count_letters(&f.own);
     f.letters = letters;
     f.emoticons = emoticons;
@@ -202,6 +209,10 @@ fn has_handle(s: &str) -> bool {
 }
 
 fn repeated_clause(s: &str) -> bool {
+    // Two clauses of 6+ characters need 36+ bytes (CJK) or 12+ (Latin).
+    if s.len() < 12 {
+        return false;
+    }
     let clauses: Vec<&str> = s
         .split(|c: char| is_punct(c) || c.is_whitespace() || c == '-')
         .map(str::trim)
