@@ -8,6 +8,7 @@
 //! vip_accounts = ["1234567890", "王小明"] # uids or screen names
 //! hotlines = ["95555"]
 //! influence_followers = 100000           # from this many followers on
+//! influence_likes = 100                  # from this many likes on
 //! media_markers = ["日报", "晚报", "新闻", "记者"]
 //!
 //! [targets]                              # response targets, minutes
@@ -66,6 +67,9 @@ pub struct Settings {
     /// An author with at least this many followers is influential: their
     /// comment's urgency is raised one step.
     pub influence_followers: u64,
+    /// A comment with at least this many likes is raised one step: many
+    /// people agree with it, and it shows first under the post.
+    pub influence_likes: u64,
     /// A screen name containing one of these is a media account (raised
     /// like an influential one).
     pub media_markers: Vec<String>,
@@ -81,6 +85,7 @@ impl Default for Settings {
             canned_replies: BTreeMap::new(),
             escalation: BTreeMap::new(),
             influence_followers: 100_000,
+            influence_likes: 100,
             media_markers: [
                 "日报",
                 "晚报",

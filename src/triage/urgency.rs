@@ -6,7 +6,8 @@
 //! suggestions `normal`, praise `low`, chatter and spam `noise`. Then each
 //! of these raises it one step (noise stays noise): an influential author
 //! (followers, verified, a media account, or a repost chain through a media
-//! account — `Settings::influence_followers`, `Settings::media_markers`), a watch word, a VIP account. A comment
+//! account — `Settings::influence_followers`, `Settings::media_markers`),
+//! many likes (`Settings::influence_likes`: many agree, and it shows first), a watch word, a VIP account. A comment
 //! older than the response target for its urgency (`Settings::targets`) is
 //! raised one step too, but never by age alone to `critical`. The company's
 //! own comments are `noise`.
@@ -96,6 +97,11 @@ pub fn assess(
             urgency = urgency.raised();
             raises += 1;
             reasons.push(why);
+        }
+        if c.likes >= s.influence_likes {
+            urgency = urgency.raised();
+            raises += 1;
+            reasons.push(format!("很多人点赞（{}）", c.likes));
         }
         if !cx.watched.is_empty() {
             urgency = urgency.raised();
