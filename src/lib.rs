@@ -31,4 +31,4 @@ pub mod settings;
 pub mod triage;
 
 #[cfg(target_arch = "wasm32")]
-mod wasm;
+pub mod wasm;

@@ -167,10 +167,13 @@ fn check(args: &[String]) -> Result<ExitCode, Usage> {
             "--jsonl",
         ],
     )?;
-    if let Err(e) = load_settings(o.config.as_deref()) {
-        eprintln!("kefu: {e}");
-        return Ok(ExitCode::from(2));
-    }
+    let settings = match load_settings(o.config.as_deref()) {
+        Ok(s) => s,
+        Err(e) => {
+            eprintln!("kefu: {e}");
+            return Ok(ExitCode::from(2));
+        }
+    };
     let guard = match load_guard(&o) {
         Ok(g) => g,
         Err(code) => return Ok(code),
@@ -178,6 +181,7 @@ fn check(args: &[String]) -> Result<ExitCode, Usage> {
     if o.jsonl {
         return Ok(check_jsonl(
             &guard,
+            &settings,
             o.positional.first().map_or("-", String::as_str),
         ));
     }
@@ -195,6 +199,8 @@ fn check(args: &[String]) -> Result<ExitCode, Usage> {
         &draft,
         &Context {
             reply_to: o.reply_to.as_deref(),
+            hotlines: &settings.hotlines,
+            ..Context::default()
         },
     );
     print_json(&report);
@@ -247,7 +253,9 @@ fn print_lines(results: Vec<Result<Value, String>>) -> ExitCode {
     }
 }
 
-fn check_jsonl(guard: &Guard, path: &str) -> ExitCode {
+/// Each line: `{"id", "draft", "reply_to"?, "recent"?: [...]}`; `recent` (the
+/// agent's recent replies, for `repeated`) is an addition to the SPEC.
+fn check_jsonl(guard: &Guard, settings: &Settings, path: &str) -> ExitCode {
     let lines = match read_json_lines(path) {
         Ok(l) => l,
         Err(e) => {
@@ -265,7 +273,24 @@ fn check_jsonl(guard: &Guard, path: &str) -> ExitCode {
                 .and_then(Value::as_str)
                 .ok_or("each line needs a string `draft`")?;
             let reply_to = v.get("reply_to").and_then(Value::as_str);
-            let report = guard.check(draft, &Context { reply_to });
+            let recent: Vec<String> = match v.get("recent") {
+                None | Some(Value::Null) => Vec::new(),
+                Some(Value::Array(items)) => items
+                    .iter()
+                    .map(|r| r.as_str().map(str::to_string))
+                    .collect::<Option<_>>()
+                    .ok_or("`recent` must be an array of strings")?,
+                Some(_) => return Err("`recent` must be an array of strings".into()),
+            };
+            let report = guard.check(
+                draft,
+                &Context {
+                    reply_to,
+                    recent: &recent,
+                    hotlines: &settings.hotlines,
+                    ..Context::default()
+                },
+            );
             let mut out = serde_json::to_value(report).expect("reports serialize");
             out["id"] = v.get("id").cloned().unwrap_or(json!(n));
             Ok(out)

@@ -119,17 +119,43 @@ impl Engine {
     }
 
     /// Checks one draft; the report of `kefu check`, offsets in UTF-16.
-    pub fn check(&self, draft: &str, reply_to: Option<String>) -> Result<JsValue, JsValue> {
+    /// `reply_to` is the comment answered (or null); `recent` the agent's
+    /// recent replies (an array of strings, or undefined), for `repeated`.
+    /// The team settings' hotlines are not personal data.
+    pub fn check(
+        &self,
+        draft: &str,
+        reply_to: Option<String>,
+        recent: JsValue,
+    ) -> Result<JsValue, JsValue> {
+        let recent: Vec<String> = if recent.is_undefined() || recent.is_null() {
+            Vec::new()
+        } else {
+            serde_wasm_bindgen::from_value(recent)
+                .map_err(|e| JsValue::from_str(&format!("recent must be [string]: {e}")))?
+        };
         let mut report = self.guard.check(
             draft,
             &Context {
                 reply_to: reply_to.as_deref(),
+                recent: &recent,
+                hotlines: &self.settings.hotlines,
+                ..Context::default()
             },
         );
         let utf16 = utf16_offsets(draft);
         for f in &mut report.findings {
             f.start = utf16[f.start];
             f.end = utf16[f.end];
+        }
+        for item in report
+            .tone
+            .raised
+            .iter_mut()
+            .chain(&mut report.tone.lowered)
+        {
+            item.start = utf16[item.start];
+            item.end = utf16[item.end];
         }
         to_js(&report)
     }
@@ -182,4 +208,108 @@ fn utf16_offsets(s: &str) -> Vec<usize> {
     }
     out.push(at);
     out
+}
+
+// ---- Settings, list registry and playground (issue 7) ----------------------
+//
+// Thin wrappers for the options page, the list registry in the background
+// and the playground: examining a list before it is accepted, choosing which
+// lists are in force (default ones can be turned off), and reading settings
+// back as JSON. Written against `lists::parse`, `Guard::new`/`with_lists` and
+// `Guard::check`, so that a new matcher changes nothing here. Results go out
+// as `serde_json::Value`, whose serializer the engine already carries: the
+// wasm size budget is tight.
+
+fn js_diagnostics(diags: &[crate::lists::Diagnostic]) -> Vec<JsDiagnostic> {
+    diags
+        .iter()
+        .map(|d| JsDiagnostic {
+            file: d.file.clone(),
+            line: d.line,
+            col: d.col,
+            level: match d.level {
+                crate::lists::Level::Error => "error",
+                crate::lists::Level::Warning => "warning",
+            },
+            message: d.message.clone(),
+            display: d.to_string(),
+        })
+        .collect()
+}
+
+#[wasm_bindgen]
+impl Engine {
+    /// Lints a list and runs its own examples, as `kefu lists lint` and
+    /// `kefu lists test` do: `{list: {id, name, version, owner, description,
+    /// rules} | null, diagnostics: [...] (warnings too), examples: N,
+    /// failures: [{rule, kind: "hit"|"ok", example}]}`. A list is acceptable
+    /// when `list` is set and `failures` is empty. Changes nothing in force.
+    #[wasm_bindgen(js_name = testList)]
+    pub fn test_list(&self, name: &str, text: &str) -> Result<JsValue, JsValue> {
+        let parsed = crate::lists::parse(name, text.as_bytes());
+        let list = parsed.list.as_ref().filter(|_| !parsed.has_errors());
+        let mut examples = 0;
+        let mut failures = Vec::new();
+        if let Some(list) = list {
+            let guard = Guard::new(vec![list.clone()]);
+            for rule in &list.rules {
+                let id = format!("{}/{}", list.id, rule.id);
+                let hit = rule.examples_hit.iter().map(|e| ("hit", e, true));
+                let ok = rule.examples_ok.iter().map(|e| ("ok", e, false));
+                for (kind, example, want) in hit.chain(ok) {
+                    examples += 1;
+                    let report = guard.check(example, &Context::default());
+                    if report.findings.iter().any(|f| f.rule == id) != want {
+                        failures.push(
+                            serde_json::json!({"rule": id, "kind": kind, "example": example}),
+                        );
+                    }
+                }
+            }
+        }
+        let meta = list.map(|l| {
+            serde_json::json!({
+                "id": l.id, "name": l.name, "version": l.version, "owner": l.owner,
+                "description": l.description, "rules": l.rules.len(),
+            })
+        });
+        to_js(&serde_json::json!({
+            "list": meta,
+            "diagnostics": serde_json::to_value(js_diagnostics(&parsed.diagnostics)).unwrap_or_default(),
+            "examples": examples,
+            "failures": failures,
+        }))
+    }
+
+    /// Like `loadLists`, but the default lists whose ids are in `disabled`
+    /// are left out. Atomic: on any error, throws the diagnostics and keeps
+    /// the lists in force. Returns the new `listSummary()`.
+    #[wasm_bindgen(js_name = configureLists)]
+    pub fn configure_lists(
+        &mut self,
+        files: JsValue,
+        disabled: Vec<String>,
+    ) -> Result<JsValue, JsValue> {
+        let files: Vec<ListFile> = serde_wasm_bindgen::from_value(files)
+            .map_err(|e| JsValue::from_str(&format!("lists must be [{{name, text}}]: {e}")))?;
+        let extra: Vec<(String, Vec<u8>)> = files
+            .into_iter()
+            .map(|f| (f.name, f.text.into_bytes()))
+            .collect();
+        let mut defaults = Guard::with_default_lists().lists().to_vec();
+        defaults.retain(|l| !disabled.contains(&l.id));
+        match Guard::new(defaults).with_lists(&extra) {
+            Ok(guard) => {
+                self.guard = guard;
+                self.list_summary()
+            }
+            Err(d) => Err(to_js(&js_diagnostics(&d))?),
+        }
+    }
+
+    /// The team settings in force, as JSON (the fields of the settings TOML).
+    #[wasm_bindgen(js_name = settingsJson)]
+    pub fn settings_json(&self) -> Result<JsValue, JsValue> {
+        to_js(&serde_json::to_value(&self.settings).unwrap_or_default())
+    }
 }

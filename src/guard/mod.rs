@@ -1,73 +1,66 @@
 //! The reply guard: checks a draft reply and says whether it may be posted.
 //!
-//! A [`Guard`] holds the phrase lists in force (compiled by
-//! `crate::matcher`) and the built-in detectors (tone, personal data,
-//! Weibo's length rule). [`Guard::check`] returns a [`Report`] in the shape
-//! of the SPEC's `kefu check` JSON. Loading lists is atomic: a list with an
-//! error is rejected whole and the guard keeps the lists it had
-//! ([`Guard::with_lists`] returns a new guard or the errors).
+//! A [`Guard`] holds the phrase lists in force and the built-in detectors,
+//! and [`Guard::check`] returns a [`Report`] in the shape of the SPEC's
+//! `kefu check` JSON. One check reads the draft once with one matcher (the
+//! phrase lists and the tone lexicons compiled together), then each detector
+//! reads the result:
+//!
+//! - [`lexicon`]: the built-in lexicons (`data/tone/`, in the list format)
+//!   and the signals they name;
+//! - [`words`]: what a word and a sentence are;
+//! - [`draft`]: a draft read once (chars, sentences, signals);
+//! - [`score`]: the human-touch score (Flesch's Human Interest, adapted);
+//! - [`tone`]: tone labels (blame, buck_passing, bureaucratic, sarcasm,
+//!   ad_tone, overpromise, cold);
+//! - [`context`]: no_empathy and no_next_step, from the category of the
+//!   comment replied to (`crate::triage`);
+//! - [`pii`]: personal data;
+//! - [`weibo`]: Weibo's length limit and repeated replies;
+//! - [`report`]: the report's types.
+//!
+//! Loading lists is atomic: a list with an error is rejected whole and the
+//! guard keeps the lists it had ([`Guard::with_lists`] returns a new guard or
+//! the errors). A loaded list whose id is a lexicon's (`tone`,
+//! `tone-signals`, `tone-words`) replaces that lexicon.
+//!
+//! The same label from a phrase list and from a tone cue over overlapping
+//! text is reported once, as the phrase list's finding.
 
+pub mod context;
+pub mod draft;
+pub mod lexicon;
+pub mod pii;
+pub mod report;
+pub mod score;
 pub mod tone;
+pub mod weibo;
+pub mod words;
 
-use crate::lists::{self, Diagnostic, PhraseList, Severity};
+pub use report::{Finding, Report, ScoreItem, Tone, Verdict};
+
+use crate::lists::{self, Diagnostic, PhraseList};
 use crate::matcher::Matcher;
-use serde::Serialize;
+use crate::triage::{Category, Comment, Triager};
+use draft::Draft;
+use lexicon::{Lexicons, Signal};
+use pii::PiiDetector;
+use words::Segmenter;
 
-/// The worst severity among a reply's findings (`hint` alone gives `ok`).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
-#[serde(rename_all = "lowercase")]
-pub enum Verdict {
-    Ok,
-    Warn,
-    Block,
-}
-
-impl Verdict {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Verdict::Ok => "ok",
-            Verdict::Warn => "warn",
-            Verdict::Block => "block",
-        }
-    }
-}
-
-/// One thing wrong (or worth a hint) in a draft.
-#[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct Finding {
-    /// `LIST_ID/RULE_ID`.
-    pub rule: String,
-    pub label: String,
-    pub severity: Severity,
-    /// Char offsets into the draft, `end` exclusive.
-    pub start: usize,
-    pub end: usize,
-    pub text: String,
-    pub message: String,
-    pub suggestion: Option<String>,
-}
-
-/// The tone part of a report.
-#[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct Tone {
-    pub score: u32,
-    pub band: String,
-    pub labels: Vec<String>,
-}
-
-/// What `kefu check` prints for one draft.
-#[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct Report {
-    pub verdict: Verdict,
-    pub findings: Vec<Finding>,
-    pub tone: Tone,
-}
-
-/// What the draft answers, when known.
-#[derive(Debug, Clone, Default)]
+/// What the draft answers and what the page knows, when known.
+#[derive(Debug, Clone, Copy, Default)]
 pub struct Context<'a> {
     /// The comment the draft replies to.
     pub reply_to: Option<&'a str>,
+    /// Its category, when the caller has triaged it already; otherwise the
+    /// guard triages `reply_to`.
+    pub reply_category: Option<Category>,
+    /// The agent's recent replies, newest first or last (order is unused),
+    /// for `repeated`.
+    pub recent: &'a [String],
+    /// The company's public contacts (team settings `hotlines`): not
+    /// personal data.
+    pub hotlines: &'a [String],
 }
 
 /// The lists that ship with Kefu, as (file name, contents).
@@ -79,14 +72,33 @@ pub const DEFAULT_LISTS: &[(&str, &str)] = &[
 /// Lists in force plus the built-in detectors.
 pub struct Guard {
     lists: Vec<PhraseList>,
+    lexicons: Lexicons,
+    /// The phrase lists, then the tone cue list, then the signal list.
     matcher: Matcher,
+    segmenter: Segmenter,
+    triager: Triager,
+    pii: PiiDetector,
 }
 
 impl Guard {
-    /// A guard with the given lists (already parsed without errors).
+    /// A guard with the given lists (already parsed without errors) and the
+    /// built-in lexicons.
     pub fn new(lists: Vec<PhraseList>) -> Guard {
-        let matcher = Matcher::new(&lists);
-        Guard { lists, matcher }
+        Guard::with_lexicons(lists, Lexicons::builtin())
+    }
+
+    fn with_lexicons(lists: Vec<PhraseList>, lexicons: Lexicons) -> Guard {
+        let mut all = lists.clone();
+        all.push(lexicons.tone.clone());
+        all.push(lexicons.signals.clone());
+        Guard {
+            matcher: Matcher::new(&all),
+            segmenter: Segmenter::new(&lexicons.words),
+            lists,
+            lexicons,
+            triager: Triager::new(),
+            pii: PiiDetector::new(),
+        }
     }
 
     /// A guard with the default lists.
@@ -105,22 +117,31 @@ impl Guard {
         Guard::new(lists)
     }
 
-    /// The lists in force.
+    /// The phrase lists in force (not the lexicons).
     pub fn lists(&self) -> &[PhraseList] {
         &self.lists
     }
 
-    /// A new guard with `extra` lists added to the ones in force, or every
-    /// diagnostic if any of them fails; `self` is untouched either way.
+    /// The tone lexicons in force.
+    pub fn lexicons(&self) -> &Lexicons {
+        &self.lexicons
+    }
+
+    /// A new guard with `extra` lists added to the ones in force (a list
+    /// with a lexicon's id replaces that lexicon), or every diagnostic if
+    /// any of them fails; `self` is untouched either way.
     pub fn with_lists(&self, extra: &[(String, Vec<u8>)]) -> Result<Guard, Vec<Diagnostic>> {
         let mut lists = self.lists.clone();
+        let mut lexicons = self.lexicons.clone();
         let mut errors = Vec::new();
         for (name, bytes) in extra {
             let parsed = lists::parse(name, bytes);
             if parsed.has_errors() {
                 errors.extend(parsed.diagnostics);
             } else if let Some(list) = parsed.list {
-                if lists.iter().any(|l| l.id == list.id) {
+                if Lexicons::is_reserved(&list.id) {
+                    lexicons.replace(list);
+                } else if lists.iter().any(|l| l.id == list.id) {
                     errors.push(Diagnostic {
                         file: name.clone(),
                         line: 1,
@@ -135,55 +156,81 @@ impl Guard {
             }
         }
         if errors.is_empty() {
-            Ok(Guard::new(lists))
+            Ok(Guard::with_lexicons(lists, lexicons))
         } else {
             Err(errors)
         }
     }
 
+    /// The category of the comment replied to, if known.
+    fn reply_category(&self, context: &Context<'_>) -> Option<Category> {
+        context.reply_category.or_else(|| {
+            let text = context.reply_to?.trim();
+            if text.is_empty() {
+                return None;
+            }
+            let triaged = self.triager.triage(
+                &[Comment::from_text(text)],
+                &crate::settings::Settings::default(),
+                None,
+            );
+            triaged.first().map(|t| t.category)
+        })
+    }
+
     /// Checks one draft.
-    pub fn check(&self, draft: &str, _context: &Context<'_>) -> Report {
-        let chars: Vec<char> = draft.chars().collect();
-        let mut findings: Vec<Finding> = self
-            .matcher
-            .find(draft)
-            .into_iter()
-            .map(|h| {
+    pub fn check(&self, text: &str, context: &Context<'_>) -> Report {
+        let mut draft = Draft::new(text);
+        let n = self.lists.len();
+        let (tone_list, signal_list) = (n, n + 1);
+        let mut findings: Vec<Finding> = Vec::new();
+        let mut cues = Vec::new();
+        for h in self.matcher.find(text) {
+            let span = (h.start, h.end);
+            if h.list < n {
                 let list = &self.lists[h.list];
                 let rule = &list.rules[h.rule];
-                Finding {
+                findings.push(Finding {
                     rule: format!("{}/{}", list.id, rule.id),
                     label: rule.label.clone(),
                     severity: rule.severity,
                     start: h.start,
                     end: h.end,
-                    text: chars[h.start..h.end].iter().collect(),
+                    text: draft.slice(span),
                     message: rule.message.clone(),
                     suggestion: rule.suggest.clone(),
+                });
+            } else if h.list == tone_list {
+                cues.push((h.rule, span));
+            } else if h.list == signal_list {
+                let label = &self.lexicons.signals.rules[h.rule].label;
+                if let Some(signal) = Signal::from_label(label) {
+                    draft.signals.push(signal, span);
                 }
-            })
-            .collect();
-        let tone = tone::score(draft);
-        if tone.cold && !chars.is_empty() {
-            findings.push(Finding {
-                rule: "tone/cold".into(),
-                label: "cold".into(),
-                severity: Severity::Hint,
-                start: 0,
-                end: chars.len(),
-                text: draft.to_string(),
-                message: "回复里没有称呼、没有人称，读起来冷冰冰".into(),
-                suggestion: Some("加一句称呼或问候，例如「亲，您好」".into()),
-            });
+            }
         }
+        let category = self.reply_category(context);
+        let formulas: Vec<(usize, usize)> = cues
+            .iter()
+            .filter(|(r, _)| self.lexicons.tone.rules[*r].label == "bureaucratic")
+            .map(|&(_, span)| span)
+            .collect();
+        let tone = tone::findings(&draft, &self.lexicons.tone, &cues, category, &findings);
+        let phrase_findings = findings.len();
+        findings.extend(tone);
+        dedupe_builtin(&mut findings, phrase_findings);
+        let context_findings = context::findings(&draft, category, &findings, &formulas);
+        findings.extend(context_findings);
+        findings.extend(self.pii.findings(text, &draft.chars, context.hotlines));
+        findings.extend(weibo::too_long(&draft.chars));
+        findings.extend(weibo::repeated(text, &draft.chars, context.recent));
         findings.sort_by_key(|f| (f.start, f.end));
+
+        let words = self.segmenter.words(text, &draft.chars).len();
+        let score = score::score(&draft, words);
         let verdict = findings
             .iter()
-            .map(|f| match f.severity {
-                Severity::Block => Verdict::Block,
-                Severity::Warn => Verdict::Warn,
-                Severity::Hint => Verdict::Ok,
-            })
+            .map(|f| Verdict::of(f.severity))
             .max()
             .unwrap_or(Verdict::Ok);
         let mut labels: Vec<String> = Vec::new();
@@ -196,10 +243,28 @@ impl Guard {
             verdict,
             findings,
             tone: Tone {
-                score: tone.score,
-                band: tone.band.to_string(),
+                score: score.score,
+                band: score.band.to_string(),
                 labels,
+                raised: score.raised,
+                lowered: score.lowered,
             },
+        }
+    }
+}
+
+/// Drops a built-in finding (index `from` on) whose label a phrase-list
+/// finding, or an earlier built-in one, already gives over overlapping text.
+fn dedupe_builtin(findings: &mut Vec<Finding>, from: usize) {
+    let mut builtin: Vec<Finding> = findings.split_off(from);
+    // Longer spans first, so a cue inside a longer cue of its label goes.
+    builtin.sort_by_key(|f| (std::cmp::Reverse(f.end - f.start), f.start));
+    for f in builtin {
+        let dup = findings
+            .iter()
+            .any(|g| g.label == f.label && g.start < f.end && f.start < g.end);
+        if !dup {
+            findings.push(f);
         }
     }
 }
@@ -208,13 +273,22 @@ impl Guard {
 mod tests {
     use super::*;
 
+    fn check(draft: &str, reply_to: Option<&str>) -> Report {
+        Guard::with_default_lists().check(
+            draft,
+            &Context {
+                reply_to,
+                ..Context::default()
+            },
+        )
+    }
+
     #[test]
     fn insult_blocks_and_clean_reply_passes() {
-        let g = Guard::with_default_lists();
-        let r = g.check("你这个蠢驴", &Context::default());
+        let r = check("你这个蠢驴", None);
         assert_eq!(r.verdict, Verdict::Block);
         assert_eq!(r.findings[0].label, "insult");
-        let r = g.check("亲，您好，我们马上为您处理哦", &Context::default());
+        let r = check("亲，您好，我们马上为您处理哦", None);
         assert_eq!(r.verdict, Verdict::Ok, "{r:?}");
     }
 
@@ -225,5 +299,46 @@ mod tests {
         let bad = vec![("bad.toml".to_string(), b"[list\n".to_vec())];
         assert!(g.with_lists(&bad).is_err());
         assert_eq!(g.lists().len(), n);
+    }
+
+    #[test]
+    fn a_list_with_a_lexicon_id_replaces_the_lexicon() {
+        let g = Guard::with_default_lists();
+        let mine = "[list]\nid = \"tone\"\nversion = \"1\"\n[[rule]]\nid = \"x\"\nlabel = \"blame\"\nseverity = \"warn\"\nmessage = \"m\"\nphrases = [\"怪您\"]\n";
+        let g2 = g.with_lists(&[("t.toml".into(), mine.into())]).unwrap();
+        assert_eq!(g2.lists().len(), g.lists().len());
+        let r = g2.check("这要怪您", &Context::default());
+        assert!(r.findings.iter().any(|f| f.rule == "tone/x"), "{r:?}");
+        assert!(!g2
+            .check("您自己弄坏的", &Context::default())
+            .findings
+            .iter()
+            .any(|f| f.label == "blame"));
+    }
+
+    #[test]
+    fn every_label_is_a_finding_and_missing_ones_span_the_draft() {
+        let draft = "已反馈至相关部门。";
+        let r = check(draft, Some("快递一个星期了还没到，太差了，投诉"));
+        for l in ["bureaucratic", "cold", "no_empathy", "no_next_step"] {
+            assert!(r.tone.labels.iter().any(|x| x == l), "{l}: {r:?}");
+        }
+        let n = draft.chars().count();
+        for f in &r.findings {
+            assert!(r.tone.labels.contains(&f.label));
+            if matches!(f.label.as_str(), "cold" | "no_empathy" | "no_next_step") {
+                assert_eq!((f.start, f.end), (0, n));
+            }
+        }
+    }
+
+    #[test]
+    fn warm_beats_bureaucratic_on_the_score() {
+        let warm = check("亲，您好呀！我们马上帮您查一下订单哦[心]", None);
+        let dull = check("根据相关规定，该客户的订单按流程处理。", None);
+        assert!(warm.tone.score > dull.tone.score);
+        assert!(!warm.tone.raised.is_empty());
+        assert!(dull.tone.lowered.iter().any(|i| i.text == "该客户"));
+        assert_eq!(dull.tone.band, "dull");
     }
 }

@@ -1,96 +1,145 @@
-//! The human-touch (人情味) score: Flesch's Human Interest formula adapted
-//! to Chinese replies.
+//! Tone labels: `blame`, `buck_passing`, `bureaucratic`, `sarcasm`,
+//! `ad_tone`, `overpromise` from the cue list (`data/tone/tone.toml`, list id
+//! `tone`), and `cold` from the signals.
 //!
-//! HI = 3.635 × personal words per 100 words + 0.314 × personal sentences
-//! per 100 sentences, capped to 0–100. For now a "word" is approximated as
-//! one Chinese character or one Latin word, divided by 1.5 (the mean length
-//! of a Chinese word in characters); personal words are the pronouns and
-//! forms of address below; a personal sentence is a question, an
-//! exclamation, or a sentence with a friendly particle or a Weibo emoticon.
+//! A cue hit is a finding `tone/RULE_ID` with the rule's message and
+//! suggestion, except where its label's gate says no:
+//!
+//! - `bureaucratic` (官腔) counts only in a draft with nothing warm (no
+//!   apology or acknowledgement, no friendly particle, no warm emoticon, no
+//!   亲): 按流程 said warmly with a time is fine.
+//! - `ad_tone` counts only in a reply to a complaint or a safety report:
+//!   selling is the fault, not the promotion (a new product in a reply to
+//!   praise is fine).
+//! - `sarcasm` cues in a playful exchange (a reply to praise or chatter,
+//!   in a sentence with a friendly particle or warm emoticon) are play.
+//!
+//! Two sarcasm forms depend on the sentence, not on a phrase: a cold
+//! emoticon ([微笑], [白眼] …) in a hostile sentence (one with a blame,
+//! buck-passing or sarcasm finding) or in a reply to a complaint with no
+//! apology (`tone/cold-emoticon`); and 亲 in a hostile sentence
+//! (`tone/hostile-qin`).
+//!
+//! `cold` (`tone/cold`, a hint spanning the whole draft): no word that
+//! addresses the reader, no greeting or thanks, no friendly particle, no
+//! warm emoticon, and no apology to the reader (an apology in a draft that
+//! names the customer in the third person, 此客人, does not count). 我们
+//! alone does not make a draft warm.
+//!
+//! Context labels (`no_empathy`, `no_next_step`) are `super::context`'s.
 
-/// What the score found.
-pub struct ToneScore {
-    pub score: u32,
-    pub band: &'static str,
-    /// No personal word and nothing warm at all.
-    pub cold: bool,
-}
+use super::draft::Draft;
+use super::lexicon::Signal;
+use super::report::Finding;
+use crate::lists::{PhraseList, Severity};
+use crate::triage::Category;
 
-const PERSONAL: &[&str] = &[
-    "您",
-    "你",
-    "我们",
-    "我",
-    "咱",
-    "亲",
-    "大家",
-    "各位",
-    "小伙伴",
-    "宝宝",
-];
-const PARTICLES: &[char] = &['呀', '哦', '呢', '啦', '哈', '啊', '耶', '噢', '嘛'];
+/// Labels whose findings make a sentence hostile.
+const HOSTILE: &[&str] = &["blame", "buck_passing", "sarcasm", "insult"];
 
-/// Flesch's bands, renamed for replies.
-fn band(score: u32) -> &'static str {
-    match score {
-        0..=9 => "dull",
-        10..=19 => "mildly interesting",
-        20..=39 => "interesting",
-        40..=59 => "highly interesting",
-        _ => "dramatic",
+/// A hit of the cue list: rule index and char span.
+pub type CueHit = (usize, (usize, usize));
+
+/// The tone findings of a draft, given the cue list's hits and the findings
+/// the phrase lists already made (`earlier`, for hostile sentences).
+pub fn findings(
+    draft: &Draft<'_>,
+    list: &PhraseList,
+    hits: &[CueHit],
+    category: Option<Category>,
+    earlier: &[Finding],
+) -> Vec<Finding> {
+    let warm = draft.is_warm();
+    let complaint = matches!(category, Some(Category::Complaint | Category::Safety));
+    let playful = matches!(category, Some(Category::Praise | Category::Chatter));
+    let sig = &draft.signals;
+    let mut out = Vec::new();
+    for &(ri, span) in hits {
+        let Some(rule) = list.rules.get(ri) else {
+            continue;
+        };
+        let keep = match rule.label.as_str() {
+            "bureaucratic" => !warm,
+            "ad_tone" => complaint,
+            "sarcasm" => {
+                !(playful
+                    && draft.sentence_at(span.0).is_some_and(|s| {
+                        sig.within(Signal::Particle, s.span())
+                            || sig.within(Signal::EmoticonWarm, s.span())
+                    }))
+            }
+            _ => true,
+        };
+        if keep {
+            out.push(Finding {
+                rule: format!("{}/{}", list.id, rule.id),
+                label: rule.label.clone(),
+                severity: rule.severity,
+                start: span.0,
+                end: span.1,
+                text: draft.slice(span),
+                message: rule.message.clone(),
+                suggestion: rule.suggest.clone(),
+            });
+        }
     }
-}
 
-/// Scores a draft.
-pub fn score(draft: &str) -> ToneScore {
-    let han = draft
-        .chars()
-        .filter(|c| ('\u{4e00}'..='\u{9fff}').contains(c))
-        .count();
-    let latin_words = draft
-        .split(|c: char| !c.is_ascii_alphanumeric())
-        .filter(|w| !w.is_empty())
-        .count();
-    let words = (han as f64 / 1.5 + latin_words as f64).max(1.0);
-    let mut personal = 0usize;
-    for p in PERSONAL {
-        personal += draft.matches(p).count();
+    let hostile = |span: (usize, usize)| {
+        let Some(s) = draft.sentence_at(span.0) else {
+            return false;
+        };
+        out.iter()
+            .chain(earlier)
+            .any(|f| HOSTILE.contains(&f.label.as_str()) && f.start < s.end && f.end > s.start)
+    };
+    let mut extra = Vec::new();
+    let unapologetic_complaint = complaint && !sig.has(Signal::Empathy);
+    for &span in sig.get(Signal::EmoticonCold) {
+        if unapologetic_complaint || hostile(span) {
+            extra.push(Finding::builtin(
+                "tone/cold-emoticon",
+                "sarcasm",
+                Severity::Warn,
+                &draft.chars,
+                span,
+                "在不满或敌意的语境里，这个表情读起来像冷笑",
+                "换成[抱抱]或[心]，或者删掉表情",
+            ));
+        }
     }
-    // "我们" also counted "我": count the longer form once.
-    personal -= draft.matches("我们").count().min(personal);
-    let sentences: Vec<&str> = draft
-        .split_inclusive(['。', '！', '？', '!', '?', '\n', '；'])
-        .filter(|s| !s.trim().is_empty())
-        .collect();
-    let n_sent = sentences.len().max(1);
-    let personal_sentences = sentences
-        .iter()
-        .filter(|s| {
-            s.contains(['？', '?', '！', '!'])
-                || s.contains(PARTICLES)
-                || (s.contains('[') && s.contains(']'))
-        })
-        .count();
-    let hi = 3.635 * personal as f64 * 100.0 / words
-        + 0.314 * personal_sentences as f64 * 100.0 / n_sent as f64;
-    let score = hi.round().clamp(0.0, 100.0) as u32;
-    ToneScore {
-        score,
-        band: band(score),
-        cold: personal == 0 && personal_sentences == 0,
+    for &span in sig.get(Signal::Address) {
+        if draft.slice(span) == "亲" && hostile(span) {
+            extra.push(Finding::builtin(
+                "tone/hostile-qin",
+                "sarcasm",
+                Severity::Warn,
+                &draft.chars,
+                span,
+                "在指责的句子里叫「亲」，读起来是反讽",
+                "先道歉、再帮忙，例如「亲，给您添麻烦了，我们来处理」",
+            ));
+        }
     }
-}
+    out.extend(extra);
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn warm_beats_bureaucratic() {
-        let warm = score("亲，您好呀！我们马上帮您查一下订单哦[心]");
-        let dull = score("根据相关规定，请按流程处理。");
-        assert!(warm.score > dull.score);
-        assert!(dull.cold);
-        assert!(!warm.cold);
+    // An apology said to the reader warms a draft; one said about "the
+    // guest" in the third person does not.
+    let apologises_to_reader = sig.has(Signal::Empathy) && !sig.has(Signal::Impersonal);
+    let cold = !sig.has(Signal::Address)
+        && !sig.has(Signal::Greeting)
+        && !sig.has(Signal::Particle)
+        && !sig.has(Signal::EmoticonWarm)
+        && !apologises_to_reader;
+    if cold && !draft.sentences.is_empty() {
+        out.push(Finding::builtin(
+            "tone/cold",
+            "cold",
+            Severity::Hint,
+            &draft.chars,
+            draft.whole(),
+            "没有称呼、没有问候，也没有语气词或表情，读起来冷冰冰",
+            "加一句称呼或问候，例如「亲，您好」，句末可以加「哦」「呀」",
+        ));
     }
+    out
 }

@@ -1,0 +1,47 @@
+# Kefu's entry point for people and CI. The two commands of the README:
+#   make demo   set up, build, open the replica page with the extension
+#   make test   set up, build, run every test
+# Other targets: setup, wasm, dist, cli, lint, playground, clean.
+
+SHELL := /bin/bash
+export PATH := $(HOME)/.cargo/bin:$(CURDIR)/node_modules/.bin:$(PATH)
+
+WASM_RAW := target/wasm32-unknown-unknown/release/kefu.wasm
+PKG := extension/pkg
+WASM_FEATURES := --enable-bulk-memory --enable-sign-ext --enable-mutable-globals \
+  --enable-nontrapping-float-to-int --enable-reference-types --enable-multivalue
+
+.PHONY: setup wasm dist cli demo test test-rust test-wasm test-e2e lint clean
+
+setup:
+	@scripts/setup.sh
+
+# The engine: cargo → wasm-bindgen --target web → wasm-opt, into extension/pkg.
+wasm:
+	cargo build --lib --target wasm32-unknown-unknown --release
+	rm -rf target/pkg-raw && mkdir -p target/pkg-raw $(PKG)
+	wasm-bindgen --target web --no-typescript --out-dir target/pkg-raw $(WASM_RAW)
+	wasm-opt -Oz $(WASM_FEATURES) target/pkg-raw/kefu_bg.wasm -o $(PKG)/kefu_bg.wasm
+	cp target/pkg-raw/kefu.js $(PKG)/kefu.js
+	@gzip -9 -c $(PKG)/kefu_bg.wasm | wc -c | awk -v raw=$$(wc -c < $(PKG)/kefu_bg.wasm) \
+	  '{ printf "kefu_bg.wasm: %d bytes, %d bytes gzipped (%.1f KiB of the 300 KiB budget)\n", raw, $$1, $$1 / 1024 }'
+
+dist: wasm
+	node scripts/build-dist.mjs
+
+cli:
+	cargo build --release --bin kefu
+
+demo: setup dist
+	node scripts/demo.mjs
+
+lint:
+	cargo fmt --check
+	cargo clippy --all-targets -- -D warnings
+	web-ext lint --source-dir dist/firefox --self-hosted --warnings-as-errors
+
+test: setup dist
+	scripts/test.sh
+
+clean:
+	rm -rf target dist $(PKG) tests/out

@@ -1,0 +1,406 @@
+// Settings, phrase lists and logs: the background's side of the popup and
+// the options page, and what the content scripts report.
+//
+// Exports:
+//   onEngineReady(engine)       migrate storage, apply the team settings and
+//                               the lists in force to a new engine (never
+//                               throws: problems go to storage `lastError`)
+//   settingsHandlers(getEngine) named message handlers, merged into the
+//                               background's router (background.js)
+//
+// What the content scripts read — storage.local key `settings`, rewritten
+// whenever a team lead or a policy changes something:
+//   {
+//     triageOn: bool,            mark comments
+//     guardOn: bool,             check replies
+//     guardMode: 'block'|'warn', 'warn': a block is shown, the send may go on
+//     allowOverride: bool,       a blocked reply may be sent with a reason
+//     confirmWarn: bool,         a `warn` reply needs confirming
+//     dimNoise: bool,            dim comments of urgency `noise`
+//     targets: {critical, high, normal, low},   response targets, minutes
+//     cannedReplies: {category: [text]},        `{name}` is the author
+//     escalation: {category: contact},
+//     watchWords: [], vipAccounts: [], hotlines: [],
+//     locked: [names]            what a policy locked (for display)
+//   }
+//
+// Messages the content scripts send (fire and forget):
+//   kefu:counts   {category, urgency} or {items: [{category, urgency}]}
+//                 one per comment judged; accumulated per day (popup chart)
+//   kefu:override {entry: {at, page, draft, replyTo, reason, findings}}
+//                 appended to storage `overrideLog`
+//   kefu:feedback {entry: {at, page, comment, author, engine, corrected}}
+//                 appended to storage `feedback`
+//
+// Messages of the popup and options page: see `settingsHandlers` below.
+// Storage shapes and migrations: store.js; lists: registry.js; policy:
+// policy.js.
+
+import * as store from './store.js';
+import * as registry from './registry.js';
+import { readPolicy, isLocked, onPolicyChanged } from './policy.js';
+
+const api = globalThis.browser ?? globalThis.chrome;
+
+export const SWITCHES = {
+  triageOn: true,
+  guardOn: true,
+  guardMode: 'block',
+  allowOverride: true,
+  confirmWarn: false,
+  dimNoise: true,
+};
+
+export const CATEGORIES = ['safety', 'complaint', 'question', 'suggestion', 'praise', 'chatter', 'spam'];
+export const URGENCIES = ['critical', 'high', 'normal', 'low', 'noise'];
+
+/** The team settings a new installation starts with (TOML field names). */
+export const DEFAULT_TEAM = {
+  watch_words: [],
+  vip_accounts: [],
+  targets: { critical: 15, high: 60, normal: 240, low: 1440 },
+  hotlines: [],
+  canned_replies: {
+    complaint: ['@{name} 您好，给您添麻烦了，非常抱歉！我们已经记录并加急处理，稍后私信您进展，请留意私信哦。'],
+    question: ['@{name} 您好，感谢关注！关于您的问题，麻烦私信我们订单号，我们马上为您查询哦。'],
+    safety: ['@{name} 您好，您的情况我们非常重视，已第一时间转交专人处理，请保持电话畅通，我们马上联系您！'],
+    suggestion: ['@{name} 谢谢您的建议，我们已经反馈给相关团队啦，欢迎继续提意见哦！'],
+    praise: ['@{name} 谢谢您的认可[心]，我们会继续努力哒！'],
+  },
+  escalation: {},
+};
+
+// ---- the settings TOML -------------------------------------------------------
+
+const BARE_KEY = /^[A-Za-z0-9_-]+$/;
+
+/** A TOML basic string (JSON's escapes are TOML's, except DEL). */
+function tomlString(s) {
+  return JSON.stringify(String(s)).replace(/\x7f/g, '\\u007F');
+}
+const tomlKey = (k) => (BARE_KEY.test(k) ? k : tomlString(k));
+const tomlArray = (a) => `[${(a ?? []).map(tomlString).join(', ')}]`;
+
+/** The team settings as the TOML `kefu --config` reads. */
+export function teamToToml(team) {
+  const t = { ...DEFAULT_TEAM, ...team };
+  const lines = [
+    '# Kefu team settings: `kefu triage --config FILE`, or import in the options page.',
+    `watch_words = ${tomlArray(t.watch_words)}`,
+    `vip_accounts = ${tomlArray(t.vip_accounts)}`,
+    `hotlines = ${tomlArray(t.hotlines)}`,
+    '',
+    '[targets] # response targets in minutes, per urgency',
+  ];
+  for (const u of ['critical', 'high', 'normal', 'low']) {
+    lines.push(`${u} = ${Math.max(0, Math.round(Number(t.targets?.[u] ?? DEFAULT_TEAM.targets[u])))}`);
+  }
+  lines.push('', '[canned_replies]');
+  for (const [k, v] of Object.entries(t.canned_replies ?? {})) lines.push(`${tomlKey(k)} = ${tomlArray(v)}`);
+  lines.push('', '[escalation]');
+  for (const [k, v] of Object.entries(t.escalation ?? {})) lines.push(`${tomlKey(k)} = ${tomlString(v)}`);
+  return `${lines.join('\n')}\n`;
+}
+
+// ---- effective settings ------------------------------------------------------
+
+function effectiveSwitches(prefs, policy) {
+  const out = {};
+  for (const [k, fallback] of Object.entries(SWITCHES)) {
+    const valid = (v) => (k === 'guardMode' ? v === 'block' || v === 'warn' : typeof v === 'boolean');
+    const fromPolicy = valid(policy.settings[k]) ? policy.settings[k] : undefined;
+    const fromUser = valid(prefs?.[k]) ? prefs[k] : undefined;
+    out[k] = isLocked(policy, k) ? fromPolicy ?? fallback : fromUser ?? fromPolicy ?? fallback;
+  }
+  return out;
+}
+
+function effectiveTeam(team, policy) {
+  if (isLocked(policy, 'team')) return { ...DEFAULT_TEAM, ...(policy.team ?? {}) };
+  return { ...DEFAULT_TEAM, ...(team ?? policy.team ?? {}) };
+}
+
+/** Recomputes storage `settings` (what the content scripts obey). */
+async function publish(policy) {
+  const { prefs, team } = await store.get(['prefs', 'team']);
+  const t = effectiveTeam(team, policy);
+  const settings = {
+    ...effectiveSwitches(prefs, policy),
+    targets: { ...DEFAULT_TEAM.targets, ...t.targets },
+    cannedReplies: t.canned_replies ?? {},
+    escalation: t.escalation ?? {},
+    watchWords: t.watch_words ?? [],
+    vipAccounts: t.vip_accounts ?? [],
+    hotlines: t.hotlines ?? [],
+    locked: policy.locked,
+  };
+  await store.set({ settings });
+  return { settings, team: t };
+}
+
+/** Validates team settings through the engine (the same parser as the CLI)
+ *  and puts them in force; returns them as the engine read them. */
+function applyTeam(engine, team) {
+  engine.setSettings(teamToToml(team));
+  return engine.settingsJson();
+}
+
+// ---- start-up ----------------------------------------------------------------
+
+let engineRef = null;
+let resolveEngine;
+const engineReady = new Promise((r) => {
+  resolveEngine = r;
+});
+
+export async function onEngineReady(engine) {
+  engineRef = engine;
+  try {
+    await store.migrate();
+    const policy = await readPolicy();
+    const { team } = await publish(policy);
+    try {
+      applyTeam(engine, team);
+    } catch (e) {
+      await store.noteError(`团队设置无法生效：${e?.message ?? e}`);
+    }
+    await registry.start(engine, policy);
+    // Lists named by a policy and not cached yet are downloaded after the
+    // engine answers messages, not before.
+    registry.syncPolicyLists(engine, policy).catch((e) => store.noteError(e.message));
+  } catch (e) {
+    console.error('Kefu: settings could not be applied:', e);
+    await store.noteError(`设置无法加载：${e?.message ?? e}`).catch(() => {});
+  }
+  resolveEngine(engine);
+}
+
+// Registered at the top level: an alarm or a policy change may be what wakes
+// the background up.
+api.alarms?.onAlarm.addListener(async (alarm) => {
+  if (alarm.name !== registry.UPDATE_ALARM) return;
+  const engine = await engineReady;
+  await registry.updateDue(engine);
+});
+
+onPolicyChanged(async () => {
+  const engine = await engineReady;
+  const policy = await readPolicy();
+  const { team } = await publish(policy);
+  try {
+    applyTeam(engine, team);
+  } catch (e) {
+    await store.noteError(`管理员下发的团队设置无法生效：${e?.message ?? e}`);
+  }
+  await registry.syncPolicyLists(engine, policy);
+});
+
+// ---- counts (batched: the content script sends one message per comment) -----
+
+let pending = [];
+let flushTimer = null;
+function flushCounts() {
+  clearTimeout(flushTimer);
+  flushTimer = null;
+  const batch = pending;
+  pending = [];
+  return batch.length ? store.addCounts(batch) : Promise.resolve();
+}
+
+// ---- logs as files -------------------------------------------------------------
+
+const LOG_KEYS = ['overrideLog', 'feedback'];
+
+function refusal(e) {
+  return {
+    ok: false,
+    message: String(e?.message ?? e),
+    diagnostics: e?.diagnostics ?? [],
+    failures: e?.failures ?? [],
+  };
+}
+
+// ---- the handlers --------------------------------------------------------------
+
+export function settingsHandlers(getEngine) {
+  const engine = () => getEngine() ?? engineRef;
+  const lockedFor = async (name) => isLocked(await readPolicy(), name);
+
+  return {
+    // Everything the options page shows.
+    async 'kefu:getOptions'() {
+      const policy = await readPolicy();
+      const s = await store.get(['prefs', 'team', 'lists', 'overrideLog', 'feedback', 'lastError', 'schemaVersion', 'settings']);
+      return {
+        settings: effectiveSwitches(s.prefs, policy),
+        team: effectiveTeam(s.team, policy),
+        policy: { present: policy.present, locked: policy.locked, lists: policy.lists.length },
+        lists: s.lists ?? [],
+        logs: { overrideLog: s.overrideLog?.length ?? 0, feedback: s.feedback?.length ?? 0 },
+        lastError: s.lastError ?? null,
+        schemaVersion: s.schemaVersion ?? 0,
+        categories: CATEGORIES,
+      };
+    },
+
+    // The switches: {prefs: {key: value}} → {settings} (locked keys refused).
+    async 'kefu:setPrefs'(msg) {
+      const policy = await readPolicy();
+      const changes = msg.prefs ?? {};
+      const refused = Object.keys(changes).filter((k) => isLocked(policy, k));
+      if (refused.length) return { ok: false, message: `管理员已锁定：${refused.join('、')}` };
+      const unknown = Object.keys(changes).filter((k) => !(k in SWITCHES));
+      if (unknown.length) return { ok: false, message: `未知设置：${unknown.join('、')}` };
+      await store.update('prefs', (p) => ({ ...(p ?? {}), ...changes }));
+      const { settings } = await publish(policy);
+      return { ok: true, settings };
+    },
+
+    // Team settings: {team} → {ok, team} once the engine accepted them.
+    async 'kefu:setTeam'(msg) {
+      if (await lockedFor('team')) return { ok: false, message: '管理员已锁定团队设置' };
+      try {
+        const team = applyTeam(engine(), { ...DEFAULT_TEAM, ...(msg.team ?? {}) });
+        await store.set({ team });
+        await publish(await readPolicy());
+        return { ok: true, team };
+      } catch (e) {
+        return { ok: false, message: `团队设置有误：${e?.message ?? e}` };
+      }
+    },
+
+    async 'kefu:exportToml'() {
+      const policy = await readPolicy();
+      const { team } = await store.get('team');
+      return { toml: teamToToml(effectiveTeam(team, policy)) };
+    },
+
+    // {toml} → {ok, team}; the TOML is read by the engine, as by the CLI.
+    async 'kefu:importToml'(msg) {
+      if (await lockedFor('team')) return { ok: false, message: '管理员已锁定团队设置' };
+      const e = engine();
+      const { team: before } = await store.get('team');
+      try {
+        e.setSettings(String(msg.toml ?? ''));
+      } catch (err) {
+        return { ok: false, message: `无法导入：${err?.message ?? err}` };
+      }
+      const team = e.settingsJson();
+      try {
+        applyTeam(e, team);
+      } catch (err) {
+        applyTeam(e, effectiveTeam(before, await readPolicy()));
+        return { ok: false, message: `无法导入：${err?.message ?? err}` };
+      }
+      await store.set({ team });
+      await publish(await readPolicy());
+      return { ok: true, team };
+    },
+
+    // {file, text} or {url, sha256, intervalHours} → {ok, entry} or
+    // {ok: false, message, diagnostics, failures}; the lists in force stay.
+    async 'kefu:addList'(msg) {
+      if (await lockedFor('lists')) return { ok: false, message: '管理员已锁定词表设置，不能添加词表', diagnostics: [], failures: [] };
+      try {
+        const src = msg.url
+          ? { url: String(msg.url), sha256: String(msg.sha256 ?? ''), intervalHours: Number(msg.intervalHours) || 24 }
+          : { file: String(msg.file ?? 'list.toml'), text: String(msg.text ?? '') };
+        const { entry, diagnostics } = await registry.add(engine(), src);
+        return { ok: true, entry, diagnostics };
+      } catch (e) {
+        return refusal(e);
+      }
+    },
+
+    async 'kefu:setListEnabled'(msg) {
+      if (await lockedFor('lists')) return { ok: false, message: '管理员已锁定词表设置' };
+      try {
+        return { ok: true, lists: await registry.setEnabled(engine(), String(msg.id), !!msg.enabled) };
+      } catch (e) {
+        return refusal(e);
+      }
+    },
+
+    async 'kefu:removeList'(msg) {
+      if (await lockedFor('lists')) return { ok: false, message: '管理员已锁定词表设置' };
+      try {
+        return { ok: true, lists: await registry.remove(engine(), String(msg.id)) };
+      } catch (e) {
+        return refusal(e);
+      }
+    },
+
+    async 'kefu:refreshList'(msg) {
+      try {
+        const { entry } = await registry.refresh(engine(), String(msg.id));
+        return { ok: true, entry };
+      } catch (e) {
+        return refusal(e);
+      }
+    },
+
+    // The text of an added list, for download.
+    async 'kefu:listText'(msg) {
+      const { listTexts } = await store.get('listTexts');
+      const t = listTexts?.[msg.id];
+      return t ? { ok: true, file: t.file, text: t.text } : { ok: false, message: '没有这个词表的文本' };
+    },
+
+    async 'kefu:counts'(msg) {
+      const items = Array.isArray(msg.items) ? msg.items : [{ category: msg.category, urgency: msg.urgency }];
+      pending.push(...items.filter((i) => i && (CATEGORIES.includes(i.category) || URGENCIES.includes(i.urgency))));
+      flushTimer ??= setTimeout(flushCounts, 250);
+      return {};
+    },
+
+    // Today's counts: {date, category: {word: n}, urgency: {word: n}}.
+    async 'kefu:todayCounts'() {
+      await flushCounts();
+      const { counts } = await store.get('counts');
+      const date = store.today();
+      return { date, ...(counts?.[date] ?? { category: {}, urgency: {} }) };
+    },
+
+    async 'kefu:override'(msg) {
+      if (!msg.entry || typeof msg.entry !== 'object') return { error: 'kefu:override needs {entry}' };
+      await store.append('overrideLog', { at: new Date().toISOString(), ...msg.entry });
+      return {};
+    },
+
+    async 'kefu:feedback'(msg) {
+      if (!msg.entry || typeof msg.entry !== 'object') return { error: 'kefu:feedback needs {entry}' };
+      await store.append('feedback', { at: new Date().toISOString(), ...msg.entry });
+      return {};
+    },
+
+    // {log: 'overrideLog'|'feedback'} → {entries}
+    async 'kefu:getLog'(msg) {
+      if (!LOG_KEYS.includes(msg.log)) return { error: `no log named ${msg.log}` };
+      return { entries: (await store.get(msg.log))[msg.log] ?? [] };
+    },
+
+    async 'kefu:clearLog'(msg) {
+      if (!LOG_KEYS.includes(msg.log)) return { error: `no log named ${msg.log}` };
+      await store.set({ [msg.log]: [] });
+      return { ok: true };
+    },
+
+    // The popup: switches, lists, the last error, whether a policy rules.
+    async 'kefu:popupState'() {
+      const policy = await readPolicy();
+      const s = await store.get(['prefs', 'lists', 'lastError']);
+      return {
+        settings: effectiveSwitches(s.prefs, policy),
+        locked: policy.locked,
+        lists: (s.lists ?? []).map(({ id, name, version, rules, status, enabled, error, updateError }) => (
+          { id, name, version, rules, status, enabled, error, updateError })),
+        lastError: s.lastError ?? null,
+      };
+    },
+
+    async 'kefu:dismissError'() {
+      await store.set({ lastError: null });
+      return { ok: true };
+    },
+  };
+}

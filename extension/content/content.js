@@ -1,0 +1,36 @@
+// Kefu's content script, last of the isolated-world files: starts what the
+// others set up and tells the background what it found on this page (for the
+// popup). The parts: selectors.js (every selector), core.js (messages,
+// settings, words), comments.js (store, triage, marks), guard.js (verdicts,
+// send guard, overlay, drafts), queue.js (the side panel). main-world.js runs
+// in the page's own world and hands over Weibo's comment JSON.
+
+(() => {
+  'use strict';
+
+  const { tell, ready } = globalThis.Kefu;
+  const S = globalThis.KefuSelectors;
+  const C = globalThis.Kefu.comments;
+
+  // Today's counts per category and urgency, once per comment (popup chart).
+  const counted = new Set();
+  C.listeners.push(() => {
+    for (const e of C.store.values()) {
+      if (!e.result || counted.has(e.key)) continue;
+      counted.add(e.key);
+      tell('kefu:counts', { category: e.result.category, urgency: e.result.urgency });
+    }
+  });
+
+  // Whether this page was recognised: the app root or comment rows.
+  let reported = null;
+  function report() {
+    const recognised = !!document.querySelector(S.appRoot) || document.querySelector(S.commentItem) !== null;
+    const state = `${recognised}|${C.store.size}`;
+    if (state === reported) return;
+    reported = state;
+    tell('kefu:page', { recognised, comments: C.store.size });
+  }
+  C.listeners.push(report);
+  ready.then(report);
+})();

@@ -1,0 +1,530 @@
+// The reply guard in the page: every text box in which the company speaks.
+//
+// Owns:
+//   - the verdict of each box for its current text (data-kefu-verdict),
+//     checked as the agent types, never during an input-method composition;
+//   - the send guard: capture-phase handlers for the send button, Ctrl/⌘+Enter
+//     and (in chat boxes) Enter. The verdict for the exact text being sent
+//     decides; a send made while its check runs waits for it. `block` stops
+//     the send and a panel says why (override with a reason where allowed,
+//     logged); `warn` asks for confirmation when the team wants it;
+//   - the overlay that draws findings over the box (never touching the box's
+//     DOM or value), the tone bar beside it, and applying a suggestion as an
+//     undoable edit that the page sees (`input` events);
+//   - drafts kept per box until sent (storage.local `drafts`).
+// The judgement is the engine's (background, message `kefu:check`).
+
+(() => {
+  'use strict';
+
+  const { ask, tell, settings, WORDS, el, shadowHost, api } = globalThis.Kefu;
+  const S = globalThis.KefuSelectors;
+  const CHECK_DEBOUNCE_MS = 120;
+
+  const isBox = (n) => n instanceof HTMLTextAreaElement && n.matches(S.textBox);
+
+  // ---- checks -------------------------------------------------------------
+
+  /** Reports by context + exact text; checks under way likewise. */
+  const reports = new Map();
+  const checking = new Map();
+  const MAX_REPORTS = 300;
+  /** Replies sent from this browser recently (for `repeated`). */
+  let recent = [];
+  api.storage.local.get('recentReplies').then((s) => {
+    recent = Array.isArray(s.recentReplies) ? s.recentReplies : [];
+  }).catch(() => {});
+
+  /** The comment a box replies to: the comment row it sits in, if any. */
+  function replyContext(box) {
+    const item = box.closest(S.commentItem);
+    return item ? Kefu.comments.readRow(item)?.text : undefined;
+  }
+
+  function checkText(text, replyTo) {
+    const key = `${replyTo ?? ''}\u0000${text}`;
+    if (reports.has(key)) return Promise.resolve(reports.get(key));
+    if (checking.has(key)) return checking.get(key);
+    const p = ask('kefu:check', { draft: text, replyTo, recent: recent.slice(-20) })
+      .then(({ report }) => {
+        if (reports.size >= MAX_REPORTS) reports.delete(reports.keys().next().value);
+        reports.set(key, report);
+        return report;
+      })
+      .finally(() => checking.delete(key));
+    checking.set(key, p);
+    return p;
+  }
+
+  const composing = new WeakSet();
+  const timers = new WeakMap();
+
+  async function refresh(box) {
+    if (!settings.guardOn) {
+      delete box.dataset.kefuVerdict;
+      overlays.get(box)?.hide();
+      return;
+    }
+    const text = box.value;
+    try {
+      const report = await checkText(text, replyContext(box));
+      if (box.value !== text || composing.has(box)) return;
+      box.dataset.kefuVerdict = report.verdict;
+      overlayFor(box).show(report, text);
+    } catch (err) {
+      console.warn('Kefu: check failed; sending is not blocked.', err);
+      delete box.dataset.kefuVerdict;
+    }
+  }
+
+  function scheduleCheck(box) {
+    clearTimeout(timers.get(box));
+    timers.set(box, setTimeout(() => refresh(box), CHECK_DEBOUNCE_MS));
+  }
+
+  document.addEventListener('compositionstart', (e) => {
+    if (isBox(e.target)) composing.add(e.target);
+  }, true);
+  document.addEventListener('compositionend', (e) => {
+    if (!isBox(e.target)) return;
+    composing.delete(e.target);
+    scheduleCheck(e.target);
+    saveDraft(e.target);
+  }, true);
+  document.addEventListener('input', (e) => {
+    if (!isBox(e.target)) return;
+    // Half-typed pinyin is not checked: wait for the composition to end.
+    if (e.isComposing || composing.has(e.target)) return;
+    scheduleCheck(e.target);
+    saveDraft(e.target);
+  }, true);
+  document.addEventListener('focusin', (e) => {
+    if (!isBox(e.target)) return;
+    draftsReady.then(() => restoreDraft(e.target));
+    if (!e.target.dataset.kefuVerdict) scheduleCheck(e.target);
+  }, true);
+
+  // ---- the send guard -------------------------------------------------------
+
+  /** The text box a send button sends: the nearest one in its composer. */
+  function boxForButton(button) {
+    for (let n = button.parentElement; n && n !== document.body; n = n.parentElement) {
+      const box = n.querySelector(S.textBox);
+      if (box) return box;
+    }
+    return null;
+  }
+
+  // Sends Kefu lets through after deciding: the replayed event carries this
+  // mark so the guard does not stop it again.
+  const released = new WeakSet();
+  /** Boxes whose text was confirmed or overridden: text → true. */
+  const approved = new WeakMap();
+
+  function approve(box, text) {
+    approved.set(box, text);
+  }
+
+  /**
+   * Decides a send. Returns true to let the event through now; otherwise the
+   * event is stopped and `replay` is called once the verdict allows it.
+   */
+  function guardSend(box, event, replay) {
+    if (!settings.guardOn) return true;
+    const text = box.value;
+    if (!text.trim()) return true;
+    if (approved.get(box) === text) return letThrough(box, text);
+    const replyTo = replyContext(box);
+    const known = reports.get(`${replyTo ?? ''}\u0000${text}`);
+    if (known && decide(known) === 'send') return letThrough(box, text);
+    event.preventDefault();
+    event.stopImmediatePropagation();
+    const act = (report) => {
+      if (box.value !== text) return; // edited while waiting: the agent sends again
+      box.dataset.kefuVerdict = report.verdict;
+      const d = decide(report);
+      if (d === 'send') {
+        letThrough(box, text);
+        replay();
+      } else {
+        showPanel(box, report, d, () => {
+          approve(box, text);
+          letThrough(box, text);
+          replay();
+        });
+      }
+    };
+    if (known) act(known);
+    else {
+      checkText(text, replyTo).then(act, (err) => {
+        // Never a broken send button: with no engine, the page works as without Kefu.
+        console.warn('Kefu: check failed; letting the send through.', err);
+        replay();
+      });
+    }
+    return false;
+  }
+
+  /** 'send', 'confirm' (warn, when confirmation is on; or block in warn-only mode) or 'block'. */
+  function decide(report) {
+    if (report.verdict === 'block') return settings.guardMode === 'warn' ? 'confirm' : 'block';
+    if (report.verdict === 'warn' && settings.confirmWarn) return 'confirm';
+    return 'send';
+  }
+
+  /** Bookkeeping when a text goes out: recent replies, the draft is done. */
+  function letThrough(box, text) {
+    hidePanel();
+    recent = [...recent.filter((r) => r !== text), text].slice(-50);
+    api.storage.local.set({ recentReplies: recent }).catch(() => {});
+    // The page clears (or removes) the box once it has posted: then the
+    // draft is done. Posting is a request, so give it a few seconds.
+    const key = draftKey(box);
+    let tries = 0;
+    const poll = setInterval(() => {
+      tries += 1;
+      const gone = !box.isConnected || box.value === '';
+      if (!gone && box.value === text && tries < 30) return;
+      clearInterval(poll);
+      if (!gone) return; // edited instead: not sent, the draft stays
+      delete drafts[key];
+      persistDrafts();
+      for (const f of onSent) f(box, text);
+    }, 100);
+    return true;
+  }
+  /** Called with (box, text) when a send Kefu let through was taken by the page. */
+  const onSent = [];
+
+  window.addEventListener('click', (e) => {
+    const button = e.target instanceof Element ? e.target.closest(S.sendButton) : null;
+    if (!button || released.has(e)) return;
+    const box = boxForButton(button);
+    if (!box) return;
+    guardSend(box, e, () => {
+      const again = new MouseEvent('click', { bubbles: true, cancelable: true, composed: true });
+      released.add(again);
+      button.dispatchEvent(again);
+    });
+  }, true);
+
+  window.addEventListener('keydown', (e) => {
+    if (!isBox(e.target) || e.key !== 'Enter' || released.has(e)) return;
+    const box = e.target;
+    const sends = e.ctrlKey || e.metaKey || (!e.shiftKey && box.matches(S.enterSends));
+    if (!sends) return;
+    if (e.isComposing || e.keyCode === 229 || composing.has(box)) {
+      // Enter that ends an input-method composition does not send.
+      e.preventDefault();
+      e.stopImmediatePropagation();
+      return;
+    }
+    guardSend(box, e, () => {
+      const again = new KeyboardEvent('keydown', {
+        key: 'Enter', code: 'Enter', keyCode: 13, ctrlKey: e.ctrlKey, metaKey: e.metaKey,
+        bubbles: true, cancelable: true, composed: true,
+      });
+      released.add(again);
+      box.dispatchEvent(again);
+    });
+  }, true);
+
+  // ---- the panel: why a send was stopped -----------------------------------
+
+  const PANEL_CSS = `
+    .panel { position: fixed; right: 16px; bottom: 16px; z-index: 2147483647; width: 380px; max-width: calc(100vw - 32px);
+      background: #fff; color: #222; border: 1px solid #d21f1f; border-radius: 8px;
+      box-shadow: 0 4px 18px rgba(0,0,0,.18); padding: 12px 14px; font: 13px/1.5 system-ui, "Noto Sans CJK SC", sans-serif; }
+    .panel.confirm { border-color: #ec9a00; }
+    h2 { margin: 0 0 6px; font-size: 14px; color: #d21f1f; }
+    .confirm h2 { color: #b26b00; }
+    ul { margin: 6px 0; padding-left: 18px; max-height: 40vh; overflow: auto; }
+    li { margin: 4px 0; }
+    .quote { background: #fde8e8; border-radius: 3px; padding: 0 3px; }
+    .hint { color: #666; }
+    textarea { width: 100%; box-sizing: border-box; min-height: 3em; font: inherit; margin-top: 6px; }
+    .buttons { display: flex; gap: 8px; justify-content: flex-end; margin-top: 8px; }
+    button { font: inherit; padding: 3px 12px; border-radius: 4px; border: 1px solid #bbb; background: #f7f7f7; cursor: pointer; }
+    button.primary { background: #ff8200; border-color: #ff8200; color: #fff; }
+    button:disabled { opacity: .5; cursor: default; }
+    button:focus-visible, textarea:focus-visible { outline: 2px solid #1d6fe0; outline-offset: 1px; }`;
+
+  let panel = null;
+  function hidePanel() {
+    panel?.host.remove();
+    panel = null;
+  }
+
+  /**
+   * mode 'block': the reply is not sent; override (with a reason, logged)
+   * where the settings allow. mode 'confirm': the agent may send anyway.
+   */
+  function showPanel(box, report, mode, sendAnyway) {
+    hidePanel();
+    panel = shadowHost('kefu-panel-host', PANEL_CSS);
+    const { host, root } = panel;
+    host.dataset.kefuPanel = mode === 'block' ? 'blocked' : 'confirm';
+    const p = el('div', null, `panel ${mode}`, { role: 'alertdialog', 'aria-labelledby': 'kefu-panel-title' });
+    p.append(el('h2', mode === 'block' ? '这条回复不能发布' : '这条回复需要确认', null, { id: 'kefu-panel-title' }));
+    p.append(el('div', '原文仍保留在输入框中，未做任何改动。', 'hint'));
+    const ul = el('ul');
+    for (const f of report.findings.filter((x) => x.severity !== 'hint')) {
+      const li = el('li');
+      li.append(el('strong', `${WORDS.label[f.label] ?? f.label}（${WORDS.severity[f.severity] ?? f.severity}）：`));
+      li.append(el('span', f.text.length > 40 ? `${f.text.slice(0, 40)}…` : f.text, 'quote'));
+      li.append(el('div', f.message));
+      if (f.suggestion) li.append(el('div', `建议：${f.suggestion}`, 'hint'));
+      ul.append(li);
+    }
+    p.append(ul);
+    const buttons = el('div', null, 'buttons');
+    const edit = el('button', '返回修改', 'primary');
+    edit.addEventListener('click', () => {
+      hidePanel();
+      box.focus();
+    });
+    buttons.append(edit);
+    const canOverride = mode === 'confirm' || settings.allowOverride;
+    if (canOverride) {
+      const reason = el('textarea', null, null, { 'aria-label': '仍要发布的理由（会记录给合规团队）', placeholder: '仍要发布的理由（会记录给合规团队）' });
+      const anyway = el('button', mode === 'block' ? '仍要发布' : '确认发布');
+      if (mode === 'block') {
+        p.append(reason);
+        anyway.disabled = true;
+        reason.addEventListener('input', () => {
+          anyway.disabled = reason.value.trim().length < 2;
+        });
+      }
+      anyway.addEventListener('click', () => {
+        if (mode === 'block') {
+          tell('kefu:override', {
+            entry: {
+              at: new Date().toISOString(), page: location.href, draft: box.value,
+              replyTo: replyContext(box) ?? null, reason: reason.value.trim(),
+              findings: report.findings.map((f) => ({ rule: f.rule, label: f.label, severity: f.severity, text: f.text })),
+            },
+          });
+        }
+        sendAnyway();
+      });
+      buttons.append(anyway);
+    }
+    p.append(buttons);
+    root.append(p);
+    document.body.append(host);
+    edit.focus();
+  }
+
+  // ---- the overlay and the tone bar ------------------------------------------
+
+  const overlays = new WeakMap();
+  let overlayCount = 0;
+  const OVERLAY_CSS = `
+    :host { all: initial; }
+    .mirror { position: fixed; pointer-events: none; overflow: hidden; color: transparent; z-index: 2147483000;
+      white-space: pre-wrap; overflow-wrap: break-word; box-sizing: border-box; }
+    mark { color: transparent; background: transparent; border-bottom: 2px solid #ec9a00; border-radius: 0; }
+    mark.block { border-bottom-color: #d21f1f; background: rgba(210,31,31,.10); }
+    mark.hint { border-bottom: 2px dotted #2f6fd6; }
+    .bar { position: fixed; z-index: 2147483001; display: flex; gap: 6px; align-items: center; flex-wrap: wrap;
+      font: 12px/1.6 system-ui, "Noto Sans CJK SC", sans-serif; color: #555; pointer-events: auto; }
+    .score { padding: 0 6px; border-radius: 8px; background: #eef3fb; color: #2f5fa8; }
+    .chip { border: 1px solid #ddd; border-radius: 8px; padding: 0 6px; background: #fff; cursor: pointer; font: inherit; color: inherit; }
+    .chip.block { border-color: #d21f1f; color: #d21f1f; }
+    .chip.warn { border-color: #ec9a00; color: #b26b00; }
+    .chip:focus-visible { outline: 2px solid #1d6fe0; }
+    .tip { position: fixed; z-index: 2147483002; max-width: 320px; background: #222; color: #fff; border-radius: 6px;
+      padding: 6px 8px; font: 12px/1.5 system-ui, "Noto Sans CJK SC", sans-serif; pointer-events: auto; }
+    .tip button { margin-top: 4px; font: inherit; border: 0; border-radius: 4px; padding: 1px 8px; background: #ff8200; color: #fff; cursor: pointer; }
+    [hidden] { display: none !important; }`;
+
+  const MIRRORED = ['font-family', 'font-size', 'font-weight', 'font-style', 'letter-spacing', 'line-height',
+    'padding-top', 'padding-right', 'padding-bottom', 'padding-left', 'border-top-width', 'border-right-width',
+    'border-bottom-width', 'border-left-width', 'text-align', 'text-indent', 'word-spacing', 'tab-size'];
+
+  function overlayFor(box) {
+    let o = overlays.get(box);
+    if (o) return o;
+    const { host, root } = shadowHost('', OVERLAY_CSS);
+    host.removeAttribute('id');
+    // Tie the overlay to its box, for people and tests reading the page.
+    overlayCount += 1;
+    box.dataset.kefuBox = String(overlayCount);
+    host.dataset.kefuOverlay = String(overlayCount);
+    const mirror = el('div', null, 'mirror');
+    const bar = el('div', null, 'bar', { role: 'status', 'aria-live': 'polite' });
+    const tip = el('div', null, 'tip', { role: 'tooltip' });
+    tip.hidden = true;
+    root.append(mirror, bar, tip);
+    let report = null;
+    let text = '';
+
+    function place() {
+      if (!box.isConnected) {
+        host.remove();
+        return;
+      }
+      const r = box.getBoundingClientRect();
+      const visible = r.width > 0 && r.height > 0 && getComputedStyle(box).visibility !== 'hidden';
+      host.hidden = !visible || !report;
+      if (host.hidden) return;
+      const cs = getComputedStyle(box);
+      for (const p of MIRRORED) mirror.style.setProperty(p, cs.getPropertyValue(p));
+      mirror.style.borderStyle = 'solid';
+      mirror.style.borderColor = 'transparent';
+      Object.assign(mirror.style, { left: `${r.left}px`, top: `${r.top}px`, width: `${r.width}px`, height: `${r.height}px` });
+      mirror.scrollTop = box.scrollTop;
+      mirror.scrollLeft = box.scrollLeft;
+      Object.assign(bar.style, { left: `${r.left}px`, top: `${r.bottom + 2}px`, maxWidth: `${r.width}px` });
+    }
+
+    function render() {
+      mirror.replaceChildren();
+      bar.replaceChildren();
+      if (!report) return;
+      const spans = report.findings
+        .filter((f) => f.end > f.start && !(f.start === 0 && f.end >= text.length && ['cold', 'no_empathy', 'no_next_step'].includes(f.label)))
+        .sort((a, b) => a.start - b.start);
+      let at = 0;
+      spans.forEach((f, i) => {
+        if (f.start < at) return; // overlapping: the first one is drawn
+        mirror.append(document.createTextNode(text.slice(at, f.start)));
+        const m = el('mark', text.slice(f.start, f.end), f.severity);
+        m.dataset.i = String(report.findings.indexOf(f));
+        mirror.append(m);
+        at = f.end;
+        void i;
+      });
+      mirror.append(document.createTextNode(`${text.slice(at)}\n`));
+      if (report.tone) {
+        bar.append(el('span', `人情味 ${report.tone.score} · ${report.tone.band}`, 'score', { title: '人情味（Flesch Human Interest，按中文回复调整）' }));
+      }
+      report.findings.forEach((f, i) => {
+        const chip = el('button', `${WORDS.label[f.label] ?? f.label}${f.text && f.text.length <= 12 ? `：${f.text}` : ''}`, `chip ${f.severity}`, { type: 'button' });
+        chip.title = f.message + (f.suggestion ? `\n建议：${f.suggestion}` : '');
+        chip.addEventListener('click', () => showTip(i, chip.getBoundingClientRect()));
+        bar.append(chip);
+      });
+    }
+
+    function showTip(i, rect) {
+      const f = report?.findings[i];
+      if (!f) return;
+      tip.replaceChildren(el('div', `${WORDS.label[f.label] ?? f.label}（${WORDS.severity[f.severity]}）`), el('div', f.message));
+      if (f.suggestion) {
+        tip.append(el('div', `建议：${f.suggestion}`));
+        const canReplace = f.end > f.start && !(f.start === 0 && f.end >= text.length);
+        if (canReplace) {
+          const apply = el('button', `替换为「${f.suggestion}」`, null, { type: 'button' });
+          apply.addEventListener('mousedown', (ev) => ev.preventDefault());
+          apply.addEventListener('click', () => applySuggestion(box, f, text));
+          tip.append(apply);
+        }
+      }
+      tip.hidden = false;
+      Object.assign(tip.style, { left: `${rect.left}px`, top: `${rect.bottom + 4}px` });
+    }
+
+    // Hover over a highlight (the overlay lets the pointer through to the box).
+    box.addEventListener('mousemove', (ev) => {
+      const hit = [...mirror.querySelectorAll('mark')].find((m) => [...m.getClientRects()].some((r) =>
+        ev.clientX >= r.left && ev.clientX <= r.right && ev.clientY >= r.top && ev.clientY <= r.bottom + 2));
+      if (hit) showTip(Number(hit.dataset.i), hit.getBoundingClientRect());
+    });
+    box.addEventListener('blur', () => setTimeout(() => {
+      if (!host.shadowRoot.activeElement) tip.hidden = true;
+    }, 150));
+
+    const ro = new ResizeObserver(place);
+    ro.observe(box);
+    box.addEventListener('scroll', place);
+    window.addEventListener('scroll', place, true);
+    window.addEventListener('resize', place);
+
+    o = {
+      show(r, t) {
+        report = r;
+        text = t;
+        tip.hidden = true;
+        render();
+        if (!host.isConnected) document.body.append(host);
+        place();
+      },
+      hide() {
+        report = null;
+        host.hidden = true;
+      },
+      host,
+    };
+    overlays.set(box, o);
+    return o;
+  }
+
+  /** Replaces a finding's text with its suggestion as an edit of the agent's
+   *  own: Ctrl+Z undoes it and the page sees an `input` event. */
+  function applySuggestion(box, f, text) {
+    if (box.value !== text) return;
+    box.focus();
+    box.setSelectionRange(f.start, f.end);
+    const ok = document.execCommand('insertText', false, f.suggestion);
+    if (!ok) {
+      box.setRangeText(f.suggestion, f.start, f.end, 'end');
+      box.dispatchEvent(new Event('input', { bubbles: true }));
+    }
+  }
+
+  // ---- drafts ------------------------------------------------------------------
+
+  /** A box's identity across reloads: the page, the comment it answers, its kind. */
+  function draftKey(box) {
+    const item = box.closest(S.commentItem);
+    const row = item ? Kefu.comments.readRow(item) : null;
+    const kind = (box.className.match(/(?:^|\s)((?:[A-Za-z]+_)?input)_/) ?? [])[1] ?? 'box';
+    return `${location.pathname}|${row?.key ?? '-'}|${kind}`;
+  }
+
+  let drafts = {};
+  const draftsReady = api.storage.local.get('drafts').then((s) => {
+    drafts = s.drafts ?? {};
+  }).catch(() => {});
+  let draftTimer = null;
+  function persistDrafts() {
+    clearTimeout(draftTimer);
+    draftTimer = setTimeout(() => api.storage.local.set({ drafts }).catch(() => {}), 200);
+  }
+  /** Keeps what the agent is writing. Only the box being edited can clear
+   *  its draft: the page empties and re-renders boxes on its own too. */
+  function saveDraft(box) {
+    const k = draftKey(box);
+    if (box.value.trim()) drafts[k] = { text: box.value, at: Date.now() };
+    else if (document.activeElement === box) delete drafts[k];
+    else return;
+    persistDrafts();
+  }
+  /** Puts a saved draft back into an empty box (after a reload, or when
+   *  the box reappears). The page sees an `input` event, as for typing. */
+  function restoreDraft(box) {
+    const d = drafts[draftKey(box)];
+    if (!d || box.value) return;
+    box.value = d.text;
+    box.dispatchEvent(new Event('input', { bubbles: true }));
+  }
+
+  let restoreQueued = false;
+  function restoreVisible() {
+    restoreQueued = false;
+    for (const box of document.querySelectorAll(S.textBox)) {
+      if (!box.value && drafts[draftKey(box)]) restoreDraft(box);
+    }
+  }
+  draftsReady.then(() => {
+    restoreVisible();
+    new MutationObserver(() => {
+      if (restoreQueued) return;
+      restoreQueued = true;
+      setTimeout(restoreVisible, 100);
+    }).observe(document.documentElement, { childList: true, subtree: true });
+  });
+
+  globalThis.Kefu.guard = { checkText, refresh, isBox, approve, replyContext, onSent };
+})();

@@ -1,0 +1,85 @@
+// Runs in the page's own JavaScript world (content script "world": "MAIN"),
+// at document_start, before Weibo's code. It only observes: it wraps fetch
+// and XMLHttpRequest so that the JSON answers of Weibo's comment API
+// (/ajax/statuses/buildComments) are read as they arrive, and hands the
+// fields triage needs (followers, verification, time, the company's own
+// comments) to the isolated content script as a string in a CustomEvent.
+// It never changes a request or a response, and sends nothing anywhere.
+
+(() => {
+  'use strict';
+
+  const EVENT = 'kefu:comments';
+  // The comment list, and the answers to the company's own posting (the
+  // created comment comes back as `data`).
+  const WATCHED = /\/ajax\/(statuses\/buildComments|comments\/(create|reply))\b/;
+
+  function pick(c) {
+    const u = c.user ?? {};
+    return {
+      id: String(c.idstr ?? c.id ?? ''),
+      rootid: c.rootid != null ? String(c.rootid) : null,
+      uid: String(u.idstr ?? u.id ?? ''),
+      screen_name: u.screen_name ?? '',
+      text_raw: typeof c.text_raw === 'string' ? c.text_raw : null,
+      text: typeof c.text === 'string' ? c.text : null,
+      created_at: c.created_at ?? null,
+      like_counts: c.like_counts ?? 0,
+      total_number: c.total_number ?? 0,
+      is_mblog_author: !!c.is_mblog_author,
+      followers_count: u.followers_count ?? 0,
+      verified: !!u.verified,
+      verified_type: u.verified_type ?? null,
+      ai_type: c.analysis_extra?.ai_type ?? null,
+    };
+  }
+
+  function collect(list, out) {
+    if (!Array.isArray(list)) return;
+    for (const c of list) {
+      if (!c || typeof c !== 'object') continue;
+      out.push(pick(c));
+      collect(c.comments, out);
+    }
+  }
+
+  function hand(body) {
+    try {
+      const json = typeof body === 'string' ? JSON.parse(body) : body;
+      const out = [];
+      collect(Array.isArray(json?.data) ? json.data : json?.data ? [json.data] : null, out);
+      collect(json?.rootComment, out);
+      if (out.length) {
+        document.dispatchEvent(new CustomEvent(EVENT, { detail: JSON.stringify(out) }));
+      }
+    } catch {
+      // Not JSON we understand: the DOM fallback still works.
+    }
+  }
+
+  const originalFetch = window.fetch;
+  if (typeof originalFetch === 'function') {
+    window.fetch = function kefuObservedFetch(input, init) {
+      const p = originalFetch.apply(this, arguments);
+      const url = typeof input === 'string' ? input : input?.url ?? String(input);
+      if (WATCHED.test(url)) {
+        p.then((res) => res.clone().json()).then(hand, () => {});
+      }
+      return p;
+    };
+  }
+
+  const XHR = window.XMLHttpRequest;
+  if (XHR) {
+    const open = XHR.prototype.open;
+    XHR.prototype.open = function kefuObservedOpen(method, url) {
+      if (WATCHED.test(String(url))) {
+        this.addEventListener('load', () => {
+          if (this.responseType === 'json') hand(this.response);
+          else if (this.responseType === '' || this.responseType === 'text') hand(this.responseText);
+        });
+      }
+      return open.apply(this, arguments);
+    };
+  }
+})();

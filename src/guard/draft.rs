@@ -1,0 +1,60 @@
+//! A draft read once for every detector: its chars, sentences, and where the
+//! signals of `data/tone/tone-signals.toml` occur (`super::lexicon`).
+//!
+//! The detectors (`super::tone`, `super::context`, `super::score`) only read
+//! a [`Draft`]; matching is done once, by the guard's one matcher.
+
+use super::lexicon::{Signal, Signals};
+use super::words::{sentences, Sentence};
+
+/// One draft, analysed.
+pub struct Draft<'a> {
+    pub text: &'a str,
+    pub chars: Vec<char>,
+    pub sentences: Vec<Sentence>,
+    pub signals: Signals,
+}
+
+impl<'a> Draft<'a> {
+    pub fn new(text: &'a str) -> Draft<'a> {
+        let chars: Vec<char> = text.chars().collect();
+        let sentences = sentences(&chars);
+        Draft {
+            text,
+            chars,
+            sentences,
+            signals: Signals::default(),
+        }
+    }
+
+    /// The sentence that holds char `at` (the last one if past the end).
+    pub fn sentence_at(&self, at: usize) -> Option<&Sentence> {
+        self.sentences
+            .iter()
+            .find(|s| at < s.end)
+            .or(self.sentences.last())
+    }
+
+    /// The text of a span.
+    pub fn slice(&self, (start, end): (usize, usize)) -> String {
+        self.chars[start..end].iter().collect()
+    }
+
+    /// Whether the draft carries anything warm: an apology or
+    /// acknowledgement, a friendly particle, a warm emoticon, or 亲.
+    pub fn is_warm(&self) -> bool {
+        self.signals.has(Signal::Empathy)
+            || self.signals.has(Signal::Particle)
+            || self.signals.has(Signal::EmoticonWarm)
+            || self
+                .signals
+                .get(Signal::Address)
+                .iter()
+                .any(|&span| self.slice(span).starts_with('亲'))
+    }
+
+    /// The whole draft as a span.
+    pub fn whole(&self) -> (usize, usize) {
+        (0, self.chars.len())
+    }
+}

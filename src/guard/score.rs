@@ -1,0 +1,148 @@
+//! The human-touch (人情味) score: Flesch's Human Interest formula adapted
+//! to Chinese Weibo replies.
+//!
+//! Flesch (1948): HI = 3.635 × personal words per 100 words + 0.314 ×
+//! personal sentences per 100 sentences, read on bands from "dull" to
+//! "dramatic". (The study behind Kefu prints 3.365, a typo.) Adapted so:
+//!
+//! - **Words** are counted by `super::words` (word list + pairs).
+//! - **Personal words** are the `address` and `personal` signals (您, 你, 亲,
+//!   大家, 我们, 小编 …, not 它), and, because Weibo replies carry their
+//!   warmth in them, friendly particles (呀/哦/呢/啦 …) and warm Weibo
+//!   emoticons ([心], [抱抱] …). Overlapping hits count once (我们 is one
+//!   word, not 我 + 我们). Each `impersonal` hit (该客户, 此客人, 本店, 我司 …)
+//!   counts −1: naming the customer in the third person is the opposite of
+//!   a personal word. The count never goes below zero.
+//! - **Personal sentences** (Flesch: questions, commands and requests to the
+//!   reader, exclamations, direct speech) are sentences that end in ？ or ！,
+//!   or carry a friendly particle, a warm emoticon or a greeting, or address
+//!   the reader and ask something of them (请, 麻烦, 好吗 …).
+//! - The score is rounded and capped to 0–100; the bands are Flesch's:
+//!   0–9 dull, 10–19 mildly interesting, 20–39 interesting, 40–59 highly
+//!   interesting, 60–100 dramatic.
+//!
+//! The report lists what raised the score (each personal word and personal
+//! sentence) and what lowered it (each impersonal word, each sentence with
+//! no personal word that is not a personal sentence).
+
+use super::draft::Draft;
+use super::lexicon::Signal;
+use super::report::ScoreItem;
+
+/// The score of one draft, with its parts.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Score {
+    pub score: u32,
+    pub band: &'static str,
+    pub words: usize,
+    pub personal_words: usize,
+    pub sentences: usize,
+    pub personal_sentences: usize,
+    pub raised: Vec<ScoreItem>,
+    pub lowered: Vec<ScoreItem>,
+}
+
+/// Flesch's band for a score.
+pub fn band(score: u32) -> &'static str {
+    match score {
+        0..=9 => "dull",
+        10..=19 => "mildly interesting",
+        20..=39 => "interesting",
+        40..=59 => "highly interesting",
+        _ => "dramatic",
+    }
+}
+
+/// Merges overlapping spans, each tagged with a reason.
+fn merged(mut spans: Vec<((usize, usize), &'static str)>) -> Vec<((usize, usize), &'static str)> {
+    spans.sort_by_key(|&((s, e), _)| (s, std::cmp::Reverse(e)));
+    let mut out: Vec<((usize, usize), &'static str)> = Vec::new();
+    for (span, why) in spans {
+        match out.last_mut() {
+            Some((last, _)) if span.0 < last.1 => last.1 = last.1.max(span.1),
+            _ => out.push((span, why)),
+        }
+    }
+    out
+}
+
+/// Scores a draft of `words` words.
+pub fn score(draft: &Draft<'_>, words: usize) -> Score {
+    let sig = &draft.signals;
+    let item = |span: (usize, usize), reason: &str| ScoreItem {
+        start: span.0,
+        end: span.1,
+        text: draft.slice(span),
+        reason: reason.to_string(),
+    };
+    let mut personal = Vec::new();
+    for (signal, why) in [
+        (Signal::Address, "称呼读者的人称词"),
+        (Signal::Personal, "人称词"),
+        (Signal::Particle, "亲切的语气词"),
+        (Signal::EmoticonWarm, "亲切的表情"),
+    ] {
+        personal.extend(sig.get(signal).iter().map(|&s| (s, why)));
+    }
+    let personal = merged(personal);
+    let impersonal = merged(
+        sig.get(Signal::Impersonal)
+            .iter()
+            .map(|&s| (s, ""))
+            .collect(),
+    );
+    let personal_words = personal.len().saturating_sub(impersonal.len());
+
+    let mut raised: Vec<ScoreItem> = personal.iter().map(|&(s, why)| item(s, why)).collect();
+    let mut lowered: Vec<ScoreItem> = impersonal
+        .iter()
+        .map(|&(s, _)| item(s, "用第三人称指客户或自称机构，拉开距离"))
+        .collect();
+    let mut personal_sentences = 0;
+    for s in &draft.sentences {
+        let span = s.span();
+        let why = if s.is_question_or_exclamation() {
+            Some("问句或感叹句")
+        } else if sig.within(Signal::Particle, span) || sig.within(Signal::EmoticonWarm, span) {
+            Some("带语气词或表情的句子")
+        } else if sig.within(Signal::Greeting, span) {
+            Some("问候或致谢")
+        } else if sig.within(Signal::Address, span) && sig.within(Signal::Request, span) {
+            Some("对读者的请求")
+        } else {
+            None
+        };
+        match why {
+            Some(why) => {
+                personal_sentences += 1;
+                raised.push(item(span, why));
+            }
+            None if !personal
+                .iter()
+                .any(|&((a, b), _)| a >= s.start && b <= s.end) =>
+            {
+                lowered.push(item(span, "这句没有人称词，也不是对读者说的"));
+            }
+            None => {}
+        }
+    }
+    raised.sort_by_key(|i| (i.start, i.end));
+    lowered.sort_by_key(|i| (i.start, i.end));
+    let hi = if words == 0 {
+        0.0
+    } else {
+        3.635 * personal_words as f64 * 100.0 / words as f64
+            + 0.314 * personal_sentences as f64 * 100.0 / draft.sentences.len().max(1) as f64
+    };
+    let score = hi.round().clamp(0.0, 100.0) as u32;
+    Score {
+        score,
+        band: band(score),
+        words,
+        personal_words,
+        sentences: draft.sentences.len(),
+        personal_sentences,
+        raised,
+        lowered,
+    }
+}

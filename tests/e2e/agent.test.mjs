@@ -1,0 +1,272 @@
+// End to end: the agent's day in the page, in real Chromium and Firefox, on
+// the replica, with and without a strict CSP. The queue (order, jump-to,
+// handled, corrected, answered comments dropping out), the overlay
+// (placement, a suggestion applied and undone), input-method composition,
+// override with a reason, drafts kept across a reload, hostile comment text
+// shown as text, and the post composer and private-message box guarded.
+//
+// The replica's window.__replica hooks are used only to set scenes up
+// (open the chat, the post composer); what is asserted is what an agent sees.
+
+import { describe, test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { chromium, firefox } from './drivers.mjs';
+
+const COMPOSER = 'textarea[class*="_input_"]';
+const URGENCY_RANK = { critical: 0, high: 1, normal: 2, low: 3, noise: 4 };
+const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+
+/** Items of the queue panel as the agent reads them. */
+function queueItems() {
+  const root = document.querySelector('#kefu-queue-host')?.shadowRoot;
+  return [...(root?.querySelectorAll('li.item') ?? [])].map((li) => ({
+    urgency: li.dataset.urgency,
+    category: li.dataset.category,
+    text: li.querySelector('.text')?.textContent ?? '',
+  }));
+}
+
+/** Clicks a button of the queue's n-th item (buttons: primary = jump). */
+function clickQueueButton([n, selector]) {
+  const root = document.querySelector('#kefu-queue-host').shadowRoot;
+  root.querySelectorAll('li.item')[n].querySelector(selector).click();
+}
+
+function openQueue() {
+  const root = document.querySelector('#kefu-queue-host').shadowRoot;
+  if (root.querySelector('.panel').hidden) root.querySelector('.toggle').click();
+  return true;
+}
+
+function setBox([selector, text]) {
+  const box = document.querySelector(selector);
+  box.focus();
+  box.value = text;
+  box.dispatchEvent(new Event('input', { bubbles: true }));
+}
+
+const BROWSERS = [
+  ['chromium', 'strict', chromium],
+  ['chromium', 'none', chromium],
+  ['firefox', 'none', firefox],
+  ['firefox', 'strict', firefox],
+];
+
+for (const [name, csp, launch] of BROWSERS) {
+  describe(`agent in ${name}, page CSP ${csp}`, () => {
+    let b;
+    before(async () => {
+      b = await launch({ csp });
+      await b.open('/');
+      await b.waitFor(() => document.querySelectorAll('.item1[data-kefu-urgency]').length >= 5, null, 20000);
+    });
+    after(async () => {
+      await b?.close();
+    });
+
+    test('the queue lists unanswered comments urgent-first, and says what it covers', async () => {
+      await b.run(openQueue);
+      const items = await b.waitFor(new Function(`const x = (${queueItems})(); return x.length >= 5 ? x : null;`));
+      const ranks = items.map((i) => URGENCY_RANK[i.urgency]);
+      assert.deepEqual(ranks, [...ranks].sort((x, y) => x - y), `urgent first: ${items.map((i) => i.urgency).join(',')}`);
+      assert.ok(items.every((i) => i.urgency !== 'noise'), 'noise is hidden by default');
+      const covered = await b.run(() => document.querySelector('#kefu-queue-host').shadowRoot.querySelector('.meta span').textContent);
+      assert.match(covered, /已加载的 \d+ 条评论/);
+    });
+
+    test('jump-to scrolls to the comment and opens its reply box; a reply drops it from the queue', async () => {
+      const items = await b.run(new Function(`return (${queueItems})();`));
+      const n = items.length - 1; // the last one: likely off screen
+      const target = items[n].text.split('：').slice(1).join('：').slice(0, 12);
+      await b.run(clickQueueButton, [n, 'button.primary']);
+      const focused = await b.waitFor((t) => {
+        const box = document.activeElement;
+        if (!(box instanceof HTMLTextAreaElement)) return null;
+        const item = box.closest('.item1, .item2');
+        const r = item?.getBoundingClientRect();
+        return item && item.textContent.includes(t) && r.top < innerHeight && r.bottom > 0 ? item.className : null;
+      }, target);
+      assert.ok(focused, 'the reply box of that comment is focused, on screen');
+      // Answer it: the page appends the company's reply under it.
+      await b.run(() => {
+        const box = document.activeElement;
+        box.value = '您好，已经为您反馈给相关同事，我们会尽快私信您处理进展哦';
+        box.dispatchEvent(new Event('input', { bubbles: true }));
+      });
+      await sleep(400);
+      await b.run(() => {
+        const box = document.activeElement;
+        box.dispatchEvent(new KeyboardEvent('keydown', { key: 'Enter', ctrlKey: true, bubbles: true, cancelable: true }));
+      });
+      await b.waitFor(new Function(`return !(${queueItems})().some((i) => i.text.includes(${JSON.stringify(target)}));`), null, 10000);
+    });
+
+    test('marking handled removes a comment; a correction changes its mark and is kept', async () => {
+      const before = await b.run(new Function(`return (${queueItems})();`));
+      const first = before[0].text;
+      await b.run(clickQueueButton, [0, '.actions button:nth-child(2)']);
+      await b.waitFor(new Function(`return !(${queueItems})().some((i) => i.text === ${JSON.stringify(first)});`));
+      // Correct the (new) first item to "suggestion".
+      const items = await b.run(new Function(`return (${queueItems})();`));
+      const text = items[0].text;
+      await b.run((t) => {
+        const root = document.querySelector('#kefu-queue-host').shadowRoot;
+        const li = [...root.querySelectorAll('li.item')].find((x) => x.querySelector('.text').textContent === t);
+        const sel = li.querySelector('select');
+        sel.value = 'category:suggestion';
+        sel.dispatchEvent(new Event('change'));
+      }, text);
+      await b.waitFor(new Function(`return (${queueItems})().some((i) => i.text === ${JSON.stringify(text)} && i.category === 'suggestion');`));
+    });
+
+    test('findings are drawn over the box, and a suggestion is applied as an undoable edit', async () => {
+      await b.run(() => window.scrollTo(0, 0));
+      await b.run(setBox, [COMPOSER, '']);
+      await b.type(COMPOSER, '我们是全网最好的航空公司');
+      await b.waitFor((sel) => document.querySelector(sel).dataset.kefuVerdict === 'block', COMPOSER);
+      const placed = await b.waitFor((sel) => {
+        const box = document.querySelector(sel).getBoundingClientRect();
+        const id = document.querySelector(sel).dataset.kefuBox;
+        const host = document.querySelector(`[data-kefu-overlay="${id}"]`);
+        const marks = host && !host.hidden ? [...host.shadowRoot.querySelectorAll('mark')] : [];
+        if (!marks.length) return null;
+        const m = marks[0].getBoundingClientRect();
+        return { inside: m.left >= box.left - 1 && m.right <= box.right + 1 && m.top >= box.top - 1 && m.bottom <= box.bottom + 1, text: marks[0].textContent };
+      }, COMPOSER);
+      assert.ok(placed.inside, 'the highlight lies over the text box');
+      assert.equal(placed.text, '最好');
+      // Apply the suggestion from the tone bar's chip.
+      await b.run((sel) => {
+        const host = document.querySelector(`[data-kefu-overlay="${document.querySelector(sel).dataset.kefuBox}"]`);
+        host.shadowRoot.querySelector('.chip.block').click();
+        host.shadowRoot.querySelector('.tip button').click();
+      }, COMPOSER);
+      const applied = await b.waitFor((sel) => {
+        const v = document.querySelector(sel).value;
+        return v.includes('最好') ? null : v;
+      }, COMPOSER);
+      assert.match(applied, /^我们是全网.+的航空公司$/);
+      await b.press(COMPOSER, 'Control+z');
+      await b.waitFor((sel) => document.querySelector(sel).value === '我们是全网最好的航空公司', COMPOSER);
+    });
+
+    test('nothing is checked or sent while an input method is composing', async () => {
+      await b.run(setBox, [COMPOSER, '']);
+      await b.waitFor((sel) => document.querySelector(sel).dataset.kefuVerdict === 'ok', COMPOSER);
+      const count = await b.run(() => document.querySelectorAll('.item1').length);
+      await b.run((sel) => {
+        const box = document.querySelector(sel);
+        box.focus();
+        box.dispatchEvent(new CompositionEvent('compositionstart', { bubbles: true, data: '' }));
+        box.value = '你这个shab';
+        box.dispatchEvent(new InputEvent('input', { bubbles: true, isComposing: true, data: 'shab' }));
+        box.dispatchEvent(new KeyboardEvent('keydown', { key: 'Enter', ctrlKey: true, isComposing: true, bubbles: true, cancelable: true }));
+      }, COMPOSER);
+      await sleep(600);
+      const during = await b.run(([sel]) => ({
+        verdict: document.querySelector(sel).dataset.kefuVerdict,
+        count: document.querySelectorAll('.item1').length,
+      }), [COMPOSER]);
+      assert.equal(during.verdict, 'ok', 'half-typed pinyin is not checked');
+      assert.equal(during.count, count, 'Enter ending a composition does not send');
+      await b.run((sel) => {
+        const box = document.querySelector(sel);
+        box.value = '你这个傻逼';
+        box.dispatchEvent(new CompositionEvent('compositionend', { bubbles: true, data: '傻逼' }));
+      }, COMPOSER);
+      await b.waitFor((sel) => document.querySelector(sel).dataset.kefuVerdict === 'block', COMPOSER);
+    });
+
+    test('an override asks for a reason and then sends', async () => {
+      await b.run(setBox, [COMPOSER, '']);
+      const draft = '这是我们的第一班复航航班';
+      await b.type(COMPOSER, draft);
+      await b.waitFor((sel) => document.querySelector(sel).dataset.kefuVerdict === 'block', COMPOSER);
+      await b.ctrlEnter(COMPOSER);
+      await b.waitFor(() => !!document.getElementById('kefu-panel-host'));
+      const disabled = await b.run(() => {
+        const root = document.getElementById('kefu-panel-host').shadowRoot;
+        return [...root.querySelectorAll('button')].find((x) => x.textContent === '仍要发布').disabled;
+      });
+      assert.equal(disabled, true, 'no override without a reason');
+      await b.run(() => {
+        const root = document.getElementById('kefu-panel-host').shadowRoot;
+        const reason = root.querySelector('textarea');
+        reason.value = '「第一班」是时间顺序，不是宣传用语';
+        reason.dispatchEvent(new Event('input'));
+        [...root.querySelectorAll('button')].find((x) => x.textContent === '仍要发布').click();
+      });
+      await b.waitFor((d) => [...document.querySelectorAll('.item1 .text')].some((t) => t.textContent.includes(d)), draft);
+    });
+
+    test('a draft is kept across a reload of the page', async () => {
+      await b.run(() => window.scrollTo(0, 0));
+      const draft = '您好，您反映的问题我们已经记下了';
+      await b.run(setBox, [COMPOSER, '']);
+      await b.type(COMPOSER, draft);
+      await sleep(700);
+      await b.reload();
+      await b.waitFor((sel) => document.querySelector(sel)?.value, COMPOSER, 15000);
+      const value = await b.run((sel) => document.querySelector(sel).value, COMPOSER);
+      assert.equal(value, draft);
+      await b.run(setBox, [COMPOSER, '']);
+      await b.waitFor(() => document.querySelectorAll('.item1[data-kefu-urgency]').length >= 5, null, 20000);
+    });
+
+    test('a hostile comment is shown as text, in the page and in the queue', async () => {
+      const found = await b.waitFor(async () => {
+        const hostile = [...document.querySelectorAll('.item1 .text')].find((t) => t.textContent.includes('onerror'));
+        if (hostile) return { inPage: true, img: !!document.querySelector('.item1 .text img[src="x"]') };
+        window.scrollBy(0, 600);
+        return null;
+      }, null, 20000);
+      assert.equal(found.img, false, 'the payload did not become an element');
+      await b.run(openQueue);
+      await b.run(() => {
+        const box = document.querySelector('#kefu-queue-host').shadowRoot.querySelector('.filters input[type=checkbox]');
+        if (!box.checked) box.click(); // whatever its urgency, show it
+      });
+      const inQueue = await b.waitFor(new Function(`return (${queueItems})().some((i) => i.text.includes('<img src=x onerror'));`));
+      assert.ok(inQueue, 'the queue shows the payload as text');
+      const injected = await b.run(() => !!document.querySelector('#kefu-queue-host').shadowRoot.querySelector('img'));
+      assert.equal(injected, false);
+    });
+
+    test('the post composer and the private-message box are guarded too', async () => {
+      // The queue panel is closed, as an agent would to reach the chat.
+      await b.run(() => document.querySelector('#kefu-queue-host').shadowRoot.querySelector('.close').click());
+      await b.run(() => window.__replica.openPostComposer());
+      const post = 'textarea[class*="Form_input_"]';
+      await b.type(post, '你们这些脑残');
+      await b.waitFor((sel) => document.querySelector(sel)?.dataset.kefuVerdict === 'block', post);
+      const sentBefore = await b.run(() => window.__replica.sent.length);
+      await b.ctrlEnter(post);
+      await sleep(500);
+      await b.run(() => {
+        const box = document.querySelector('textarea[class*="Form_input_"]');
+        for (let n = box.parentElement; n; n = n.parentElement) {
+          const send = n.querySelector('button.woo-button-primary');
+          if (send) {
+            send.click();
+            break;
+          }
+        }
+      });
+      await sleep(500);
+      assert.equal(await b.run(() => window.__replica.sent.length), sentBefore, 'the post was not sent');
+      assert.equal(await b.run((sel) => document.querySelector(sel).value, post), '你们这些脑残');
+      await b.run(() => document.getElementById('kefu-panel-host')?.shadowRoot.querySelector('button.primary')?.click());
+      await b.run(() => document.querySelector('.woo-modal-wrap')?.click()); // the backdrop closes the composer
+
+      await b.run(() => window.__replica.openChat());
+      const chat = 'textarea[class*="Chat_input_"]';
+      await b.type(chat, '滚蛋');
+      await b.waitFor((sel) => document.querySelector(sel)?.dataset.kefuVerdict === 'block', chat);
+      const chatBefore = await b.run(() => window.__replica.sent.length);
+      await b.press(chat, 'Enter');
+      await sleep(500);
+      assert.equal(await b.run(() => window.__replica.sent.length), chatBefore, 'the private message was not sent');
+      assert.equal(await b.run((sel) => document.querySelector(sel).value, chat), '滚蛋');
+    });
+  });
+}
