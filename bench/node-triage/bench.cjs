@@ -20,6 +20,10 @@ if (!fs.existsSync(lib)) {
   console.error(`no wasm build at ${lib}: build it first (see the header of this file)`);
   process.exit(2);
 }
+// wasm-bindgen's nodejs output is CommonJS; the repository's package.json
+// says "type": "module", so mark the output folder as CommonJS.
+const pkg = path.join(path.dirname(lib), "package.json");
+if (!fs.existsSync(pkg)) fs.writeFileSync(pkg, '{"type": "commonjs"}\n');
 const { Engine } = require(lib);
 
 // The project's labelled comments, shaped like Weibo's comment JSON.
