@@ -108,6 +108,10 @@ fn count(v: &Value) -> u64 {
 /// Removes HTML tags, reading an emoticon `<img alt="[怒]">` as `[怒]`, and
 /// decodes the few entities Weibo uses.
 pub fn strip_html(html: &str) -> String {
+    // Most comments are plain text: no tag, no entity, nothing to do.
+    if !html.contains(['<', '&']) {
+        return html.to_string();
+    }
     let mut out = String::with_capacity(html.len());
     let mut rest = html;
     while let Some(lt) = rest.find('<') {
@@ -128,6 +132,9 @@ pub fn strip_html(html: &str) -> String {
         rest = &rest[lt + gt + 1..];
     }
     out.push_str(rest);
+    if !out.contains('&') {
+        return out;
+    }
     out.replace("&lt;", "<")
         .replace("&gt;", ">")
         .replace("&quot;", "\"")
