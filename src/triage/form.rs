@@ -36,6 +36,9 @@ pub struct Form {
     /// A clause of 6+ characters said twice: what bots post (and angry
     /// people, whose other words outweigh this).
     pub repeated: bool,
+    /// A character or a two-character word said 3+ times in a row
+    /// (啊啊啊, 退款退款退款), laughter (哈, 呵, 嘻) and digits aside.
+    pub stutter: bool,
     /// Longest run of `!`/`！` and of `?`/`？`.
     pub bangs: usize,
     pub questions: usize,
@@ -96,6 +99,7 @@ pub fn read(text: &str) -> Form {
     f.letters = letters;
     f.emoticons = emoticons;
     f.repeated = repeated_clause(&f.own);
+    f.stutter = stutter(&f.own);
     f.bangs = longest_run(own, &['!', '！']);
     f.questions = longest_run(own, &['?', '？']);
     f
@@ -224,6 +228,18 @@ fn repeated_clause(s: &str) -> bool {
         .any(|(i, c)| clauses[..i].contains(c))
 }
 
+fn stutter(s: &str) -> bool {
+    let cs: Vec<char> = s
+        .chars()
+        .filter(|&c| is_letter(c) && !c.is_ascii_digit() && !"哈呵嘻嘿hH".contains(c))
+        .collect();
+    let ones = cs.windows(3).any(|w| w[0] == w[1] && w[1] == w[2]);
+    let twos = cs
+        .windows(6)
+        .any(|w| w[0] != w[1] && w[0..2] == w[2..4] && w[2..4] == w[4..6]);
+    ones || twos
+}
+
 fn longest_run(s: &str, set: &[char]) -> usize {
     let (mut best, mut run) = (0, 0);
     for c in s.chars() {
@@ -268,6 +284,10 @@ mod tests {
         assert!(!read("买了3台了").handle);
         assert!(read("首次换装就出错？首次换装就出错？---").repeated);
         assert!(!read("好吃,好吃").repeated);
+        assert!(read("气死了啊啊啊").stutter && read("退款退款退款!").stutter);
+        assert!(
+            !read("哈哈哈哈").stutter && !read("等了3333秒").stutter && !read("好好吃").stutter
+        );
         let f = read("到底什么时候？？？都一个月了！！！！");
         assert_eq!((f.questions, f.bangs), (3, 4));
     }

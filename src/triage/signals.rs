@@ -337,6 +337,10 @@ fn shape(lex: &Lexicon, form: &Form, ev: &mut Evidence) {
         ev.vote(Category::Complaint, k.shout_weight);
         ev.reasons.push("连续感叹号/问号（情绪激动）".into());
     }
+    if form.stutter && asks_or_complains {
+        ev.vote(Category::Complaint, k.shout_weight * 0.5);
+        ev.reasons.push("重复字词（情绪激动）".into());
+    }
     if form.link {
         ev.vote(Category::Spam, k.link_weight);
         ev.reasons.push("站外链接".into());
