@@ -36,7 +36,7 @@ pub struct Form {
     /// A clause of 6+ characters said twice: what bots post (and angry
     /// people, whose other words outweigh this).
     pub repeated: bool,
-    /// A character or a two-character word said 3+ times in a row
+    /// A unit of one to three characters said 3+ times in a row
     /// (啊啊啊, 退款退款退款), laughter (哈, 呵, 嘻) and digits aside.
     pub stutter: bool,
     /// Longest run of `!`/`！` and of `?`/`？`.
@@ -233,11 +233,11 @@ fn stutter(s: &str) -> bool {
         .chars()
         .filter(|&c| is_letter(c) && !c.is_ascii_digit() && !"哈呵嘻嘿hH".contains(c))
         .collect();
-    let ones = cs.windows(3).any(|w| w[0] == w[1] && w[1] == w[2]);
-    let twos = cs
-        .windows(6)
-        .any(|w| w[0] != w[1] && w[0..2] == w[2..4] && w[2..4] == w[4..6]);
-    ones || twos
+    // A unit of one to three characters, three times in a row.
+    (1..=3).any(|k| {
+        cs.windows(3 * k)
+            .any(|w| w[..k] == w[k..2 * k] && w[k..2 * k] == w[2 * k..] && (k == 1 || w[0] != w[1]))
+    })
 }
 
 fn longest_run(s: &str, set: &[char]) -> usize {
@@ -285,6 +285,7 @@ mod tests {
         assert!(read("首次换装就出错？首次换装就出错？---").repeated);
         assert!(!read("好吃,好吃").repeated);
         assert!(read("气死了啊啊啊").stutter && read("退款退款退款!").stutter);
+        assert!(read("钱呢钱呢钱呢").stutter);
         assert!(
             !read("哈哈哈哈").stutter && !read("等了3333秒").stutter && !read("好好吃").stutter
         );
