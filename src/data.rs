@@ -43,6 +43,11 @@ files![
     "data/tone/tone-signals.toml",
     "data/tone/tone-words.txt",
     "data/triage/signals.toml",
+    "data/triage/modifiers.toml",
+    "data/triage/intents.toml",
+    "data/triage/model.tsv",
+    "data/triage/t2s.txt",
+    "data/triage/emoji.txt",
 ];
 
 static INSTALLED: OnceLock<HashMap<&'static str, &'static str>> = OnceLock::new();

@@ -14,6 +14,8 @@ pub struct Comment {
     pub created_at: Option<i64>,
     pub followers: u64,
     pub verified: bool,
+    /// Likes the comment has (`like_counts`): many likes, many who agree.
+    pub likes: u64,
     pub is_mblog_author: bool,
     pub user_id: Option<String>,
     pub user_name: Option<String>,
@@ -49,6 +51,12 @@ impl Comment {
             .or_else(|| user.and_then(|u| u.get("verified")))
             .and_then(Value::as_bool)
             .unwrap_or(false);
+        let likes = obj
+            .get("like_counts")
+            .or_else(|| obj.get("like_count"))
+            .or_else(|| obj.get("likes"))
+            .map(count)
+            .unwrap_or(0);
         let created_at = obj
             .get("created_at")
             .and_then(Value::as_str)
@@ -64,6 +72,7 @@ impl Comment {
             created_at,
             followers,
             verified,
+            likes,
             is_mblog_author: obj
                 .get("is_mblog_author")
                 .and_then(Value::as_bool)
@@ -99,6 +108,10 @@ fn count(v: &Value) -> u64 {
 /// Removes HTML tags, reading an emoticon `<img alt="[怒]">` as `[怒]`, and
 /// decodes the few entities Weibo uses.
 pub fn strip_html(html: &str) -> String {
+    // Most comments are plain text: no tag, no entity, nothing to do.
+    if !html.contains(['<', '&']) {
+        return html.to_string();
+    }
     let mut out = String::with_capacity(html.len());
     let mut rest = html;
     while let Some(lt) = rest.find('<') {
@@ -119,6 +132,9 @@ pub fn strip_html(html: &str) -> String {
         rest = &rest[lt + gt + 1..];
     }
     out.push_str(rest);
+    if !out.contains('&') {
+        return out;
+    }
     out.replace("&lt;", "<")
         .replace("&gt;", ">")
         .replace("&quot;", "\"")
@@ -155,12 +171,13 @@ mod tests {
     fn weibo_json_is_read() {
         let v: Value = serde_json::json!({
             "id": 5012, "text": "好<img alt=\"[心]\">",
-            "created_at": "Tue Jan 23 16:44:41 +0800 2018",
+            "created_at": "Tue Jan 23 16:44:41 +0800 2018", "like_counts": "1.5万",
             "user": {"id": 17, "followers_count": "1.2万", "verified": true}
         });
         let c = Comment::from_json(&v, Value::Null).unwrap();
         assert_eq!(c.text, "好[心]");
         assert_eq!(c.followers, 12_000);
+        assert_eq!(c.likes, 15_000);
         assert!(c.verified);
         assert_eq!(c.user_id.as_deref(), Some("17"));
         assert_eq!(c.created_at, Some(1_516_697_081));

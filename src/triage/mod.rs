@@ -1,21 +1,58 @@
 //! Comment triage: a category, an urgency, a score and the reasons for every
 //! comment, and a cluster id shared by comments that ask the same thing.
 //!
-//! Signals are cue phrases from a data file (`data/triage/signals.toml`),
-//! found in folded text (`crate::fold`) by one automaton; each votes for a
-//! category. Influence, the team's watch words and VIP accounts (from
-//! `crate::settings`) and the comment's age against the response target
-//! raise the urgency. Clustering is `cluster`.
+//! A comment goes through these steps, each in its own module:
+//!
+//! 1. [`comment`]: read from Weibo's comment JSON or flat JSON Lines.
+//! 2. [`form`]: its shape from the raw text — own words vs reposted words,
+//!    tags, emoticons only, links, contact handles, !!! and ???.
+//! 3. [`normalize`]: the normal form triage reads (simplified characters,
+//!    ASCII punctuation, emoji as Weibo emoticons).
+//! 4. [`lexicon`] finds the cue phrases and modifiers of
+//!    `data/triage/signals.toml` and `modifiers.toml` in one pass;
+//!    [`negation`] decides what each modifier reaches; [`signals`] turns the
+//!    hits into votes per category, with the reasons.
+//!    [`model`], a small naive-Bayes model on character n-grams, votes too
+//!    when it is confident, and moves the score.
+//! 5. [`category`] picks the category; [`urgency`] the urgency and score,
+//!    raised by influence, watch words, VIP accounts and age against the
+//!    response target ([`crate::settings`], [`time`]).
+//! 6. [`cluster`]: over the whole batch, questions and complaints with the
+//!    same intent (`data/triage/intents.toml`) or near-duplicate wording
+//!    share a cluster id.
+//!
+//! Around them: [`batch`] takes a batch as JSON text and returns JSON text
+//! (the cheap way across the wasm boundary); [`data`] reads the TOML data
+//! files; [`hash`] is the integer hashing of the clustering and the model;
+//! [`eval`] measures triage against labelled comments (QUALITY.md).
+//!
+//! Every signal's words are data; tests/triage/cases.toml has a case for
+//! each mechanism and tests/triage/labelled-*.jsonl measure the whole.
 
+pub mod batch;
+pub mod category;
 pub mod cluster;
 pub mod comment;
+pub mod data;
+pub mod eval;
+pub mod form;
+pub mod hash;
+pub mod lexicon;
+pub mod model;
+pub mod negation;
+pub mod normalize;
+pub mod signals;
 pub mod time;
+pub mod urgency;
 
 pub use comment::Comment;
+pub use lexicon::{default_modifiers, default_signals};
 
-use crate::fold::fold;
 use crate::settings::Settings;
-use aho_corasick::AhoCorasick;
+use cluster::Clusterer;
+use lexicon::Lexicon;
+use model::Model;
+use normalize::Normalizer;
 use serde::{Deserialize, Serialize};
 
 /// What kind of comment this is (SPEC vocabulary).
@@ -31,6 +68,32 @@ pub enum Category {
     Spam,
 }
 
+impl Category {
+    /// All categories, in the order of their discriminants.
+    pub const ALL: [Category; 7] = [
+        Category::Safety,
+        Category::Complaint,
+        Category::Question,
+        Category::Suggestion,
+        Category::Praise,
+        Category::Chatter,
+        Category::Spam,
+    ];
+
+    /// The SPEC word for it.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Category::Safety => "safety",
+            Category::Complaint => "complaint",
+            Category::Question => "question",
+            Category::Suggestion => "suggestion",
+            Category::Praise => "praise",
+            Category::Chatter => "chatter",
+            Category::Spam => "spam",
+        }
+    }
+}
+
 /// How soon it needs an answer (SPEC vocabulary), most urgent first.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
@@ -43,22 +106,23 @@ pub enum Urgency {
 }
 
 impl Urgency {
-    fn raised(self) -> Urgency {
-        match self {
-            Urgency::Critical | Urgency::High => Urgency::Critical,
-            Urgency::Normal => Urgency::High,
-            Urgency::Low => Urgency::Normal,
-            Urgency::Noise => Urgency::Noise,
-        }
-    }
+    /// All urgencies, most urgent first.
+    pub const ALL: [Urgency; 5] = [
+        Urgency::Critical,
+        Urgency::High,
+        Urgency::Normal,
+        Urgency::Low,
+        Urgency::Noise,
+    ];
 
-    fn base_score(self) -> i32 {
+    /// The SPEC word for it.
+    pub fn as_str(self) -> &'static str {
         match self {
-            Urgency::Critical => 90,
-            Urgency::High => 70,
-            Urgency::Normal => 50,
-            Urgency::Low => 25,
-            Urgency::Noise => 5,
+            Urgency::Critical => "critical",
+            Urgency::High => "high",
+            Urgency::Normal => "normal",
+            Urgency::Low => "low",
+            Urgency::Noise => "noise",
         }
     }
 }
@@ -69,195 +133,168 @@ pub struct Triage {
     pub id: serde_json::Value,
     pub category: Category,
     pub urgency: Urgency,
+    /// 0–100: sort by it, highest first.
     pub score: u32,
+    /// In Chinese, with the words that triggered each.
     pub reasons: Vec<String>,
+    /// Shared by comments that ask the same thing; `None` when alone.
     pub cluster: Option<u32>,
+    /// What the comment asks, when it matches a known intent (a label such
+    /// as 退款什么时候到账), for "37 people ask …".
+    pub intent: Option<String>,
 }
 
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-struct SignalFile {
-    signal: Vec<Signal>,
-}
-
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-struct Signal {
-    #[allow(dead_code)]
-    id: String,
-    category: Category,
-    weight: i32,
-    reason: String,
-    #[serde(default)]
-    critical: bool,
-    phrases: Vec<String>,
-}
-
-/// The signal lexicon that ships with Kefu.
-pub fn default_signals() -> &'static str {
-    crate::data::get("data/triage/signals.toml")
-}
-
-/// A compiled triage engine.
+/// A compiled triage engine: build once, triage many batches.
 pub struct Triager {
-    signals: Vec<Signal>,
-    automaton: AhoCorasick,
-    /// Automaton pattern index → (signal index, phrase).
-    owner: Vec<(usize, String)>,
+    normalizer: Normalizer,
+    lexicon: Lexicon,
+    clusterer: Clusterer,
+    model: Model,
 }
 
 impl Triager {
-    /// The engine with the default signals.
+    /// The engine with the data that ships with Kefu.
     pub fn new() -> Triager {
-        Triager::from_toml(default_signals()).expect("the default signals parse (tested)")
+        Triager {
+            normalizer: Normalizer::new(),
+            lexicon: Lexicon::new(),
+            clusterer: Clusterer::new(),
+            model: Model::new(),
+        }
     }
 
-    /// An engine from a signal file.
-    pub fn from_toml(text: &str) -> Result<Triager, String> {
-        let file: SignalFile = toml::from_str(text).map_err(|e| e.to_string())?;
-        let mut patterns = Vec::new();
-        let mut owner = Vec::new();
-        for (si, s) in file.signal.iter().enumerate() {
-            for p in &s.phrases {
-                let f = fold(p).as_string();
-                if !f.is_empty() {
-                    patterns.push(f);
-                    owner.push((si, p.clone()));
-                }
-            }
-        }
-        let automaton = AhoCorasick::new(&patterns).map_err(|e| e.to_string())?;
+    /// An engine with another signal file (the shipped modifiers, maps and
+    /// intents).
+    pub fn from_toml(signals: &str) -> Result<Triager, String> {
+        Triager::from_data(signals, default_modifiers(), cluster::default_intents())
+    }
+
+    /// An engine from the text of `signals.toml`, `modifiers.toml` and
+    /// `intents.toml`; the error names the file and what is wrong.
+    pub fn from_data(signals: &str, modifiers: &str, intents: &str) -> Result<Triager, String> {
+        let normalizer = Normalizer::new();
+        let lexicon = Lexicon::build(signals, modifiers, &|s: &str| normalizer.normalize(s))?;
         Ok(Triager {
-            signals: file.signal,
-            automaton,
-            owner,
+            lexicon,
+            clusterer: Clusterer::from_toml(intents)?,
+            normalizer,
+            model: Model::new(),
         })
     }
 
-    /// Triages a batch; clusters are numbered within the batch.
+    /// Triages a batch; clusters are numbered within the batch. `now` is
+    /// seconds since the Unix epoch (for the age of comments).
     pub fn triage(
         &self,
         comments: &[Comment],
         settings: &Settings,
         now: Option<i64>,
     ) -> Vec<Triage> {
+        let watch: Vec<(String, &str)> = settings
+            .watch_words
+            .iter()
+            .map(|w| (self.normalizer.normalize(w), w.as_str()))
+            .filter(|(n, _)| !n.is_empty())
+            .collect();
+        let mut texts = Vec::with_capacity(comments.len());
         let mut out: Vec<Triage> = comments
             .iter()
-            .map(|c| self.triage_one(c, settings, now))
+            .map(|c| {
+                let (t, own) = self.triage_one(c, settings, &watch, now);
+                texts.push(own);
+                t
+            })
             .collect();
-        let clusters = cluster::clusters(
-            &comments.iter().map(|c| c.text.as_str()).collect::<Vec<_>>(),
-            &out.iter()
-                .map(|t| t.category == Category::Question)
-                .collect::<Vec<_>>(),
-        );
-        for (t, c) in out.iter_mut().zip(clusters) {
+        let eligible: Vec<bool> = comments
+            .iter()
+            .zip(&out)
+            .map(|(c, t)| clusterable(c, t))
+            .collect();
+        let refs: Vec<&str> = texts.iter().map(String::as_str).collect();
+        let (clusters, intents) = self.clusterer.clusters(&refs, &eligible);
+        for ((t, c), i) in out.iter_mut().zip(clusters).zip(intents) {
             t.cluster = c;
+            t.intent = i.map(|i| self.clusterer.intents[i].label.clone());
         }
         out
     }
 
-    fn triage_one(&self, c: &Comment, settings: &Settings, now: Option<i64>) -> Triage {
-        let mut reasons = Vec::new();
+    /// Triages one text alone (no clustering, default settings): for
+    /// callers that need a comment's category, such as the reply guard.
+    pub fn triage_text(&self, text: &str) -> Triage {
+        let c = Comment::from_text(text);
+        let (mut t, own) = self.triage_one(&c, &Settings::default(), &[], None);
+        if clusterable(&c, &t) {
+            t.intent = self
+                .clusterer
+                .intent(&own)
+                .map(|i| self.clusterer.intents[i].label.clone());
+        }
+        t
+    }
+
+    /// One comment, and its own words in normal form (for clustering).
+    fn triage_one(
+        &self,
+        c: &Comment,
+        settings: &Settings,
+        watch: &[(String, &str)],
+        now: Option<i64>,
+    ) -> (Triage, String) {
+        let form = form::read(&c.text);
+        let own = self.normalizer.normalize(&form.own);
+        let chain = self.normalizer.normalize(&form.chain);
+        let verdict = self.model.judge(&own);
+        let ev = signals::gather(
+            &self.lexicon,
+            &own,
+            &chain,
+            &form,
+            verdict.as_ref().map(|v| (&self.model, v)),
+        );
+        let (mut category, unrecognised) = category::decide(&ev, form.letters);
+        let mut reasons = ev.reasons.clone();
         if c.is_mblog_author {
-            return Triage {
-                id: c.id.clone(),
-                category: Category::Chatter,
-                urgency: Urgency::Noise,
-                score: 0,
-                reasons: vec!["本账号（博主）自己的评论".into()],
-                cluster: None,
-            };
+            category = Category::Chatter;
+            reasons.clear();
         }
-        let folded = fold(&c.text).as_string();
-        let mut votes = [0i32; 7];
-        let mut critical = false;
-        let mut matched: Vec<Vec<&str>> = vec![Vec::new(); self.signals.len()];
-        for m in self.automaton.find_overlapping_iter(&folded) {
-            let (si, phrase) = &self.owner[m.pattern().as_usize()];
-            if !matched[*si].contains(&phrase.as_str()) {
-                matched[*si].push(phrase);
-            }
-        }
-        for (si, phrases) in matched.iter().enumerate() {
-            if phrases.is_empty() {
-                continue;
-            }
-            let s = &self.signals[si];
-            votes[s.category as usize] += s.weight;
-            critical |= s.critical;
-            reasons.push(format!("{}：{}", s.reason, phrases.join("、")));
-        }
-        let (best, &weight) = votes
+        let watched = watch
             .iter()
-            .enumerate()
-            .max_by_key(|&(i, w)| (*w, -(i as i32)))
-            .expect("seven categories");
-        let category = if weight == 0 {
+            .filter(|(n, _)| own.contains(n.as_str()) || chain.contains(n.as_str()))
+            .map(|(_, w)| w.to_string())
+            .collect();
+        let cx = urgency::Context {
+            comment: c,
+            chain_names: &form.chain_names,
+            settings,
+            watched,
+            now,
+        };
+        let (urgency, score) = urgency::assess(category, unrecognised, &ev, &cx, &mut reasons);
+        if reasons.is_empty() {
             reasons.push("没有需要处理的内容".into());
-            Category::Chatter
-        } else {
-            CATEGORIES[best]
-        };
-        let mut urgency = match category {
-            Category::Safety => Urgency::Critical,
-            Category::Complaint if critical => Urgency::Critical,
-            Category::Complaint => Urgency::High,
-            Category::Question => Urgency::Normal,
-            Category::Suggestion | Category::Praise => Urgency::Low,
-            Category::Chatter | Category::Spam => Urgency::Noise,
-        };
-        let mut bonus = 0;
-        if urgency != Urgency::Noise {
-            if c.followers >= 100_000 || c.verified {
-                urgency = urgency.raised();
-                bonus += 5;
-                reasons.push(format!("有影响力的账号（粉丝 {}）", c.followers));
-            }
-            let watched: Vec<&str> = settings
-                .watch_words
-                .iter()
-                .filter(|w| !w.is_empty() && folded.contains(&fold(w).as_string()))
-                .map(String::as_str)
-                .collect();
-            if !watched.is_empty() {
-                urgency = urgency.raised();
-                bonus += 5;
-                reasons.push(format!("关注词：{}", watched.join("、")));
-            }
-            if settings
-                .vip_accounts
-                .iter()
-                .any(|v| Some(v) == c.user_id.as_ref() || Some(v) == c.user_name.as_ref())
-            {
-                urgency = urgency.raised();
-                bonus += 5;
-                reasons.push("重点客户".into());
-            }
-            if let (Some(now), Some(at)) = (now, c.created_at) {
-                let minutes = (now - at) / 60;
-                let target = match urgency {
-                    Urgency::Critical => settings.targets.critical,
-                    Urgency::High => settings.targets.high,
-                    Urgency::Normal => settings.targets.normal,
-                    _ => settings.targets.low,
-                } as i64;
-                if minutes > target {
-                    bonus += 5;
-                    reasons.push(format!("已等待 {} 分钟，超过目标 {} 分钟", minutes, target));
-                }
-            }
         }
-        let score = (urgency.base_score() + bonus + weight.min(50) / 10).clamp(0, 100) as u32;
-        Triage {
+        let t = Triage {
             id: c.id.clone(),
             category,
             urgency,
             score,
             reasons,
             cluster: None,
-        }
+            intent: None,
+        };
+        (t, own)
     }
+}
+
+/// Whether a comment takes part in clustering: questions, complaints and
+/// suggestions from customers (one answer can serve many of them).
+fn clusterable(c: &Comment, t: &Triage) -> bool {
+    !c.is_mblog_author
+        && matches!(
+            t.category,
+            Category::Question | Category::Complaint | Category::Suggestion
+        )
 }
 
 impl Default for Triager {
@@ -265,16 +302,6 @@ impl Default for Triager {
         Triager::new()
     }
 }
-
-const CATEGORIES: [Category; 7] = [
-    Category::Safety,
-    Category::Complaint,
-    Category::Question,
-    Category::Suggestion,
-    Category::Praise,
-    Category::Chatter,
-    Category::Spam,
-];
 
 #[cfg(test)]
 mod tests {
@@ -284,6 +311,14 @@ mod tests {
         let t = Triager::new();
         t.triage(&[Comment::from_text(text)], &Settings::default(), None)
             .remove(0)
+    }
+
+    #[test]
+    fn triage_text_is_the_triage_of_one_comment() {
+        let t = Triager::new();
+        let text = "等了三天还没发货[怒]";
+        let mut one = t.triage(&[Comment::from_text(text)], &Settings::default(), None);
+        assert_eq!(t.triage_text(text), one.remove(0));
     }
 
     #[test]

@@ -1,0 +1,295 @@
+//! The shape of a comment, read from its raw text before normalisation:
+//! whose words they are, whom it tags, whether it is only emoticons, whether
+//! it carries a link or a contact handle, how it shouts.
+//!
+//! Weibo conventions this reads:
+//! - `回复@name:` starts a reply inside a thread: the rest is the comment.
+//! - `//@name:` starts a repost chain: what follows is other people's
+//!   words, read at reduced weight (`signals`).
+//! - `@name` elsewhere tags someone; a comment that *starts* with a tag is
+//!   addressed to a friend, not to the company.
+//! - `[怒]` is an emoticon.
+//!
+//! The words themselves are the business of `signals`.
+
+/// What the shape of a comment says.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Form {
+    /// The commenter's own words, tags removed.
+    pub own: String,
+    /// Reposted words (after the first `//@`), tags removed.
+    pub chain: String,
+    /// The comment starts with a tag: it talks to a friend.
+    pub to_friend: bool,
+    /// Accounts the repost chain passed through (`//@name:`).
+    pub chain_names: Vec<String>,
+    /// Number of `@` tags.
+    pub tags: usize,
+    /// Letters, digits and CJK characters in `own`, emoticons excluded.
+    pub letters: usize,
+    /// It has emoticons.
+    pub emoticons: usize,
+    /// A link (http, www., t.cn).
+    pub link: bool,
+    /// A contact handle: Latin letters then 3+ digits, or 6+ digits.
+    pub handle: bool,
+    /// A clause of 6+ characters said twice: what bots post (and angry
+    /// people, whose other words outweigh this).
+    pub repeated: bool,
+    /// A unit of one to three characters said 3+ times in a row
+    /// (啊啊啊, 退款退款退款), laughter (哈, 呵, 嘻) and digits aside.
+    pub stutter: bool,
+    /// Longest run of `!`/`！` and of `?`/`？`.
+    pub bangs: usize,
+    pub questions: usize,
+}
+
+/// Comments longer than this many bytes are read up to it: a Weibo comment
+/// is far shorter, and some steps grow faster than the text.
+pub const MAX_BYTES: usize = 16 * 1024;
+
+/// Reads the shape of `text`.
+pub fn read(text: &str) -> Form {
+    let mut cut = text.len().min(MAX_BYTES);
+    while !text.is_char_boundary(cut) {
+        cut -= 1;
+    }
+    let mut text = text[..cut].trim();
+    // A reply inside a thread: `回复@name:rest`.
+    if let Some(rest) = text.strip_prefix("回复@") {
+        if let Some(i) = rest.find([':', '：']) {
+            text = rest[i + rest[i..].chars().next().map_or(1, char::len_utf8)..].trim();
+        }
+    }
+    // A byte search: `str::find` sets up a two-way searcher, costly for a
+    // short needle in every comment.
+    let repost = text.as_bytes().windows(3).position(|w| w == b"//@");
+    let (own, chain) = match repost {
+        Some(i) => (&text[..i], &text[i..]),
+        None => (text, ""),
+    };
+    let mut f = Form {
+        to_friend: own.trim_start().starts_with('@'),
+        ..Form::default()
+    };
+    let (own_clean, own_tags) = strip_tags(own);
+    let (chain_clean, chain_tags) = strip_tags(chain);
+    if !chain.is_empty() {
+        f.chain_names = chain
+            .split("//@")
+            .skip(1)
+            .filter_map(|part| part.split([':', '：']).next())
+            .map(|name| name.trim().to_string())
+            .filter(|name| !name.is_empty())
+            .collect();
+    }
+    f.tags = own_tags + chain_tags;
+    f.own = own_clean;
+    f.chain = chain_clean;
+    // Links and handles are Latin: most comments have no Latin letter at all.
+    if text.bytes().any(|b| b.is_ascii_alphabetic()) {
+        f.link = ["http", "www.", "t.cn"]
+            .iter()
+            .any(|n| contains_ignore_case(text, n));
+    }
+    if f.own.bytes().any(|b| b.is_ascii_digit()) {
+        f.handle = has_handle(&f.own);
+    }
+    let (letters, emoticons) = count_letters(&f.own);
+    f.letters = letters;
+    f.emoticons = emoticons;
+    f.repeated = repeated_clause(&f.own);
+    f.stutter = stutter(&f.own);
+    f.bangs = longest_run(own, &['!', '！']);
+    f.questions = longest_run(own, &['?', '？']);
+    f
+}
+
+fn contains_ignore_case(hay: &str, needle: &str) -> bool {
+    hay.as_bytes()
+        .windows(needle.len())
+        .any(|w| w.eq_ignore_ascii_case(needle.as_bytes()))
+}
+
+/// Removes `@name` tags (up to white space, punctuation or a colon).
+fn strip_tags(s: &str) -> (String, usize) {
+    let mut out = String::with_capacity(s.len());
+    let mut tags = 0;
+    let mut chars = s.chars().peekable();
+    while let Some(c) = chars.next() {
+        if c == '@' {
+            tags += 1;
+            while let Some(&n) = chars.peek() {
+                if n.is_whitespace() || n == ':' || n == '：' || n == '@' || is_punct(n) {
+                    break;
+                }
+                chars.next();
+            }
+        } else if c == '/' && chars.peek() == Some(&'/') {
+            chars.next();
+        } else {
+            out.push(c);
+        }
+    }
+    (out, tags)
+}
+
+fn is_punct(c: char) -> bool {
+    matches!(
+        c,
+        ',' | '，'
+            | '。'
+            | '.'
+            | '!'
+            | '！'
+            | '?'
+            | '？'
+            | '、'
+            | ';'
+            | '；'
+            | '['
+            | '【'
+            | ']'
+            | '】'
+    )
+}
+
+/// Counts letters, digits and CJK characters outside `[emoticons]`, and the
+/// emoticons.
+fn count_letters(s: &str) -> (usize, usize) {
+    let (mut letters, mut emoticons) = (0, 0);
+    let mut rest = s;
+    while !rest.is_empty() {
+        if let Some(after) = rest.strip_prefix(['[', '【']) {
+            if let Some(close) = after.find([']', '】']) {
+                // An emoticon name is short: `[怒]`, `[笑cry]`, `[good]`.
+                if after[..close].chars().count() <= 5 {
+                    emoticons += 1;
+                    rest =
+                        &after[close + after[close..].chars().next().map_or(1, char::len_utf8)..];
+                    continue;
+                }
+            }
+        }
+        let c = rest.chars().next().expect("not empty");
+        if is_letter(c) {
+            letters += 1;
+        }
+        rest = &rest[c.len_utf8()..];
+    }
+    (letters, emoticons)
+}
+
+/// A letter, digit or CJK character, fast for the common cases (the
+/// standard library's table lookup is slow for CJK).
+pub fn is_letter(c: char) -> bool {
+    c.is_ascii_alphanumeric()
+        || matches!(c as u32, 0x4E00..=0x9FFF | 0x3400..=0x4DBF)
+        || (!c.is_ascii() && c.is_alphanumeric())
+}
+
+fn has_handle(s: &str) -> bool {
+    let b = s.as_bytes();
+    let mut i = 0;
+    while i < b.len() {
+        if b[i].is_ascii_alphanumeric() {
+            let start = i;
+            while i < b.len() && b[i].is_ascii_alphanumeric() {
+                i += 1;
+            }
+            let word = &b[start..i];
+            let digits = word.iter().rev().take_while(|c| c.is_ascii_digit()).count();
+            let letters = word.len() - digits;
+            if (letters > 0 && digits >= 3 && word[..letters].iter().all(u8::is_ascii_alphabetic))
+                || (letters == 0 && digits >= 6)
+            {
+                return true;
+            }
+        } else {
+            i += 1;
+        }
+    }
+    false
+}
+
+fn repeated_clause(s: &str) -> bool {
+    // Two clauses of 6+ characters need 36+ bytes (CJK) or 12+ (Latin).
+    if s.len() < 12 {
+        return false;
+    }
+    let clauses: Vec<&str> = s
+        .split(|c: char| is_punct(c) || c.is_whitespace() || c == '-')
+        .map(str::trim)
+        .filter(|c| c.chars().count() >= 6)
+        .collect();
+    clauses
+        .iter()
+        .enumerate()
+        .any(|(i, c)| clauses[..i].contains(c))
+}
+
+fn stutter(s: &str) -> bool {
+    let cs: Vec<char> = s
+        .chars()
+        .filter(|&c| is_letter(c) && !c.is_ascii_digit() && !"哈呵嘻嘿hH".contains(c))
+        .collect();
+    // A unit of one to three characters, three times in a row.
+    (1..=3).any(|k| {
+        cs.windows(3 * k)
+            .any(|w| w[..k] == w[k..2 * k] && w[k..2 * k] == w[2 * k..] && (k == 1 || w[0] != w[1]))
+    })
+}
+
+fn longest_run(s: &str, set: &[char]) -> usize {
+    let (mut best, mut run) = (0, 0);
+    for c in s.chars() {
+        if set.contains(&c) {
+            run += 1;
+            best = best.max(run);
+        } else {
+            run = 0;
+        }
+    }
+    best
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn repost_chain_and_tags_are_separated() {
+        let f = read("太过分了@Rexzhenghao  //@Janie_Zhang:招行最近负面新闻越来越多呀");
+        assert_eq!(f.own.trim(), "太过分了");
+        assert_eq!(f.chain, ":招行最近负面新闻越来越多呀");
+        assert_eq!(f.tags, 2);
+        assert_eq!(f.chain_names, ["Janie_Zhang"]);
+        assert!(!f.to_friend);
+    }
+
+    #[test]
+    fn a_reply_prefix_is_not_a_tag_to_a_friend() {
+        let f = read("回复@小王:还没到账");
+        assert_eq!(f.own, "还没到账");
+        assert!(!f.to_friend);
+        assert!(read("@室友 今晚点这个？").to_friend);
+    }
+
+    #[test]
+    fn emoticons_links_handles_and_runs() {
+        let f = read("[哈哈][哈哈]");
+        assert_eq!((f.letters, f.emoticons), (0, 2));
+        assert!(read("点击 http://t.cn/A6x").link);
+        assert!(read("加vx：sd6688").handle);
+        assert!(!read("买了3台了").handle);
+        assert!(read("首次换装就出错？首次换装就出错？---").repeated);
+        assert!(!read("好吃,好吃").repeated);
+        assert!(read("气死了啊啊啊").stutter && read("退款退款退款!").stutter);
+        assert!(read("钱呢钱呢钱呢").stutter);
+        assert!(
+            !read("哈哈哈哈").stutter && !read("等了3333秒").stutter && !read("好好吃").stutter
+        );
+        let f = read("到底什么时候？？？都一个月了！！！！");
+        assert_eq!((f.questions, f.bangs), (3, 4));
+    }
+}

@@ -1,0 +1,153 @@
+//! The reach of the modifiers: which cue a negator cancels, which one a
+//! degree word strengthens, which clause a hypothesis or a contrast covers.
+//!
+//! Chinese negation is local: 不 / 没 / 不是 negate what follows within a
+//! few characters of the same clause (不太满意, 没让我失望过). Negators chain,
+//! and two cancel (不是没有问题 is a problem). A clause ends at , . ! ? ; :
+//! in the normal form (`normalize` maps the Chinese marks to these).
+//!
+//! The words are data (`modifiers.toml`, read by `lexicon`); what a
+//! negated cue then votes for is `signals`.
+
+use super::lexicon::{Found, Role};
+
+/// Clause boundaries of a normal-form text: read from the text itself
+/// when asked (no allocation: this runs for every cue of every comment).
+pub struct Clauses<'t> {
+    text: &'t [u8],
+}
+
+fn is_break(b: u8) -> bool {
+    matches!(b, b',' | b'.' | b'!' | b'?' | b';' | b':' | b'~')
+}
+
+impl<'t> Clauses<'t> {
+    /// The clauses of `text`.
+    pub fn of(text: &'t str) -> Clauses<'t> {
+        Clauses {
+            text: text.as_bytes(),
+        }
+    }
+
+    /// Whether bytes `a` and `b` (a ≤ b) are in one clause.
+    pub fn same(&self, a: usize, b: usize) -> bool {
+        let (a, b) = (a.min(b), a.max(b));
+        !self.text[a.min(self.text.len())..b.min(self.text.len())]
+            .iter()
+            .any(|&c| is_break(c))
+    }
+
+    /// The byte where the clause holding byte `at` ends.
+    fn end(&self, at: usize) -> usize {
+        self.text[at.min(self.text.len())..]
+            .iter()
+            .position(|&c| is_break(c))
+            .map_or(self.text.len(), |p| at + p)
+    }
+}
+
+/// Characters between two byte offsets.
+fn gap(text: &str, from: usize, to: usize) -> usize {
+    text.get(from..to).map_or(usize::MAX, |s| s.chars().count())
+}
+
+/// Whether the cue `found[i]` is negated: an odd number of negators chained
+/// before it, each within `window` characters of what it negates, in the
+/// same clause.
+pub fn negated(found: &[Found], i: usize, text: &str, clauses: &Clauses, window: usize) -> bool {
+    let mut count = 0;
+    let mut target = found[i].start;
+    for f in found[..i].iter().rev() {
+        if f.end > target {
+            // A negator that shares characters with the cue still negates
+            // it (没有问题 is 没有 + 有问题), unless what they share is the
+            // cue's own negation (一点都不 + 不好吃 is one negation).
+            let shared = text.get(target..f.end).unwrap_or("");
+            let own_negation = shared.starts_with(['不', '没', '无', '未']);
+            if f.role == Role::Negator && f.start < target && !own_negation {
+                count += 1;
+                target = f.start;
+            }
+            continue;
+        }
+        if gap(text, f.end, target) > window || !clauses.same(f.end, target) {
+            break;
+        }
+        match f.role {
+            Role::Negator => {
+                count += 1;
+                target = f.start;
+            }
+            Role::Rhetorical => {
+                if !clause_rest(text, clauses, found[i].end).contains('吗') {
+                    count += 1;
+                }
+                target = f.start;
+            }
+            // A degree word may sit between: 不太满意, 没有很好.
+            Role::Intensifier => target = f.start,
+            _ => break,
+        }
+    }
+    count % 2 == 1
+}
+
+/// The rest of the clause after byte `at`.
+fn clause_rest<'t>(text: &'t str, clauses: &Clauses, at: usize) -> &'t str {
+    text.get(at..clauses.end(at)).unwrap_or("")
+}
+
+/// Whether a degree word stands just before `found[i]`.
+pub fn intensified(found: &[Found], i: usize, text: &str, window: usize) -> bool {
+    let start = found[i].start;
+    found[..i]
+        .iter()
+        .rev()
+        .take(2)
+        .any(|f| f.role == Role::Intensifier && f.end <= start && gap(text, f.end, start) <= window)
+}
+
+/// Whether a marker of `role` stands earlier in the same clause as
+/// `found[i]`.
+pub fn in_clause_after(found: &[Found], i: usize, clauses: &Clauses, role: Role) -> bool {
+    let start = found[i].start;
+    found[..i]
+        .iter()
+        .any(|f| f.role == role && f.end <= start && clauses.same(f.end, start))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::triage::lexicon::Lexicon;
+
+    fn negated_cues(text: &str) -> Vec<(String, bool)> {
+        let lex = Lexicon::new();
+        let (found, _) = lex.find(text);
+        let clauses = Clauses::of(text);
+        found
+            .iter()
+            .enumerate()
+            .filter(|(_, f)| matches!(f.role, Role::Cue(_)))
+            .map(|(i, f)| {
+                (
+                    lex.phrase(f.phrase).to_string(),
+                    negated(&found, i, text, &clauses, lex.knobs.negation_window),
+                )
+            })
+            .collect()
+    }
+
+    #[test]
+    fn negation_is_local_and_chains() {
+        assert_eq!(negated_cues("不是不满意"), [("不满意".into(), true)]);
+        assert_eq!(negated_cues("从来没让我失望过"), [("失望".into(), true)]);
+        assert_eq!(negated_cues("不太满意"), [("满意".into(), true)]);
+        assert_eq!(negated_cues("没有,很失望"), [("失望".into(), false)]);
+        assert_eq!(negated_cues("不是没有问题"), [("有问题".into(), false)]);
+        assert_eq!(negated_cues("没有问题"), [("有问题".into(), true)]);
+        assert_eq!(negated_cues("一点都不好吃"), [("不好吃".into(), false)]);
+        assert_eq!(negated_cues("这不是骗人吗")[0], ("骗人".into(), false));
+        assert_eq!(negated_cues("这不是骗人,是误会"), [("骗人".into(), true)]);
+    }
+}

@@ -1,0 +1,94 @@
+//! The triage quality floors of the issue, measured on the frozen test half
+//! of the labelled set and on the shared real data. Fails — never skips —
+//! when the shared data is missing (set `KEFU_SHARED_DATA`).
+//!
+//! The full tables: `cargo run --release --example triage_eval`.
+
+use kefu::settings::Settings;
+use kefu::triage::eval::{self, Report};
+use kefu::triage::{Category, Triager, Urgency};
+
+fn labelled(path: &std::path::Path) -> Vec<eval::Labelled> {
+    let text = std::fs::read_to_string(path)
+        .unwrap_or_else(|e| panic!("cannot read {}: {e}", path.display()));
+    eval::read_labelled(&text).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
+}
+
+fn shared() -> std::path::PathBuf {
+    eval::shared_data().unwrap_or_else(|e| panic!("{e}"))
+}
+
+fn report(items: &[eval::Labelled]) -> Report {
+    eval::evaluate(&Triager::new(), items, &Settings::default()).0
+}
+
+fn floors(name: &str, r: &Report) {
+    let critical = r.urgency(Urgency::Critical).recall().unwrap_or(0.0);
+    let high = r.high_or_critical.precision().unwrap_or(0.0);
+    let noise = r.urgency(Urgency::Noise).precision().unwrap_or(0.0);
+    let table = r.markdown();
+    assert!(
+        critical >= 0.95,
+        "{name}: recall of critical {critical:.2} < 0.95\n{table}"
+    );
+    assert!(
+        high >= 0.85,
+        "{name}: precision of high+critical {high:.2} < 0.85\n{table}"
+    );
+    assert!(
+        noise >= 0.95,
+        "{name}: precision of noise {noise:.2} < 0.95\n{table}"
+    );
+}
+
+#[test]
+fn test_half_meets_the_floors() {
+    let path =
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/triage/labelled-test.jsonl");
+    let items = labelled(&path);
+    assert!(
+        items.len() >= 200,
+        "the test half has {} comments",
+        items.len()
+    );
+    let r = report(&items);
+    floors("labelled-test", &r);
+    // Every category is found at all.
+    for c in Category::ALL {
+        let k = r.category(c);
+        assert!(
+            k.recall().unwrap_or(0.0) >= 0.6,
+            "{}: recall below 0.6\n{}",
+            c.as_str(),
+            r.markdown()
+        );
+    }
+}
+
+#[test]
+fn real_labelled_comments_keep_noise_and_urgency_precise() {
+    let r = report(&labelled(&shared().join("real/labelled-comments.jsonl")));
+    let high = r.high_or_critical.precision().unwrap_or(0.0);
+    let noise = r.urgency(Urgency::Noise).precision().unwrap_or(0.0);
+    assert!(
+        high >= 0.80,
+        "real: precision of high+critical {high:.2} < 0.80\n{}",
+        r.markdown()
+    );
+    assert!(
+        noise >= 0.95,
+        "real: precision of noise {noise:.2} < 0.95\n{}",
+        r.markdown()
+    );
+}
+
+#[test]
+fn score_ranks_real_complaints_above_praise() {
+    let path = shared().join("real/waimai_10k.csv");
+    let csv = std::fs::read_to_string(&path)
+        .unwrap_or_else(|e| panic!("cannot read {}: {e}", path.display()));
+    let reviews = eval::read_reviews(&csv).expect("waimai_10k.csv reads");
+    assert!(reviews.len() > 10_000);
+    let (auc, _) = eval::review_auc(&Triager::new(), &reviews);
+    assert!(auc >= 0.88, "ROC AUC on waimai_10k {auc:.3} < 0.88");
+}
