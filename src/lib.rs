@@ -29,6 +29,7 @@ pub mod guard;
 pub mod lists;
 pub mod matcher;
 pub mod settings;
+pub mod sort;
 pub mod triage;
 
 #[cfg(target_arch = "wasm32")]

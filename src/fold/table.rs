@@ -227,7 +227,7 @@ fn build() -> Table {
     }
     close(&mut t);
     t.digits = char_pairs(crate::data::get(DIGITS)).collect();
-    t.digits.sort_unstable();
+    crate::sort::sort_unstable(&mut t.digits);
     t
 }
 

@@ -231,7 +231,7 @@ impl Guard {
         findings.extend(self.pii.findings(text, &draft.chars, context.hotlines));
         findings.extend(weibo::too_long(&draft.chars));
         findings.extend(weibo::repeated(text, &draft.chars, context.recent));
-        findings.sort_by_key(|f| (f.start, f.end));
+        crate::sort::sort_by_key(&mut findings, |f| (f.start, f.end));
 
         let words = self.segmenter.words(text, &draft.chars).len();
         let score = score::score(&draft, words);
@@ -265,7 +265,9 @@ impl Guard {
 fn dedupe_builtin(findings: &mut Vec<Finding>, from: usize) {
     let mut builtin: Vec<Finding> = findings.split_off(from);
     // Longer spans first, so a cue inside a longer cue of its label goes.
-    builtin.sort_by_key(|f| (std::cmp::Reverse(f.end - f.start), f.start));
+    crate::sort::sort_by_key(&mut builtin, |f| {
+        (std::cmp::Reverse(f.end - f.start), f.start)
+    });
     for f in builtin {
         let dup = findings
             .iter()

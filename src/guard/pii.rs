@@ -328,7 +328,7 @@ impl PiiDetector {
                 }
             }
         }
-        out.sort_by_key(|f| (f.start, f.end));
+        crate::sort::sort_by_key(&mut out, |f| (f.start, f.end));
         out.dedup_by(|a, b| a.start < b.end && b.start < a.end);
         out
     }

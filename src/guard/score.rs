@@ -55,7 +55,7 @@ pub fn band(score: u32) -> &'static str {
 
 /// Merges overlapping spans, each tagged with a reason.
 fn merged(mut spans: Vec<((usize, usize), &'static str)>) -> Vec<((usize, usize), &'static str)> {
-    spans.sort_by_key(|&((s, e), _)| (s, std::cmp::Reverse(e)));
+    crate::sort::sort_by_key(&mut spans, |&((s, e), _)| (s, std::cmp::Reverse(e)));
     let mut out: Vec<((usize, usize), &'static str)> = Vec::new();
     for (span, why) in spans {
         match out.last_mut() {
@@ -126,8 +126,8 @@ pub fn score(draft: &Draft<'_>, words: usize) -> Score {
             None => {}
         }
     }
-    raised.sort_by_key(|i| (i.start, i.end));
-    lowered.sort_by_key(|i| (i.start, i.end));
+    crate::sort::sort_by_key(&mut raised, |i| (i.start, i.end));
+    crate::sort::sort_by_key(&mut lowered, |i| (i.start, i.end));
     let hi = if words == 0 {
         0.0
     } else {

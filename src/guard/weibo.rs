@@ -143,7 +143,7 @@ fn bigrams(chars: &[char]) -> Vec<u64> {
     } else {
         chars.windows(2).map(|w| key(w[0], w[1])).collect()
     };
-    out.sort_unstable();
+    crate::sort::sort_unstable(&mut out);
     out
 }
 

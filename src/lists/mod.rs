@@ -194,7 +194,7 @@ pub fn parse(file: &str, bytes: &[u8]) -> Parsed {
     if let Some((list, places)) = &read {
         check::check(&src, list, places, &mut diags);
     }
-    diags.sort_by_key(|d| (d.line, d.col));
+    crate::sort::sort_by_key(&mut diags, |d| (d.line, d.col));
     let failed = diags.iter().any(|d| d.level == Level::Error);
     Parsed {
         list: read.filter(|_| !failed).map(|(l, _)| l),

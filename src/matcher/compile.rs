@@ -211,6 +211,7 @@ fn from_parts(
 ) -> Result<Matcher, BuildError> {
     let mut b = b;
     // Stable: a slot's entries keep the order of the lists.
+    // The standard sort here: tens of thousands of entries, once per compile.
     b.entries.sort_by_key(|(slot, _)| *slot);
     let mut slots = Vec::with_capacity(b.keys.len());
     let mut first = 0;

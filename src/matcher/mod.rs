@@ -434,7 +434,7 @@ impl Matcher {
         if hits.is_empty() {
             return Vec::new();
         }
-        allows.sort_unstable_by_key(|(_, s)| s.start);
+        crate::sort::sort_by_key(&mut allows, |(_, s)| s.start);
         let latin = |i: u32| {
             chars
                 .get(i as usize)
@@ -465,7 +465,7 @@ impl Matcher {
         // Overlapping hits of one rule are one finding (行业第一 and 第一品牌
         // in 行业第一品牌): sorted by rule and start, each hit either extends
         // the last one or starts a new one.
-        out.sort_unstable_by_key(|h| (h.list, h.rule, h.start, h.end));
+        crate::sort::sort_by_key(&mut out, |h| (h.list, h.rule, h.start, h.end));
         let mut kept: Vec<Hit> = Vec::with_capacity(out.len());
         for h in out {
             if let Some(last) = kept.last_mut() {
@@ -476,7 +476,7 @@ impl Matcher {
             }
             kept.push(h);
         }
-        kept.sort_by_key(|h| (h.start, h.end, h.list, h.rule));
+        crate::sort::sort_by_key(&mut kept, |h| (h.start, h.end, h.list, h.rule));
         kept
     }
 

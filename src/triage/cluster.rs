@@ -218,7 +218,7 @@ impl Clusterer {
                     .fold(0xcbf2_9ce4_8422_2325u64, |h, &c| mix(h ^ c as u64))
             })
             .collect();
-        out.sort_unstable();
+        crate::sort::sort_unstable(&mut out);
         out.dedup();
         out
     }

@@ -176,7 +176,7 @@ pub fn roc_auc(positives: &[f64], negatives: &[f64]) -> Option<f64> {
         .map(|&s| (s, true))
         .chain(negatives.iter().map(|&s| (s, false)))
         .collect();
-    all.sort_by(|a, b| a.0.total_cmp(&b.0));
+    crate::sort::sort_by(&mut all, |a, b| a.0.total_cmp(&b.0));
     let mut rank_sum = 0.0;
     let mut i = 0;
     while i < all.len() {

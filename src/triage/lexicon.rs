@@ -364,7 +364,7 @@ impl Lexicon {
         // Longest first at each start; then drop what lies inside a kept
         // match (but keep a match with exactly the same span: one phrase
         // can be in two roles).
-        all.sort_unstable_by_key(|f| (f.start, std::cmp::Reverse(f.end), f.phrase));
+        crate::sort::sort_by_key(&mut all, |f| (f.start, std::cmp::Reverse(f.end), f.phrase));
         let mut max_end = 0;
         let mut last_span = (usize::MAX, usize::MAX);
         all.retain(|f| {

@@ -127,7 +127,7 @@ impl Model {
         let logit = self.bias + seen.iter().map(|s| s.0).sum::<f32>();
         // The three features that pushed hardest toward the verdict.
         let sign = if logit >= 0.0 { 1.0 } else { -1.0 };
-        seen.sort_by(|a, b| (b.0 * sign).total_cmp(&(a.0 * sign)));
+        crate::sort::sort_by(&mut seen, |a, b| (b.0 * sign).total_cmp(&(a.0 * sign)));
         let mut top = [u32::MAX; 3];
         for (t, s) in top.iter_mut().zip(seen.iter().filter(|s| s.0 * sign > 0.0)) {
             *t = s.1;
