@@ -1,7 +1,7 @@
 # Kefu's entry point for people and CI. The two commands of the README:
 #   make demo   set up, build, open the replica page with the extension
 #   make test   set up, build, run every test
-# Other targets: setup, wasm, dist, cli, lint, playground, clean.
+# Other targets: setup, wasm, dist, cli, lint, playground, bench, fuzz, clean.
 
 SHELL := /bin/bash
 export PATH := $(HOME)/.cargo/bin:$(CURDIR)/node_modules/.bin:$(PATH)
@@ -11,7 +11,7 @@ PKG := extension/pkg
 WASM_FEATURES := --enable-bulk-memory --enable-sign-ext --enable-mutable-globals \
   --enable-nontrapping-float-to-int --enable-reference-types --enable-multivalue
 
-.PHONY: setup wasm dist cli demo test test-rust test-wasm test-e2e lint clean
+.PHONY: setup wasm dist cli demo test lint playground bench fuzz clean
 
 setup:
 	@scripts/setup.sh
@@ -44,6 +44,22 @@ lint:
 
 test: setup dist
 	scripts/test.sh
+
+# The compliance playground (www/playground) on http://127.0.0.1:8090/.
+playground: wasm
+	node www/playground/serve.mjs --port 8090
+
+# Benchmarks: criterion natively, then the wasm build in Node beside the npm
+# peers (see BENCHMARKS.md).
+bench:
+	KEFU_SHARED_DATA=$${KEFU_SHARED_DATA:-$(CURDIR)/../shared/data} cargo bench
+	bench/node/run.sh
+	node bench/node-triage/bench.cjs
+
+# Fuzzing (needs the nightly toolchain and cargo-fuzz): a short smoke of
+# every target; FUZZ_SECONDS=1800 for the long runs.
+fuzz:
+	fuzz/smoke.sh
 
 clean:
 	rm -rf target dist $(PKG) tests/out

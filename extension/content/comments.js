@@ -139,6 +139,7 @@
   let triageTimer = null;
   let triageRunning = false;
   let triageAgain = false;
+  let triageFailures = 0;
 
   function queueTriage() {
     if (!settings.triageOn) return;
@@ -174,8 +175,13 @@
       results.forEach((r, i) => {
         if (r && !r.error) entries[i].result = r;
       });
+      triageFailures = 0;
     } catch (err) {
-      console.warn('Kefu: triage failed; the page works as without Kefu.', err);
+      // The page works as without Kefu meanwhile; try again a little later
+      // (the background may be starting, or restarting after being stopped).
+      console.warn('Kefu: triage failed; retrying.', err);
+      triageFailures += 1;
+      if (triageFailures <= 5) setTimeout(queueTriage, 500 * triageFailures);
     } finally {
       triageRunning = false;
     }

@@ -56,7 +56,17 @@
     return p;
   }
 
+  // When the lists in force change (options page, policy, an update), old
+  // verdicts no longer hold: forget them and check the boxes again.
+  api.storage.onChanged.addListener((changes, area) => {
+    if (area !== 'local' || !(changes.listsInForceAt || changes.settings)) return;
+    reports.clear();
+    for (const box of document.querySelectorAll(S.textBox)) if (box.value) scheduleCheck(box);
+  });
+
   const composing = new WeakSet();
+  /** Boxes the agent (or a restored draft) has written in on this page. */
+  const touched = new WeakSet();
   const timers = new WeakMap();
 
   async function refresh(box) {
@@ -93,6 +103,7 @@
   }, true);
   document.addEventListener('input', (e) => {
     if (!isBox(e.target)) return;
+    touched.add(e.target);
     // Half-typed pinyin is not checked: wait for the composition to end.
     if (e.isComposing || composing.has(e.target)) return;
     scheduleCheck(e.target);
@@ -413,7 +424,10 @@
       tip.replaceChildren(el('div', `${WORDS.label[f.label] ?? f.label}（${WORDS.severity[f.severity]}）`), el('div', f.message));
       if (f.suggestion) {
         tip.append(el('div', `建议：${f.suggestion}`));
-        const canReplace = f.end > f.start && !(f.start === 0 && f.end >= text.length);
+        // A suggestion is offered as a replacement when it is one (a short
+        // phrase), not advice (a sentence: 「用具体的说法，例如……」).
+        const canReplace = f.end > f.start && !(f.start === 0 && f.end >= text.length)
+          && f.suggestion.length <= 16 && !/[，。；！？「」“”…]|例如/.test(f.suggestion);
         if (canReplace) {
           const apply = el('button', `替换为「${f.suggestion}」`, null, { type: 'button' });
           apply.addEventListener('mousedown', (ev) => ev.preventDefault());
@@ -505,7 +519,10 @@
    *  the box reappears). The page sees an `input` event, as for typing. */
   function restoreDraft(box) {
     const d = drafts[draftKey(box)];
-    if (!d || box.value) return;
+    // Only into a box the agent has not used yet on this page: one they
+    // emptied themselves stays empty.
+    if (!d || box.value || touched.has(box)) return;
+    touched.add(box);
     box.value = d.text;
     box.dispatchEvent(new Event('input', { bubbles: true }));
   }

@@ -138,7 +138,11 @@ for (const [name, csp, launch] of BROWSERS) {
       }, COMPOSER);
       const draft = '亲，给您添麻烦了，我们已为您加急处理，请留意短信哦';
       await b.type(COMPOSER, draft);
-      await b.waitFor((sel) => ['ok', 'warn'].includes(document.querySelector(sel)?.dataset.kefuVerdict), COMPOSER);
+      await b.waitFor((sel) => ['ok', 'warn'].includes(document.querySelector(sel)?.dataset.kefuVerdict), COMPOSER)
+        .catch(async (e) => {
+          const state = await b.run((sel) => ({ value: document.querySelector(sel).value, verdict: document.querySelector(sel).dataset.kefuVerdict }), COMPOSER);
+          throw new Error(`${e.message}: the box holds ${JSON.stringify(state)}`);
+        });
       await b.click(SEND);
       await b.waitFor((d) => [...document.querySelectorAll('.text')].some((t) => t.textContent.includes(d)), draft);
     });
