@@ -176,6 +176,16 @@ impl Engine {
         to_js(&report)
     }
 
+    /// The same as [`Engine::triage`], with JSON text in and out: one
+    /// string crosses the boundary instead of thousands of small objects
+    /// (twice as fast for a busy post). `JSON.parse` the result.
+    #[wasm_bindgen(js_name = triageJson)]
+    pub fn triage_json(&self, comments: &str, now_ms: f64) -> Result<String, JsValue> {
+        let now = (now_ms / 1000.0) as i64;
+        crate::triage::batch::triage_json(&self.triager, &self.settings, comments, Some(now))
+            .map_err(|e| JsValue::from_str(&e))
+    }
+
     /// Triages a batch of comments (Weibo comment JSON objects or
     /// `{id, text, …}`); `now_ms` is `Date.now()`. Returns one result per
     /// comment, in order; a comment that cannot be read gets `{id, error}`.

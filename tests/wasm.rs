@@ -112,3 +112,15 @@ fn a_good_list_is_applied() {
     let findings = Array::from(&get(&report, "findings"));
     assert!(findings.iter().any(|f| get(&f, "rule") == "brand/phrases"));
 }
+
+#[wasm_bindgen_test]
+fn a_batch_as_json_text_gives_the_same_results() {
+    let engine = engine();
+    let input =
+        r#"[{"id":"a","text":"顶"},{"id":"b","text":"我的护照丢在飞机上了，怎么办？"},{"id":"c"}]"#;
+    let out: serde_json::Value =
+        serde_json::from_str(&engine.triage_json(input, 1.8e12).unwrap()).unwrap();
+    assert_eq!(out[0]["urgency"], "noise");
+    assert_eq!(out[1]["urgency"], "critical");
+    assert!(out[2]["error"].is_string());
+}

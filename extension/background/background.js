@@ -42,7 +42,7 @@ const handlers = {
   },
   // A batch of comments: { comments: [...] } → { results: [...] }.
   async 'kefu:triage'(msg) {
-    return { results: engine.triage(msg.comments ?? [], Date.now()) };
+    return { results: JSON.parse(engine.triageJson(JSON.stringify(msg.comments ?? []), Date.now())) };
   },
   // What the popup shows: engine state, lists in force, this page.
   async 'kefu:status'(msg) {
