@@ -416,6 +416,40 @@
         chip.addEventListener('click', () => showTip(i, chip.getBoundingClientRect()));
         bar.append(chip);
       });
+      const canned = el('button', '常用回复', 'chip', { type: 'button', 'aria-haspopup': 'true' });
+      canned.addEventListener('click', () => showCanned(canned.getBoundingClientRect()));
+      bar.append(canned);
+    }
+
+    /** The team's canned replies for the category of the comment this box
+     *  answers (all of them for a box that answers none); `{name}` becomes
+     *  the author. Inserted as the agent's own typing: Ctrl+Z undoes it. */
+    function showCanned(rect) {
+      const item = box.closest(S.commentItem);
+      const row = item ? Kefu.comments.readRow(item) : null;
+      const entry = row ? Kefu.comments.store.get(row.key) : null;
+      const category = entry ? Kefu.comments.judged(entry)?.category : null;
+      const all = settings.cannedReplies ?? {};
+      const cats = category && all[category]?.length ? [category] : Object.keys(all);
+      tip.replaceChildren(el('div', category ? `常用回复 · ${WORDS.category[category] ?? category}` : '常用回复'));
+      for (const c of cats) {
+        for (const text of all[c] ?? []) {
+          const filled = text.replace(/\{name\}/g, row?.name ?? '');
+          const b = el('button', filled.length > 40 ? `${filled.slice(0, 40)}…` : filled, null, { type: 'button', title: filled });
+          b.addEventListener('mousedown', (ev) => ev.preventDefault());
+          b.addEventListener('click', () => {
+            box.focus();
+            if (!document.execCommand('insertText', false, filled)) {
+              box.setRangeText(filled, box.selectionStart, box.selectionEnd, 'end');
+              box.dispatchEvent(new Event('input', { bubbles: true }));
+            }
+            tip.hidden = true;
+          });
+          tip.append(el('div'), b);
+        }
+      }
+      tip.hidden = false;
+      Object.assign(tip.style, { left: `${rect.left}px`, top: `${rect.bottom + 4}px` });
     }
 
     function showTip(i, rect) {

@@ -150,6 +150,34 @@ for (const [name, csp, launch] of BROWSERS) {
       await b.waitFor((sel) => document.querySelector(sel).value === '我们的服务是最好的', COMPOSER);
     });
 
+    test('a canned reply for the comment\'s category is offered in its reply box, with the author\'s name', async () => {
+      // A fresh page: what earlier tests left open plays no part.
+      await b.reload();
+      await b.waitFor(() => document.querySelectorAll('.item1[data-kefu-urgency]').length >= 5, null, 20000);
+      await b.run(openQueue);
+      const items = await b.run(new Function(`return (${queueItems})();`));
+      const n = items.findIndex((i) => i.category === 'complaint' || i.category === 'question');
+      assert.ok(n >= 0, 'a complaint or a question in the queue');
+      const author = items[n].text.split('：')[0];
+      await b.run(clickQueueButton, [n, 'button.primary']);
+      await b.waitFor(() => document.activeElement instanceof HTMLTextAreaElement && !!document.activeElement.closest('.item1, .item2'));
+      const id = await b.waitFor(() => document.activeElement.dataset.kefuBox ?? null);
+      await b.waitFor((i) => !!document.querySelector(`[data-kefu-overlay="${i}"]`)?.shadowRoot.querySelector('.chip[aria-haspopup]'), id);
+      await b.run((i) => {
+        const root = document.querySelector(`[data-kefu-overlay="${i}"]`).shadowRoot;
+        root.querySelector('.chip[aria-haspopup]').click();
+        root.querySelector('.tip button').click();
+      }, id);
+      const value = await b.waitFor((i) => document.querySelector(`textarea[data-kefu-box="${i}"]`).value || null, id);
+      assert.ok(value.includes(`@${author}`), `the canned reply names the author: ${value}`);
+      await b.run((i) => {
+        const box = document.querySelector(`textarea[data-kefu-box="${i}"]`);
+        box.focus();
+        box.value = '';
+        box.dispatchEvent(new Event('input', { bubbles: true }));
+      }, id);
+    });
+
     test('nothing is checked or sent while an input method is composing', async () => {
       await b.run(setBox, [COMPOSER, '']);
       await b.waitFor((sel) => document.querySelector(sel).dataset.kefuVerdict === 'ok', COMPOSER);
@@ -178,6 +206,7 @@ for (const [name, csp, launch] of BROWSERS) {
     });
 
     test('an override asks for a reason and then sends', async () => {
+      await b.run(() => window.scrollTo(0, 0));
       await b.run(setBox, [COMPOSER, '']);
       const draft = '这是我们的第一班复航航班';
       await b.type(COMPOSER, draft);
