@@ -23,7 +23,7 @@
 //! break (runs of them end one sentence), or the end of the draft.
 
 use crate::lists::PhraseList;
-use aho_corasick::{AhoCorasick, MatchKind};
+use crate::matcher::dictionary::Dictionary;
 
 /// One sentence: char offsets, and its closing mark if any.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -115,7 +115,7 @@ pub fn emoticon_len(chars: &[char], i: usize) -> Option<usize> {
 
 /// The segmenter: the word list compiled for forward maximum matching.
 pub struct Segmenter {
-    automaton: Option<AhoCorasick>,
+    automaton: Option<Dictionary>,
 }
 
 impl Segmenter {
@@ -127,12 +127,8 @@ impl Segmenter {
             .flat_map(|r| r.phrases.iter().map(String::as_str))
             .filter(|p| p.chars().all(is_han))
             .collect();
-        let automaton = (!entries.is_empty()).then(|| {
-            AhoCorasick::builder()
-                .match_kind(MatchKind::LeftmostLongest)
-                .build(&entries)
-                .expect("word list entries are plain strings")
-        });
+        let automaton = (!entries.is_empty())
+            .then(|| Dictionary::new(&entries, true).expect("word list entries are plain strings"));
         Segmenter { automaton }
     }
 
@@ -150,9 +146,9 @@ impl Segmenter {
                 }
                 char_at
             };
-            for m in ac.find_iter(text) {
-                let s = byte_to_char(m.start());
-                let e = byte_to_char(m.end());
+            for m in ac.leftmost_longest(text) {
+                let s = byte_to_char(m.start);
+                let e = byte_to_char(m.end);
                 entries.push((s, e));
             }
         }

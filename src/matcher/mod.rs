@@ -38,6 +38,8 @@ pub use serial::LoadError;
 
 pub(crate) use compile::FastMap;
 
+pub mod dictionary;
+
 use crate::fold::{fold_digit, fold_with, table};
 use crate::lists::PhraseList;
 use daachorse::CharwiseDoubleArrayAhoCorasick;

@@ -21,7 +21,7 @@
 
 use super::data::{self, Entry};
 use super::hash::{mix, Prehashed};
-use aho_corasick::{AhoCorasick, MatchKind};
+use crate::matcher::dictionary::Dictionary;
 use std::collections::HashMap;
 
 /// The intents that ship with Kefu.
@@ -48,7 +48,7 @@ pub struct Intent {
 /// The compiled intents and near-duplicate settings.
 pub struct Clusterer {
     pub intents: Vec<Intent>,
-    automaton: AhoCorasick,
+    automaton: Dictionary,
     /// Pattern → (intent, group).
     owner: Vec<(usize, usize)>,
     shingle: usize,
@@ -98,9 +98,7 @@ impl Clusterer {
                 groups: all.len(),
             });
         }
-        let automaton = AhoCorasick::builder()
-            .match_kind(MatchKind::Standard)
-            .build(&patterns)
+        let automaton = Dictionary::new(&patterns, false)
             .map_err(|e| format!("cannot compile the intents: {e}"))?;
         Ok(Clusterer {
             intents,
@@ -115,8 +113,8 @@ impl Clusterer {
     /// The first intent of `text` (a normal form), if any.
     pub fn intent(&self, text: &str) -> Option<usize> {
         let mut seen = [0u32; MAX_INTENTS];
-        for m in self.automaton.find_overlapping_iter(text) {
-            let (ii, gi) = self.owner[m.pattern().as_usize()];
+        for m in self.automaton.overlapping(text) {
+            let (ii, gi) = self.owner[m.index];
             seen[ii] |= 1 << gi;
         }
         (0..self.intents.len()).find(|&i| seen[i].count_ones() as usize == self.intents[i].groups)

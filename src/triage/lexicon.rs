@@ -12,7 +12,7 @@
 
 use super::data::{self, Entry};
 use super::Category;
-use aho_corasick::{AhoCorasick, MatchKind};
+use crate::matcher::dictionary::Dictionary;
 
 /// The cue phrases that ship with Kefu.
 pub fn default_signals() -> &'static str {
@@ -124,7 +124,7 @@ pub struct FormKnobs {
 pub struct Lexicon {
     pub signals: Vec<Signal>,
     pub knobs: Knobs,
-    automaton: AhoCorasick,
+    automaton: Dictionary,
     roles: Vec<Role>,
     phrases: Vec<String>,
     /// Whether the phrase is all ASCII letters and digits: such a phrase
@@ -214,7 +214,7 @@ impl Lexicon {
                     min_letters: model.usize("min_letters")?,
                 },
             },
-            automaton: AhoCorasick::new(Vec::<String>::new()).map_err(|e| e.to_string())?,
+            automaton: Dictionary::new(&Vec::<String>::new(), false)?,
             roles: Vec::new(),
             phrases: Vec::new(),
             latin: Vec::new(),
@@ -319,9 +319,7 @@ impl Lexicon {
                 add(&mut lex, p, role).map_err(|e| format!("modifiers.toml: {e}"))?;
             }
         }
-        lex.automaton = AhoCorasick::builder()
-            .match_kind(MatchKind::Standard)
-            .build(&patterns)
+        lex.automaton = Dictionary::new(&patterns, false)
             .map_err(|e| format!("cannot compile the triage lexicon: {e}"))?;
         Ok(lex)
     }
@@ -338,11 +336,11 @@ impl Lexicon {
         let bytes = text.as_bytes();
         let mut all: Vec<Found> = Vec::new();
         let mut halves: Vec<Found> = Vec::new();
-        for m in self.automaton.find_overlapping_iter(text) {
-            let p = m.pattern().as_usize();
+        for m in self.automaton.overlapping(text) {
+            let p = m.index;
             if self.latin[p] {
-                let before = m.start().checked_sub(1).map(|i| bytes[i]);
-                let after = bytes.get(m.end()).copied();
+                let before = m.start.checked_sub(1).map(|i| bytes[i]);
+                let after = bytes.get(m.end).copied();
                 if before.is_some_and(|b| b.is_ascii_alphanumeric())
                     || after.is_some_and(|b| b.is_ascii_alphanumeric())
                 {
@@ -350,8 +348,8 @@ impl Lexicon {
                 }
             }
             let f = Found {
-                start: m.start(),
-                end: m.end(),
+                start: m.start,
+                end: m.end,
                 role: self.roles[p],
                 phrase: p,
             };
