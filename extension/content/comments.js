@@ -90,7 +90,11 @@
   document.addEventListener('kefu:comments', (ev) => {
     let list;
     try {
-      list = JSON.parse(ev.detail);
+      const detail = JSON.parse(ev.detail);
+      // An answer to a request made before the app navigated belongs to
+      // the page left behind.
+      if (typeof detail?.at === 'number' && detail.at < navigatedAt) return;
+      list = detail?.comments;
     } catch {
       return;
     }
@@ -98,6 +102,7 @@
     for (const c of list) {
       if (!c || typeof c.uid !== 'string' || typeof c.text_raw !== 'string') continue;
       const key = commentKey(c.uid, c.text_raw);
+      stale.delete(key);
       const had = store.get(key);
       upsert(key, {
         id: c.id, uid: c.uid, name: c.screen_name, text: c.text_raw, json: c,
@@ -259,11 +264,43 @@
     }
   }
 
+  // Weibo is a single-page app: another post is another page. The store
+  // holds what was read on this one; on navigation it starts again (the
+  // agent's handled marks and corrections, kept by key, stay).
+  let page = location.pathname;
+  /** Comments of the page left behind, whose rows may linger in the DOM
+   *  until the new post renders: not read again unless Weibo's JSON for
+   *  the new page brings them. */
+  let stale = new Set();
+  let navigatedAt = -Infinity;
+  function followNavigation(at = performance.now()) {
+    if (location.pathname === page) return;
+    page = location.pathname;
+    navigatedAt = at;
+    stale = new Set(store.keys());
+    store.clear();
+    order = 0;
+    changed();
+  }
+  window.addEventListener('popstate', (e) => followNavigation(e.timeStamp));
+  document.addEventListener('kefu:navigate', (e) => {
+    try {
+      followNavigation(JSON.parse(e.detail).at);
+    } catch {
+      followNavigation();
+    }
+  });
+
   function scan() {
+    followNavigation();
     const company = companyUids();
     for (const item of document.querySelectorAll(S.commentItem)) {
       const row = readRow(item);
       if (!row) continue;
+      if (stale.has(row.key)) {
+        clearMark(item, row);
+        continue;
+      }
       const e = store.get(row.key) ?? upsert(row.key, { uid: row.uid, name: row.name, text: row.text, created: row.created });
       if (item.matches('.item1')) markAnsweredInThread(item, row, e, company);
       const r = settings.triageOn ? judged(e) : null;

@@ -43,27 +43,46 @@
     }
   }
 
-  function hand(body) {
+  /** `at`: when the request started (performance.now(), the same clock in
+   *  both worlds), so that the content script can drop answers to requests
+   *  made on a page the app has since navigated away from. */
+  function hand(body, at) {
     try {
       const json = typeof body === 'string' ? JSON.parse(body) : body;
       const out = [];
       collect(Array.isArray(json?.data) ? json.data : json?.data ? [json.data] : null, out);
       collect(json?.rootComment, out);
       if (out.length) {
-        document.dispatchEvent(new CustomEvent(EVENT, { detail: JSON.stringify(out) }));
+        document.dispatchEvent(new CustomEvent(EVENT, { detail: JSON.stringify({ at, comments: out }) }));
       }
     } catch {
       // Not JSON we understand: the DOM fallback still works.
     }
   }
 
+  // Navigation inside the app (pushState): said at once, with its time, so
+  // that answers to requests of the page left behind can be told apart.
+  for (const name of ['pushState', 'replaceState']) {
+    const original = history[name];
+    if (typeof original !== 'function') continue;
+    history[name] = function kefuObservedHistory() {
+      const before = location.pathname;
+      const result = original.apply(this, arguments);
+      if (location.pathname !== before) {
+        document.dispatchEvent(new CustomEvent('kefu:navigate', { detail: JSON.stringify({ at: performance.now() }) }));
+      }
+      return result;
+    };
+  }
+
   const originalFetch = window.fetch;
   if (typeof originalFetch === 'function') {
     window.fetch = function kefuObservedFetch(input, init) {
+      const at = performance.now();
       const p = originalFetch.apply(this, arguments);
       const url = typeof input === 'string' ? input : input?.url ?? String(input);
       if (WATCHED.test(url)) {
-        p.then((res) => res.clone().json()).then(hand, () => {});
+        p.then((res) => res.clone().json()).then((json) => hand(json, at), () => {});
       }
       return p;
     };
@@ -74,9 +93,10 @@
     const open = XHR.prototype.open;
     XHR.prototype.open = function kefuObservedOpen(method, url) {
       if (WATCHED.test(String(url))) {
+        const at = performance.now();
         this.addEventListener('load', () => {
-          if (this.responseType === 'json') hand(this.response);
-          else if (this.responseType === '' || this.responseType === 'text') hand(this.responseText);
+          if (this.responseType === 'json') hand(this.response, at);
+          else if (this.responseType === '' || this.responseType === 'text') hand(this.responseText, at);
         });
       }
       return open.apply(this, arguments);
