@@ -154,20 +154,27 @@ for (const [name, csp, launch] of BROWSERS) {
       // A fresh page: what earlier tests left open plays no part.
       await b.reload();
       await b.waitFor(() => document.querySelectorAll('.item1[data-kefu-urgency]').length >= 5, null, 20000);
-      await b.run(openQueue);
-      const items = await b.run(new Function(`return (${queueItems})();`));
-      const n = items.findIndex((i) => i.category === 'complaint' || i.category === 'question');
-      assert.ok(n >= 0, 'a complaint or a question in the queue');
-      const author = items[n].text.split('：')[0];
-      await b.run(clickQueueButton, [n, 'button.primary']);
-      // The reply box of that comment (jump-to itself is tested above).
-      const id = await b.waitFor((who) => {
-        const item = [...document.querySelectorAll('.item1, .item2')].find((i) => i.querySelector('.text a[usercard]')?.textContent.trim() === who && i.querySelector('textarea'));
-        const box = item?.querySelector('textarea');
+      // A complaint or a question on screen; its reply box opened through the
+      // page's own reply icon (jump-to is tested above).
+      const opened = await b.waitFor(() => {
+        const item = [...document.querySelectorAll('.item1')].find((i) => ['complaint', 'question'].includes(i.dataset.kefuCategory)
+          && i.getBoundingClientRect().top > 80 && i.getBoundingClientRect().bottom < innerHeight);
+        if (!item) {
+          window.scrollBy(0, 300);
+          return null;
+        }
+        const author = item.querySelector('.text a[usercard]').textContent.trim();
+        let box = item.querySelector('textarea');
+        if (!box && window.__openedFor !== item) {
+          window.__openedFor = item; // one click: a second would close it again
+          item.querySelector('i.woo-font--comment[title="评论"]').click();
+          box = item.querySelector('textarea');
+        }
         if (!box) return null;
         box.focus();
-        return box.dataset.kefuBox ?? null;
-      }, author, 15000);
+        return box.dataset.kefuBox ? { id: box.dataset.kefuBox, author } : null;
+      }, null, 15000);
+      const { id, author } = opened;
       await b.waitFor((i) => !!document.querySelector(`[data-kefu-overlay="${i}"]`)?.shadowRoot.querySelector('.chip[aria-haspopup]'), id);
       await b.run((i) => {
         const root = document.querySelector(`[data-kefu-overlay="${i}"]`).shadowRoot;
