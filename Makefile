@@ -16,16 +16,26 @@ WASM_FEATURES := --enable-bulk-memory --enable-sign-ext --enable-mutable-globals
 setup:
 	@scripts/setup.sh
 
-# The engine: cargo → wasm-bindgen --target web → wasm-opt, into extension/pkg.
+# The engine, two builds of the core into extension/pkg (cargo → wasm-bindgen
+# --target web → wasm-opt): the checker that runs for every page (kefu.js,
+# kefu_bg.wasm: no list reader, within the 300 KiB budget) and the list
+# reader for the options page, the registry and the playground (kefu_lists.js,
+# kefu_lists_bg.wasm: feature `authoring`). Their data: kefu-data.json.
 wasm:
-	cargo build --lib --target wasm32-unknown-unknown --release
+	cargo build --lib --target wasm32-unknown-unknown --release --no-default-features
 	rm -rf target/pkg-raw && mkdir -p target/pkg-raw $(PKG)
-	wasm-bindgen --target web --no-typescript --out-dir target/pkg-raw $(WASM_RAW)
-	wasm-opt -Oz $(WASM_FEATURES) target/pkg-raw/kefu_bg.wasm -o $(PKG)/kefu_bg.wasm
-	cp target/pkg-raw/kefu.js $(PKG)/kefu.js
+	cp $(WASM_RAW) target/pkg-raw/kefu.wasm
+	cargo build --lib --target wasm32-unknown-unknown --release
+	cp $(WASM_RAW) target/pkg-raw/kefu_lists.wasm
+	for m in kefu kefu_lists; do \
+	  wasm-bindgen --target web --no-typescript --out-dir target/pkg-raw target/pkg-raw/$$m.wasm && \
+	  wasm-opt -Oz $(WASM_FEATURES) target/pkg-raw/$${m}_bg.wasm -o $(PKG)/$${m}_bg.wasm && \
+	  cp target/pkg-raw/$$m.js $(PKG)/$$m.js || exit 1; \
+	done
 	cargo run --quiet --release --bin kefu -- data-bundle > $(PKG)/kefu-data.json
 	@gzip -9 -c $(PKG)/kefu_bg.wasm | wc -c | awk -v raw=$$(wc -c < $(PKG)/kefu_bg.wasm) \
-	  '{ printf "kefu_bg.wasm: %d bytes, %d bytes gzipped (%.1f KiB of the 300 KiB budget)\n", raw, $$1, $$1 / 1024 }'
+	  '{ printf "kefu_bg.wasm (the checker): %d bytes, %d bytes gzipped (%.1f KiB of the 300 KiB budget)\n", raw, $$1, $$1 / 1024 }'
+	@printf 'kefu_lists_bg.wasm (the list reader, loaded when a list is read): %d bytes gzipped\n' $$(gzip -9 -c $(PKG)/kefu_lists_bg.wasm | wc -c)
 	@printf 'kefu-data.json (data beside the engine): %d bytes gzipped\n' $$(gzip -9 -c $(PKG)/kefu-data.json | wc -c)
 
 dist: wasm

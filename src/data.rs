@@ -10,7 +10,14 @@
 //!
 //! Every file is named by its path in the repository; [`FILES`] is the one
 //! list of them.
+//!
+//! The bundle carries the files already read: a phrase list or lexicon
+//! ([`LIST_FILES`]) as the JSON of its [`PhraseList`], another TOML file as
+//! the JSON of its table, a text file as it is. So the engine that runs in
+//! the page needs no TOML reader and no lint (feature `authoring`, off in
+//! that build): [`list`] and [`table`] take either form.
 
+use crate::lists::PhraseList;
 use std::collections::HashMap;
 use std::sync::OnceLock;
 
@@ -48,6 +55,18 @@ files![
     "data/triage/model.tsv",
     "data/triage/t2s.txt",
     "data/triage/emoji.txt",
+];
+
+/// The data files that are phrase lists (the default lists and the tone
+/// lexicons, in the list format).
+pub const LIST_FILES: &[&str] = &[
+    "lists/insults.toml",
+    "lists/ad-law.toml",
+    "lists/service-taboo.toml",
+    "lists/overpromise.toml",
+    "data/tone/tone.toml",
+    "data/tone/tone-signals.toml",
+    "data/tone/tone-words.txt",
 ];
 
 static INSTALLED: OnceLock<HashMap<&'static str, &'static str>> = OnceLock::new();
@@ -92,9 +111,97 @@ pub fn install(mut given: HashMap<String, String>) -> Result<(), String> {
     Ok(())
 }
 
-/// Every data file as JSON (`{path: text}`): the bundle that ships beside
-/// the wasm.
-pub fn bundle_json() -> String {
-    let map: HashMap<&str, &str> = FILES.iter().map(|&p| (p, get(p))).collect();
-    serde_json::to_string(&map).expect("strings serialize")
+/// A shipped phrase list or lexicon ([`LIST_FILES`]), read. They are tested
+/// in CI (`cargo test`, and the wasm tests for the bundle): a broken one is a
+/// build bug, so this panics.
+pub fn list(path: &str) -> PhraseList {
+    let text = get(path);
+    if let Ok(list) = serde_json::from_str::<PhraseList>(text) {
+        return list;
+    }
+    read_list(path, text)
+}
+
+#[cfg(feature = "authoring")]
+fn read_list(path: &str, text: &str) -> PhraseList {
+    let file = path.rsplit('/').next().unwrap_or(path);
+    let parsed = crate::lists::parse(file, text.as_bytes());
+    parsed
+        .list
+        .unwrap_or_else(|| panic!("{path} does not parse: {:?}", parsed.diagnostics))
+}
+
+#[cfg(not(feature = "authoring"))]
+fn read_list(path: &str, _text: &str) -> PhraseList {
+    panic!("{path} is not in the data bundle's JSON form (run `kefu data-bundle`)")
+}
+
+/// A TOML data file's top table, from its TOML or (in the bundle) its JSON;
+/// errors name the file.
+pub fn table(file: &str, text: &str) -> Result<serde_json::Map<String, serde_json::Value>, String> {
+    if text.trim_start().starts_with('{') {
+        return serde_json::from_str(text).map_err(|e| format!("{file}: {e}"));
+    }
+    read_table(file, text)
+}
+
+#[cfg(feature = "authoring")]
+fn read_table(
+    file: &str,
+    text: &str,
+) -> Result<serde_json::Map<String, serde_json::Value>, String> {
+    toml::from_str(text).map_err(|e| format!("{file}: {e}"))
+}
+
+#[cfg(not(feature = "authoring"))]
+fn read_table(
+    file: &str,
+    _text: &str,
+) -> Result<serde_json::Map<String, serde_json::Value>, String> {
+    Err(format!(
+        "{file}: TOML is read only by the authoring build; the bundle carries JSON"
+    ))
+}
+
+/// Every data file, read (see the module documentation), as JSON (`{path:
+/// text}`): the bundle that ships beside the wasm.
+pub fn bundle_json() -> Result<String, String> {
+    let mut map: HashMap<&str, String> = HashMap::new();
+    for &path in FILES {
+        let text = get(path);
+        let form = if LIST_FILES.contains(&path) {
+            serde_json::to_string(&list(path)).map_err(|e| e.to_string())?
+        } else if path.ends_with(".toml") {
+            serde_json::to_string(&table(path, text)?).map_err(|e| e.to_string())?
+        } else {
+            text.to_string()
+        };
+        map.insert(path, form);
+    }
+    serde_json::to_string(&map).map_err(|e| e.to_string())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_bundle_carries_every_file_read_the_same() {
+        let bundle: HashMap<String, String> =
+            serde_json::from_str(&bundle_json().unwrap()).unwrap();
+        assert_eq!(bundle.len(), FILES.len());
+        for &path in LIST_FILES {
+            let from_json: PhraseList = serde_json::from_str(&bundle[path]).unwrap();
+            assert_eq!(from_json, list(path), "{path}");
+        }
+        for &path in FILES.iter().filter(|p| p.ends_with(".toml")) {
+            if !LIST_FILES.contains(&path) {
+                assert_eq!(table(path, &bundle[path]), table(path, get(path)), "{path}");
+            }
+        }
+        assert_eq!(
+            bundle["data/triage/model.tsv"],
+            get("data/triage/model.tsv")
+        );
+    }
 }

@@ -44,10 +44,16 @@ fn main() -> ExitCode {
         }
         // Not for people: the data files as the JSON bundle that ships beside
         // the wasm (`make wasm` writes extension/pkg/kefu-data.json with it).
-        Some("data-bundle") => {
-            println!("{}", kefu::data::bundle_json());
-            Ok(ExitCode::SUCCESS)
-        }
+        Some("data-bundle") => match kefu::data::bundle_json() {
+            Ok(json) => {
+                println!("{json}");
+                Ok(ExitCode::SUCCESS)
+            }
+            Err(e) => {
+                eprintln!("kefu data-bundle: {e}");
+                Ok(ExitCode::from(2))
+            }
+        },
         Some("-V" | "--version") => {
             println!("kefu {}", env!("CARGO_PKG_VERSION"));
             Ok(ExitCode::SUCCESS)

@@ -111,8 +111,16 @@ impl Default for Settings {
 impl Settings {
     /// Parses settings TOML; the error says where and what. Keys left out
     /// keep their defaults.
+    #[cfg(feature = "authoring")]
     pub fn from_toml(text: &str) -> Result<Settings, String> {
         toml::from_str(text).map_err(|e| e.to_string())
+    }
+
+    /// The same settings as JSON (the options page's form, and what the
+    /// engine in the page reads: it carries no TOML reader). Same rules:
+    /// keys left out keep their defaults, unknown keys are errors.
+    pub fn from_json(text: &str) -> Result<Settings, String> {
+        serde_json::from_str(text).map_err(|e| e.to_string())
     }
 }
 
@@ -145,5 +153,16 @@ mod tests {
         assert!(s.media_markers.contains(&"日报".to_string()));
         let e = Settings::from_toml("watch_word = []").unwrap_err();
         assert!(e.contains("watch_word"), "{e}");
+    }
+
+    #[test]
+    fn json_reads_the_same_settings_as_toml() {
+        let toml = Settings::from_toml("hotlines = [\"95555\"]\n[targets]\nhigh = 30\n").unwrap();
+        let json =
+            Settings::from_json(r#"{"hotlines": ["95555"], "targets": {"high": 30}}"#).unwrap();
+        assert_eq!(toml, json);
+        assert!(Settings::from_json(r#"{"hotline": []}"#)
+            .unwrap_err()
+            .contains("hotline"));
     }
 }

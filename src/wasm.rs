@@ -1,40 +1,39 @@
 //! The wasm boundary: one thin layer over the core for the extension.
 //!
-//! Few, fat crossings: a batch of comments in, a batch of results out; one
-//! draft in, one report out. Offsets in reports given to JavaScript are in
-//! UTF-16 code units (what `String.prototype.slice` and `textarea`
-//! selections use), converted here; the core and the CLI speak chars.
+//! Few, fat crossings, as JSON text: a batch of comments in, a batch of
+//! results out; one draft in, one report out. One string each way costs a
+//! fraction of converting thousands of small objects field by field, and
+//! keeps the engine small (`JSON.parse` what comes out). Offsets in reports
+//! given to JavaScript are in UTF-16 code units (what `String.prototype.slice`
+//! and `textarea` selections use), converted here; the core and the CLI
+//! speak chars.
 //!
-//! Loading lists is atomic: [`Engine::load_lists`] either replaces the lists
-//! in force or throws the diagnostics and changes nothing.
+//! Two builds (see the Makefile):
+//! - the **checker** (`kefu_bg.wasm`, no `authoring` feature), which runs for
+//!   every page: checks drafts and triages comments with lists that were
+//!   read already (the JSON of [`PhraseList`]), and loads its compiled
+//!   matcher from bytes so that a browser restart does not recompile;
+//! - the **list reader** (`kefu_lists_bg.wasm`, feature `authoring`), for the
+//!   options page, the list registry and the playground: everything above,
+//!   plus reading and linting list files and settings TOML ([`Engine::test_list`],
+//!   [`Engine::read_settings`]), which is what a list must pass before it is
+//!   accepted.
+//!
+//! Putting lists in force is atomic: [`Engine::configure_lists`] either
+//! replaces the lists in force or throws and changes nothing.
 
 use crate::guard::{Context, Guard};
+use crate::lists::PhraseList;
 use crate::settings::Settings;
-use crate::triage::{Comment, Triager};
-use serde::{Deserialize, Serialize};
+use crate::triage::Triager;
 use wasm_bindgen::prelude::*;
 
-/// A list file handed over by the extension.
-#[derive(Deserialize)]
-struct ListFile {
-    name: String,
-    text: String,
+fn js_error(e: impl std::fmt::Display) -> JsValue {
+    JsValue::from_str(&e.to_string())
 }
 
-#[derive(Serialize)]
-struct JsDiagnostic {
-    file: String,
-    line: usize,
-    col: usize,
-    level: &'static str,
-    message: String,
-    display: String,
-}
-
-fn to_js<T: Serialize>(value: &T) -> Result<JsValue, JsValue> {
-    value
-        .serialize(&serde_wasm_bindgen::Serializer::json_compatible())
-        .map_err(|e| JsValue::from_str(&e.to_string()))
+fn json<T: serde::Serialize>(value: &T) -> Result<String, JsValue> {
+    serde_json::to_string(value).map_err(js_error)
 }
 
 /// Installs the data files (fold tables, default lists, lexicons) from the
@@ -43,8 +42,8 @@ fn to_js<T: Serialize>(value: &T) -> Result<JsValue, JsValue> {
 #[wasm_bindgen(js_name = installData)]
 pub fn install_data(bundle: &str) -> Result<(), JsValue> {
     let files: std::collections::HashMap<String, String> = serde_json::from_str(bundle)
-        .map_err(|e| JsValue::from_str(&format!("kefu-data.json is not a data bundle: {e}")))?;
-    crate::data::install(files).map_err(|e| JsValue::from_str(&e))
+        .map_err(|e| js_error(format!("kefu-data.json is not a data bundle: {e}")))?;
+    crate::data::install(files).map_err(js_error)
 }
 
 /// The engine the extension holds: the guard and the triager.
@@ -62,7 +61,7 @@ impl Engine {
     #[wasm_bindgen(constructor)]
     pub fn new() -> Result<Engine, JsValue> {
         if !crate::data::ready() {
-            return Err(JsValue::from_str(
+            return Err(js_error(
                 "Kefu's data files are not installed: call installData(kefu-data.json) first",
             ));
         }
@@ -73,45 +72,51 @@ impl Engine {
         })
     }
 
-    /// Adds lists (`[{name, text}]`) to the defaults, replacing any added
-    /// before. On any error, throws the diagnostics (`[{file, line, col,
-    /// level, message, display}]`) and keeps the lists in force.
-    #[wasm_bindgen(js_name = loadLists)]
-    pub fn load_lists(&mut self, files: JsValue) -> Result<JsValue, JsValue> {
-        let files: Vec<ListFile> = serde_wasm_bindgen::from_value(files)
-            .map_err(|e| JsValue::from_str(&format!("lists must be [{{name, text}}]: {e}")))?;
-        let extra: Vec<(String, Vec<u8>)> = files
-            .into_iter()
-            .map(|f| (f.name, f.text.into_bytes()))
-            .collect();
-        match Guard::with_default_lists().with_lists(&extra) {
-            Ok(guard) => {
-                self.guard = guard;
-                self.list_summary()
-            }
-            Err(diags) => {
-                let js: Vec<JsDiagnostic> = diags
-                    .iter()
-                    .map(|d| JsDiagnostic {
-                        file: d.file.clone(),
-                        line: d.line,
-                        col: d.col,
-                        level: match d.level {
-                            crate::lists::Level::Error => "error",
-                            crate::lists::Level::Warning => "warning",
-                        },
-                        message: d.message.clone(),
-                        display: d.to_string(),
-                    })
-                    .collect();
-                Err(to_js(&js)?)
-            }
-        }
+    /// Puts lists in force: the default lists except those whose ids are in
+    /// `disabled`, and `lists`, the JSON array of lists read already (each
+    /// the `read` of [`Engine::test_list`]). With `compiled` (the bytes of
+    /// [`Engine::serialize_lists`] for the same lists), the matcher is loaded
+    /// from them rather than compiled; bytes that do not fit (another engine
+    /// version, other lists, damage) are ignored and the lists compiled.
+    /// Atomic: on any error, throws its message and keeps the lists in
+    /// force. Returns the new [`Engine::list_summary`] and whether the
+    /// compiled bytes were used: `{lists, fromCompiled}`.
+    #[wasm_bindgen(js_name = configureLists)]
+    pub fn configure_lists(
+        &mut self,
+        lists: &str,
+        disabled: Vec<String>,
+        compiled: Option<Vec<u8>>,
+    ) -> Result<String, JsValue> {
+        let added: Vec<PhraseList> = serde_json::from_str(lists)
+            .map_err(|e| js_error(format!("lists must be a JSON array of read lists: {e}")))?;
+        let mut all = crate::guard::default_phrase_lists();
+        all.retain(|l| !disabled.contains(&l.id));
+        all.extend(added);
+        let loaded = compiled
+            .filter(|bytes| !bytes.is_empty())
+            .and_then(|bytes| Guard::from_matcher_bytes(all.clone(), &bytes).ok());
+        let from_compiled = loaded.is_some();
+        self.guard = match loaded {
+            Some(guard) => guard,
+            None => Guard::with_read_lists(all).map_err(js_error)?,
+        };
+        Ok(format!(
+            "{{\"lists\":{},\"fromCompiled\":{from_compiled}}}",
+            self.list_summary()?
+        ))
     }
 
-    /// The lists in force: `[{id, name, version, rules}]`.
+    /// The compiled matcher of the lists in force, as bytes for
+    /// [`Engine::configure_lists`] (versioned and checked on load).
+    #[wasm_bindgen(js_name = serializeLists)]
+    pub fn serialize_lists(&self) -> Vec<u8> {
+        self.guard.matcher_bytes()
+    }
+
+    /// The lists in force, as JSON: `[{id, name, version, owner, rules}]`.
     #[wasm_bindgen(js_name = listSummary)]
-    pub fn list_summary(&self) -> Result<JsValue, JsValue> {
+    pub fn list_summary(&self) -> Result<String, JsValue> {
         let summary: Vec<serde_json::Value> = self
             .guard
             .lists()
@@ -123,33 +128,35 @@ impl Engine {
                 })
             })
             .collect();
-        to_js(&summary)
+        json(&summary)
     }
 
-    /// Replaces the team settings from their TOML; throws the error message
-    /// and keeps the old settings on failure.
+    /// Replaces the team settings from their JSON (the fields of the
+    /// settings TOML); throws the error message and keeps the old settings
+    /// on failure.
     #[wasm_bindgen(js_name = setSettings)]
-    pub fn set_settings(&mut self, toml: &str) -> Result<(), JsValue> {
-        self.settings = Settings::from_toml(toml).map_err(|e| JsValue::from_str(&e))?;
+    pub fn set_settings(&mut self, settings: &str) -> Result<(), JsValue> {
+        self.settings = Settings::from_json(settings).map_err(js_error)?;
         Ok(())
     }
 
-    /// Checks one draft; the report of `kefu check`, offsets in UTF-16.
-    /// `reply_to` is the comment answered (or null); `recent` the agent's
-    /// recent replies (an array of strings, or undefined), for `repeated`.
-    /// The team settings' hotlines are not personal data.
+    /// The team settings in force, as JSON (the fields of the settings TOML).
+    #[wasm_bindgen(js_name = settingsJson)]
+    pub fn settings_json(&self) -> Result<String, JsValue> {
+        json(&self.settings)
+    }
+
+    /// Checks one draft; the report of `kefu check` as JSON, offsets in
+    /// UTF-16. `reply_to` is the comment answered; `recent` the agent's
+    /// recent replies, for `repeated`. The team settings' hotlines are not
+    /// personal data.
     pub fn check(
         &self,
         draft: &str,
         reply_to: Option<String>,
-        recent: JsValue,
-    ) -> Result<JsValue, JsValue> {
-        let recent: Vec<String> = if recent.is_undefined() || recent.is_null() {
-            Vec::new()
-        } else {
-            serde_wasm_bindgen::from_value(recent)
-                .map_err(|e| JsValue::from_str(&format!("recent must be [string]: {e}")))?
-        };
+        recent: Option<Vec<String>>,
+    ) -> Result<String, JsValue> {
+        let recent = recent.unwrap_or_default();
         let mut report = self.guard.check(
             draft,
             &Context {
@@ -173,48 +180,18 @@ impl Engine {
             item.start = utf16[item.start];
             item.end = utf16[item.end];
         }
-        to_js(&report)
+        json(&report)
     }
 
-    /// The same as [`Engine::triage`], with JSON text in and out: one
-    /// string crosses the boundary instead of thousands of small objects
-    /// (twice as fast for a busy post). `JSON.parse` the result.
+    /// Triages a batch of comments: a JSON array of Weibo comment objects
+    /// (or `{id, text, …}`) in, a JSON array of results out, one per comment
+    /// in order (a comment that cannot be read gets `{id, error}`). `now_ms`
+    /// is `Date.now()`.
     #[wasm_bindgen(js_name = triageJson)]
     pub fn triage_json(&self, comments: &str, now_ms: f64) -> Result<String, JsValue> {
         let now = (now_ms / 1000.0) as i64;
         crate::triage::batch::triage_json(&self.triager, &self.settings, comments, Some(now))
-            .map_err(|e| JsValue::from_str(&e))
-    }
-
-    /// Triages a batch of comments (Weibo comment JSON objects or
-    /// `{id, text, …}`); `now_ms` is `Date.now()`. Returns one result per
-    /// comment, in order; a comment that cannot be read gets `{id, error}`.
-    pub fn triage(&self, comments: JsValue, now_ms: f64) -> Result<JsValue, JsValue> {
-        let values: Vec<serde_json::Value> = serde_wasm_bindgen::from_value(comments)
-            .map_err(|e| JsValue::from_str(&format!("comments must be an array: {e}")))?;
-        let parsed: Vec<Result<Comment, String>> = values
-            .iter()
-            .enumerate()
-            .map(|(i, v)| Comment::from_json(v, serde_json::json!(i)))
-            .collect();
-        let good: Vec<Comment> = parsed
-            .iter()
-            .filter_map(|c| c.as_ref().ok().cloned())
-            .collect();
-        let now = (now_ms / 1000.0) as i64;
-        let mut triaged = self
-            .triager
-            .triage(&good, &self.settings, Some(now))
-            .into_iter();
-        let out: Vec<serde_json::Value> = parsed
-            .iter()
-            .enumerate()
-            .map(|(i, c)| match c {
-                Ok(_) => serde_json::to_value(triaged.next()).unwrap_or_default(),
-                Err(e) => serde_json::json!({"id": i, "error": e}),
-            })
-            .collect();
-        to_js(&out)
+            .map_err(js_error)
     }
 }
 
@@ -230,42 +207,35 @@ fn utf16_offsets(s: &str) -> Vec<usize> {
     out
 }
 
-// ---- Settings, list registry and playground (issue 7) ----------------------
+// ---- Reading lists and settings (the `authoring` build) ---------------------
 //
-// Thin wrappers for the options page, the list registry in the background
-// and the playground: examining a list before it is accepted, choosing which
-// lists are in force (default ones can be turned off), and reading settings
-// back as JSON. Written against `lists::parse`, `Guard::new`/`with_lists` and
-// `Guard::check`, so that a new matcher changes nothing here. Results go out
-// as `serde_json::Value`, whose serializer the engine already carries: the
-// wasm size budget is tight.
+// For the options page, the list registry in the background and the
+// playground: examining a list before it is accepted, and reading the
+// settings TOML that `kefu --config` reads.
 
-fn js_diagnostics(diags: &[crate::lists::Diagnostic]) -> Vec<JsDiagnostic> {
-    diags
-        .iter()
-        .map(|d| JsDiagnostic {
-            file: d.file.clone(),
-            line: d.line,
-            col: d.col,
-            level: match d.level {
-                crate::lists::Level::Error => "error",
-                crate::lists::Level::Warning => "warning",
-            },
-            message: d.message.clone(),
-            display: d.to_string(),
-        })
-        .collect()
+#[cfg(feature = "authoring")]
+#[derive(serde::Serialize)]
+struct JsDiagnostic {
+    file: String,
+    line: usize,
+    col: usize,
+    level: &'static str,
+    message: String,
+    display: String,
 }
 
+#[cfg(feature = "authoring")]
 #[wasm_bindgen]
 impl Engine {
     /// Lints a list and runs its own examples, as `kefu lists lint` and
-    /// `kefu lists test` do: `{list: {id, name, version, owner, description,
-    /// rules} | null, diagnostics: [...] (warnings too), examples: N,
-    /// failures: [{rule, kind: "hit"|"ok", example}]}`. A list is acceptable
-    /// when `list` is set and `failures` is empty. Changes nothing in force.
+    /// `kefu lists test` do; JSON: `{list: {id, name, version, owner,
+    /// description, rules} | null, read: the list read (for
+    /// `configureLists`) | null, diagnostics: [{file, line, col, level,
+    /// message, display}] (warnings too), examples: N, failures: [{rule,
+    /// kind: "hit"|"ok", example}]}`. A list is acceptable when `list` is set
+    /// and `failures` is empty. Changes nothing in force.
     #[wasm_bindgen(js_name = testList)]
-    pub fn test_list(&self, name: &str, text: &str) -> Result<JsValue, JsValue> {
+    pub fn test_list(&self, name: &str, text: &str) -> Result<String, JsValue> {
         let parsed = crate::lists::parse(name, text.as_bytes());
         let list = parsed.list.as_ref().filter(|_| !parsed.has_errors());
         let mut examples = 0;
@@ -293,43 +263,35 @@ impl Engine {
                 "description": l.description, "rules": l.rules.len(),
             })
         });
-        to_js(&serde_json::json!({
+        let diagnostics: Vec<JsDiagnostic> = parsed
+            .diagnostics
+            .iter()
+            .map(|d| JsDiagnostic {
+                file: d.file.clone(),
+                line: d.line,
+                col: d.col,
+                level: match d.level {
+                    crate::lists::Level::Error => "error",
+                    crate::lists::Level::Warning => "warning",
+                },
+                message: d.message.clone(),
+                display: d.to_string(),
+            })
+            .collect();
+        json(&serde_json::json!({
             "list": meta,
-            "diagnostics": serde_json::to_value(js_diagnostics(&parsed.diagnostics)).unwrap_or_default(),
+            "read": list,
+            "diagnostics": diagnostics,
             "examples": examples,
             "failures": failures,
         }))
     }
 
-    /// Like `loadLists`, but the default lists whose ids are in `disabled`
-    /// are left out. Atomic: on any error, throws the diagnostics and keeps
-    /// the lists in force. Returns the new `listSummary()`.
-    #[wasm_bindgen(js_name = configureLists)]
-    pub fn configure_lists(
-        &mut self,
-        files: JsValue,
-        disabled: Vec<String>,
-    ) -> Result<JsValue, JsValue> {
-        let files: Vec<ListFile> = serde_wasm_bindgen::from_value(files)
-            .map_err(|e| JsValue::from_str(&format!("lists must be [{{name, text}}]: {e}")))?;
-        let extra: Vec<(String, Vec<u8>)> = files
-            .into_iter()
-            .map(|f| (f.name, f.text.into_bytes()))
-            .collect();
-        let mut defaults = Guard::with_default_lists().lists().to_vec();
-        defaults.retain(|l| !disabled.contains(&l.id));
-        match Guard::new(defaults).with_lists(&extra) {
-            Ok(guard) => {
-                self.guard = guard;
-                self.list_summary()
-            }
-            Err(d) => Err(to_js(&js_diagnostics(&d))?),
-        }
-    }
-
-    /// The team settings in force, as JSON (the fields of the settings TOML).
-    #[wasm_bindgen(js_name = settingsJson)]
-    pub fn settings_json(&self) -> Result<JsValue, JsValue> {
-        to_js(&serde_json::to_value(&self.settings).unwrap_or_default())
+    /// Reads settings TOML (what `kefu --config` reads) into their JSON, for
+    /// [`Engine::set_settings`]; throws the error (with line and column)
+    /// and changes nothing on failure.
+    #[wasm_bindgen(js_name = readSettings)]
+    pub fn read_settings(&self, toml: &str) -> Result<String, JsValue> {
+        json(&Settings::from_toml(toml).map_err(js_error)?)
     }
 }

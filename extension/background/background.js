@@ -7,7 +7,7 @@
 // the popup talk to it through the named messages below. It holds no
 // customer text beyond the message being answered.
 
-import init, { Engine, installData } from '../pkg/kefu.js';
+import { loadEngine } from './engine.js';
 import { settingsHandlers, onEngineReady } from './settings.js';
 
 const api = globalThis.browser ?? globalThis.chrome;
@@ -19,11 +19,9 @@ let engineError = null;
 // restarts here on the next message, so no state may live only in memory.
 const ready = (async () => {
   try {
-    await init({ module_or_path: api.runtime.getURL('pkg/kefu_bg.wasm') });
-    // The data files (fold tables, default lists, lexicons) ship beside the
-    // wasm, which keeps the engine small.
-    installData(await (await fetch(api.runtime.getURL('pkg/kefu-data.json'))).text());
-    engine = new Engine();
+    // The checker; its data files (fold tables, default lists, lexicons)
+    // ship beside the wasm, which keeps it small (engine.js).
+    engine = await loadEngine();
     await onEngineReady(engine);
   } catch (e) {
     engineError = String(e && e.message ? e.message : e);

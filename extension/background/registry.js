@@ -108,9 +108,10 @@ export async function download(url, pinned) {
 
 // ---- the engine ------------------------------------------------------------
 
-/** Lints the list and runs its examples; throws a ListError if it fails. */
-export function examine(engine, file, text) {
-  const r = engine.testList(file, text);
+/** Lints the list and runs its examples; throws a ListError if it fails.
+ *  Resolves to the engine's verdict, whose `read` is the list as read. */
+export async function examine(engine, file, text) {
+  const r = await engine.testList(file, text);
   const errors = r.diagnostics.filter((d) => d.level === 'error');
   if (!r.list || errors.length) {
     throw new ListError(`${file} 有 ${errors.length || 1} 处错误`, { diagnostics: r.diagnostics });
@@ -124,24 +125,22 @@ export function examine(engine, file, text) {
   return r;
 }
 
-function inForceSet(lists, texts) {
-  const files = [];
+/** The lists to put in force: the added ones as read, and the ids of the
+ *  default ones turned off. A stored list without its read form (kept by a
+ *  Kefu before 0.2) is read again here, once. */
+async function inForceSet(engine, lists, texts) {
+  const read = [];
   const disabled = [];
   for (const l of lists) {
     if (l.source === 'default') {
       if (!l.enabled) disabled.push(l.id);
     } else if (l.enabled && texts[l.id]) {
-      files.push({ name: texts[l.id].file, text: texts[l.id].text });
+      const t = texts[l.id];
+      t.read ??= (await examine(engine, t.file, t.text)).read;
+      read.push(t.read);
     }
   }
-  return { files, disabled };
-}
-
-/** A cheap fingerprint of the set in force (the cache key). */
-function fnv1a(s) {
-  let h = 0x811c9dc5;
-  for (let i = 0; i < s.length; i += 1) h = Math.imul(h ^ s.charCodeAt(i), 0x01000193) >>> 0;
-  return `${s.length}:${h.toString(16)}`;
+  return { read, disabled };
 }
 
 function b64(bytes) {
@@ -150,30 +149,29 @@ function b64(bytes) {
   return btoa(s);
 }
 
-/** Puts `lists` in force, or throws the engine's diagnostics and changes
- *  nothing. Uses the compiled cache when the engine offers one (a matcher
- *  that serializes), so that a restart does not recompile. */
-function putInForce(engine, lists, texts, cache) {
-  const set = inForceSet(lists, texts);
-  const fingerprint = fnv1a(JSON.stringify([api.runtime.getManifest().version, set]));
-  if (cache && cache.fingerprint === fingerprint && typeof engine.loadSerialized === 'function') {
-    try {
-      engine.loadSerialized(Uint8Array.from(atob(cache.bytes), (c) => c.charCodeAt(0)));
-      return null;
-    } catch {
-      // A cache from another engine version: compile from the texts below.
-    }
-  }
+function unb64(text) {
   try {
-    engine.configureLists(set.files, set.disabled);
+    return Uint8Array.from(atob(text), (c) => c.charCodeAt(0));
+  } catch {
+    return undefined;
+  }
+}
+
+/** Puts `lists` in force, or throws and changes nothing. `cache` is the
+ *  compiled form stored last time ({bytes}, base64): the engine uses it when
+ *  it was compiled from these very lists by this engine version (it checks),
+ *  so a restart does not recompile. Resolves to the cache to store for the
+ *  lists now in force. */
+async function putInForce(engine, lists, texts, cache) {
+  const set = await inForceSet(engine, lists, texts);
+  let result;
+  try {
+    result = engine.configureLists(set.read, set.disabled, cache?.bytes ? unb64(cache.bytes) : undefined);
   } catch (e) {
-    const diagnostics = Array.isArray(e) ? e : [];
-    throw new ListError(diagnostics.length ? '词表无法一起生效' : String(e?.message ?? e), { diagnostics });
+    throw new ListError(`词表无法一起生效：${e.message}`);
   }
-  if (typeof engine.serializeLists === 'function') {
-    return { fingerprint, bytes: b64(engine.serializeLists()) };
-  }
-  return null;
+  if (result.fromCompiled) return cache;
+  return { bytes: b64(engine.serializeLists()), at: Date.now() };
 }
 
 function summarise(lists, engine) {
@@ -189,11 +187,11 @@ function summarise(lists, engine) {
 }
 
 async function commit(engine, lists, texts) {
-  const cache = putInForce(engine, lists, texts, null);
+  const listCache = await putInForce(engine, lists, texts, null);
   summarise(lists, engine);
   // `listsInForceAt` tells the content scripts that verdicts they keep for
   // texts already checked may be stale.
-  await store.set({ lists, listTexts: texts, listsInForceAt: Date.now(), ...(cache ? { listCache: cache } : {}) });
+  await store.set({ lists, listTexts: texts, listsInForceAt: Date.now(), listCache });
   return lists;
 }
 
@@ -219,9 +217,10 @@ export async function start(engine, policy) {
   }
   lists = [...defaultEntries, ...lists.filter((l) => l.source !== 'default' && texts[l.id])];
   try {
-    const cache = putInForce(engine, lists, texts, stored.listCache);
+    const listCache = await putInForce(engine, lists, texts, stored.listCache);
     summarise(lists, engine);
-    await store.set({ lists, ...(cache ? { listCache: cache } : {}) });
+    // `listTexts` too: lists read again here keep their read form.
+    await store.set({ lists, listTexts: texts, listCache });
   } catch (e) {
     // A stored list the engine no longer accepts (an engine update made the
     // format stricter): keep the defaults, mark the added lists as failed.
@@ -230,7 +229,7 @@ export async function start(engine, policy) {
     }
     await store.noteError(`已保存的词表无法生效：${e.message}`);
     try {
-      engine.configureLists([], lists.filter((l) => l.source === 'default' && !l.enabled).map((l) => l.id));
+      engine.configureLists([], lists.filter((l) => l.source === 'default' && !l.enabled).map((l) => l.id), undefined);
     } catch {
       // The defaults always load.
     }
@@ -265,7 +264,7 @@ export function add(engine, src, { source = src.url ? 'url' : 'file', policyLock
         throw new ListError(`文件的 SHA-256 与固定值不符，已拒绝（固定值 ${src.sha256.trim().toLowerCase()}，实际 ${sha256}）`);
       }
     }
-    const r = examine(engine, file, text);
+    const r = await examine(engine, file, text);
     const id = r.list.id;
     const { lists: stored, listTexts } = await store.get(['lists', 'listTexts']);
     const lists = structuredClone(stored ?? []);
@@ -290,7 +289,7 @@ export function add(engine, src, { source = src.url ? 'url' : 'file', policyLock
     const next = (old ? lists.map((l) => (l.id === id ? entry : l)) : [...lists, entry])
       // A policy list that failed before has a placeholder under its URL.
       .filter((l) => l.id === id || !(l.source === 'policy' && src.url && l.url === src.url));
-    const nextTexts = { ...texts, [id]: { file, text, sha256 } };
+    const nextTexts = { ...texts, [id]: { file, text, sha256, read: r.read } };
     // Atomic: the whole set must load before anything is stored.
     await commit(engine, next, nextTexts);
     return { entry: next.find((l) => l.id === id), diagnostics: r.diagnostics };

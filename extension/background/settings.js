@@ -81,6 +81,29 @@ function tomlString(s) {
 const tomlKey = (k) => (BARE_KEY.test(k) ? k : tomlString(k));
 const tomlArray = (a) => `[${(a ?? []).map(tomlString).join(', ')}]`;
 
+/** The team settings as the engine reads them (the fields of the TOML
+ *  below, with the same normalisation). */
+export function teamToJson(team) {
+  const t = { ...DEFAULT_TEAM, ...team };
+  const strings = (a) => (Array.isArray(a) ? a.map(String) : []);
+  const targets = {};
+  for (const u of ['critical', 'high', 'normal', 'low']) {
+    targets[u] = Math.max(0, Math.round(Number(t.targets?.[u] ?? DEFAULT_TEAM.targets[u])));
+  }
+  const out = {
+    watch_words: strings(t.watch_words),
+    vip_accounts: strings(t.vip_accounts),
+    hotlines: strings(t.hotlines),
+    targets,
+    canned_replies: Object.fromEntries(Object.entries(t.canned_replies ?? {}).map(([k, v]) => [k, strings(v)])),
+    escalation: Object.fromEntries(Object.entries(t.escalation ?? {}).map(([k, v]) => [k, String(v)])),
+  };
+  // Read by the engine when present (settings it read from TOML).
+  for (const k of ['influence_followers', 'influence_likes']) if (t[k] != null) out[k] = Number(t[k]);
+  if (Array.isArray(t.media_markers)) out.media_markers = strings(t.media_markers);
+  return out;
+}
+
 /** The team settings as the TOML `kefu --config` reads. */
 export function teamToToml(team) {
   const t = { ...DEFAULT_TEAM, ...team };
@@ -141,8 +164,7 @@ async function publish(policy) {
 /** Validates team settings through the engine (the same parser as the CLI)
  *  and puts them in force; returns them as the engine read them. */
 function applyTeam(engine, team) {
-  engine.setSettings(teamToToml(team));
-  return engine.settingsJson();
+  return engine.setTeam(teamToJson(team));
 }
 
 // ---- start-up ----------------------------------------------------------------
@@ -279,17 +301,11 @@ export function settingsHandlers(getEngine) {
     async 'kefu:importToml'(msg) {
       if (await lockedFor('team')) return { ok: false, message: '管理员已锁定团队设置' };
       const e = engine();
-      const { team: before } = await store.get('team');
+      let team;
       try {
-        e.setSettings(String(msg.toml ?? ''));
+        team = applyTeam(e, await e.readSettings(String(msg.toml ?? '')));
       } catch (err) {
-        return { ok: false, message: `无法导入：${err?.message ?? err}` };
-      }
-      const team = e.settingsJson();
-      try {
-        applyTeam(e, team);
-      } catch (err) {
-        applyTeam(e, effectiveTeam(before, await readPolicy()));
+        // Nothing changed: the engine keeps the settings in force.
         return { ok: false, message: `无法导入：${err?.message ?? err}` };
       }
       await store.set({ team });

@@ -7,8 +7,8 @@
 // `kefu:counts` messages at once) never lose an update. It knows nothing of
 // the engine (registry.js) nor of managed policy (policy.js).
 //
-// storage.local keys (schema version 1):
-//   schemaVersion  1
+// storage.local keys (schema version 2):
+//   schemaVersion  2
 //   settings       the effective settings the content scripts read (written
 //                  by settings.js from prefs + team + policy; see there)
 //   prefs          the switches a team lead set in the options page / popup,
@@ -20,12 +20,15 @@
 //                  source: default|file|url|policy, file, url, sha256,
 //                  intervalHours, enabled, status, error, updatedAt,
 //                  checkedAt, addedAt}]
-//   listTexts      {listId: {file, text, sha256}}: the accepted source of
-//                  every added list, so a restart never re-fetches
+//   listTexts      {listId: {file, text, sha256, read}}: the accepted source
+//                  of every added list, so a restart never re-fetches, and
+//                  the list as the engine read it (so a restart needs no
+//                  list reader; engine.js)
 //   listsInForceAt when the lists in force last changed (ms): a content
 //                  script that keeps verdicts per text drops them then
-//   listCache      {fingerprint, bytes}: the compiled lists, when the
-//                  engine can serialize them (registry.js)
+//   listCache      {bytes, at}: the compiled lists in force (base64), so a
+//                  restart does not recompile; the engine checks that they
+//                  fit the lists and its version (registry.js)
 //   counts         {"YYYY-MM-DD": {category: {word: n}, urgency: {word: n}}}
 //   overrideLog    [{at, page, draft, replyTo, reason, findings}] (content
 //                  script, `kefu:override`)
@@ -35,7 +38,7 @@
 
 const api = globalThis.browser ?? globalThis.chrome;
 
-export const SCHEMA_VERSION = 1;
+export const SCHEMA_VERSION = 2;
 
 /** Logs keep this many entries; the oldest go first. */
 export const LOG_LIMIT = 20000;
@@ -133,6 +136,10 @@ const MIGRATIONS = [
     out.counts = old.counts ?? {};
     return out;
   },
+  // 1 → 2: lists are kept with their read form (`listTexts[id].read`, added
+  // the first time the lists are put in force, registry.js) and the compiled
+  // cache changed shape: the old cache is dropped (compiled again at once).
+  async () => ({ listCache: null }),
 ];
 
 /** Brings storage.local to SCHEMA_VERSION. Returns the version found. */

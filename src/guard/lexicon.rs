@@ -15,7 +15,7 @@
 //! A list loaded with one of these ids replaces the built-in one instead of
 //! joining the phrase lists (`super::Guard::with_lists`).
 
-use crate::lists::{self, PhraseList};
+use crate::lists::PhraseList;
 
 /// The cue list: its id, also the list id of the tone detectors' rules.
 pub const TONE_ID: &str = "tone";
@@ -50,25 +50,11 @@ pub struct Lexicons {
 impl Lexicons {
     /// The lexicons that ship with Kefu.
     pub fn builtin() -> Lexicons {
-        let mut parsed = builtin_files().into_iter().map(|(name, text)| {
-            let p = lists::parse(name, text.as_bytes());
-            // Tested in CI (`cargo test`): a broken built-in file is a build bug.
-            p.list.unwrap_or_else(|| {
-                panic!(
-                    "built-in lexicon {name} does not parse: {:?}",
-                    p.diagnostics
-                )
-            })
-        });
-        let (tone, signals, words) = (
-            parsed.next().expect("three lexicons"),
-            parsed.next().expect("three lexicons"),
-            parsed.next().expect("three lexicons"),
-        );
+        // Tested in CI (`cargo test`): a broken built-in file is a build bug.
         Lexicons {
-            tone,
-            signals,
-            words,
+            tone: crate::data::list("data/tone/tone.toml"),
+            signals: crate::data::list("data/tone/tone-signals.toml"),
+            words: crate::data::list("data/tone/tone-words.txt"),
         }
     }
 

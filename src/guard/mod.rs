@@ -39,7 +39,9 @@ pub mod words;
 
 pub use report::{Finding, Report, ScoreItem, Tone, Verdict};
 
-use crate::lists::{self, Diagnostic, PhraseList};
+use crate::lists::PhraseList;
+#[cfg(feature = "authoring")]
+use crate::lists::{self, Diagnostic};
 use crate::matcher::Matcher;
 use crate::triage::{Category, Comment, Triager};
 use draft::Draft;
@@ -63,17 +65,45 @@ pub struct Context<'a> {
     pub hotlines: &'a [String],
 }
 
+/// The lists that ship with Kefu, by file name.
+pub const DEFAULT_LISTS: [&str; 4] = [
+    "insults.toml",
+    "ad-law.toml",
+    "service-taboo.toml",
+    "overpromise.toml",
+];
+
 /// The lists that ship with Kefu, as (file name, contents) (`crate::data`).
 pub fn default_lists() -> Vec<(&'static str, &'static str)> {
-    [
-        "insults.toml",
-        "ad-law.toml",
-        "service-taboo.toml",
-        "overpromise.toml",
-    ]
-    .into_iter()
-    .map(|name| (name, crate::data::get(&format!("lists/{name}"))))
-    .collect()
+    DEFAULT_LISTS
+        .into_iter()
+        .map(|name| (name, crate::data::get(&format!("lists/{name}"))))
+        .collect()
+}
+
+/// The default lists, read (`crate::data::list`).
+pub fn default_phrase_lists() -> Vec<PhraseList> {
+    DEFAULT_LISTS
+        .iter()
+        .map(|name| crate::data::list(&format!("lists/{name}")))
+        .collect()
+}
+
+/// Lists read together: the phrase lists, and the lexicons with any list
+/// that bears a lexicon's id in its place. Errors on a repeated id.
+fn split_lexicons(lists: Vec<PhraseList>) -> Result<(Vec<PhraseList>, Lexicons), String> {
+    let mut phrase_lists: Vec<PhraseList> = Vec::new();
+    let mut lexicons = Lexicons::builtin();
+    for list in lists {
+        if Lexicons::is_reserved(&list.id) {
+            lexicons.replace(list);
+        } else if phrase_lists.iter().any(|l| l.id == list.id) {
+            return Err(format!("two lists have the id `{}`", list.id));
+        } else {
+            phrase_lists.push(list);
+        }
+    }
+    Ok((phrase_lists, lexicons))
 }
 
 /// Lists in force plus the built-in detectors.
@@ -95,11 +125,21 @@ impl Guard {
     }
 
     fn with_lexicons(lists: Vec<PhraseList>, lexicons: Lexicons) -> Guard {
-        let mut all = lists.clone();
+        let matcher = Matcher::new(&Guard::matched(&lists, &lexicons));
+        Guard::from_parts(lists, lexicons, matcher)
+    }
+
+    /// What the matcher matches: the phrase lists, the tone cues, the signals.
+    fn matched(lists: &[PhraseList], lexicons: &Lexicons) -> Vec<PhraseList> {
+        let mut all = lists.to_vec();
         all.push(lexicons.tone.clone());
         all.push(lexicons.signals.clone());
+        all
+    }
+
+    fn from_parts(lists: Vec<PhraseList>, lexicons: Lexicons, matcher: Matcher) -> Guard {
         Guard {
-            matcher: Matcher::new(&all),
+            matcher,
             segmenter: Segmenter::new(&lexicons.words),
             lists,
             lexicons,
@@ -110,18 +150,7 @@ impl Guard {
 
     /// A guard with the default lists.
     pub fn with_default_lists() -> Guard {
-        let mut lists = Vec::new();
-        for (name, text) in default_lists() {
-            let parsed = lists::parse(name, text.as_bytes());
-            // The default lists are tested in CI; a broken one is a build bug.
-            lists.push(parsed.list.unwrap_or_else(|| {
-                panic!(
-                    "default list {name} does not parse: {:?}",
-                    parsed.diagnostics
-                )
-            }));
-        }
-        Guard::new(lists)
+        Guard::new(default_phrase_lists())
     }
 
     /// The phrase lists in force (not the lexicons).
@@ -134,9 +163,36 @@ impl Guard {
         &self.lexicons
     }
 
+    /// A new guard with the given lists (read and linted already: the JSON
+    /// form of [`PhraseList`]) in force beside the built-in lexicons; a list
+    /// with a lexicon's id replaces that lexicon. Errors if two lists share
+    /// an id.
+    pub fn with_read_lists(lists: Vec<PhraseList>) -> Result<Guard, String> {
+        let (lists, lexicons) = split_lexicons(lists)?;
+        Ok(Guard::with_lexicons(lists, lexicons))
+    }
+
+    /// The same guard as [`Guard::with_read_lists`], its matcher loaded from
+    /// the bytes of [`Guard::matcher_bytes`] instead of compiled: what the
+    /// extension keeps so that a browser restart does not recompile. Errors
+    /// if the bytes are damaged, from another engine version, or were not
+    /// built from these lists.
+    pub fn from_matcher_bytes(lists: Vec<PhraseList>, bytes: &[u8]) -> Result<Guard, String> {
+        let (lists, lexicons) = split_lexicons(lists)?;
+        let matcher = Matcher::from_bytes_for(bytes, &Guard::matched(&lists, &lexicons))
+            .map_err(|e| e.to_string())?;
+        Ok(Guard::from_parts(lists, lexicons, matcher))
+    }
+
+    /// The compiled matcher (phrase lists and lexicons), serialized.
+    pub fn matcher_bytes(&self) -> Vec<u8> {
+        self.matcher.to_bytes()
+    }
+
     /// A new guard with `extra` lists added to the ones in force (a list
     /// with a lexicon's id replaces that lexicon), or every diagnostic if
     /// any of them fails; `self` is untouched either way.
+    #[cfg(feature = "authoring")]
     pub fn with_lists(&self, extra: &[(String, Vec<u8>)]) -> Result<Guard, Vec<Diagnostic>> {
         let mut lists = self.lists.clone();
         let mut lexicons = self.lexicons.clone();

@@ -16,8 +16,11 @@
 //!   (`lists/common-words.txt`) for that list: by default a hit that lies
 //!   inside a common word (路口交通 ⊃ 口交) is not a hit.
 
+#[cfg(feature = "authoring")]
 mod check;
+#[cfg(feature = "authoring")]
 mod plain;
+#[cfg(feature = "authoring")]
 mod toml;
 
 use std::fmt;
@@ -53,8 +56,9 @@ impl Severity {
     }
 }
 
-/// One parsed list.
-#[derive(Debug, Clone, PartialEq)]
+/// One parsed list. Its JSON (serde) is the form the data bundle and the
+/// extension hand to the engine once a list has been read and linted.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct PhraseList {
     pub id: String,
     pub version: String,
@@ -69,7 +73,7 @@ pub struct PhraseList {
 }
 
 /// One rule of a list.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Rule {
     pub id: String,
     pub label: String,
@@ -158,6 +162,7 @@ fn display_width(c: char) -> usize {
     }
 }
 
+#[cfg(feature = "authoring")]
 /// The outcome of reading a list: the list if it has no error, and every
 /// diagnostic (warnings too).
 #[derive(Debug, Clone)]
@@ -166,12 +171,14 @@ pub struct Parsed {
     pub diagnostics: Vec<Diagnostic>,
 }
 
+#[cfg(feature = "authoring")]
 impl Parsed {
     pub fn has_errors(&self) -> bool {
         self.diagnostics.iter().any(|d| d.level == Level::Error)
     }
 }
 
+#[cfg(feature = "authoring")]
 /// Reads a list from bytes. `file` names it in diagnostics; a name ending in
 /// `.toml` is read as TOML, anything else as a plain-text list whose id is the
 /// file name without extension.
@@ -202,6 +209,7 @@ pub fn parse(file: &str, bytes: &[u8]) -> Parsed {
     }
 }
 
+#[cfg(feature = "authoring")]
 /// Checks that lists read together do not share an id (what `kefu lists
 /// lint a.toml b.toml` reports besides each file's own problems). Takes
 /// each file's name and bytes; returns a diagnostic at the second file's
@@ -233,6 +241,7 @@ pub fn check_ids(files: &[(&str, &[u8])]) -> Vec<Diagnostic> {
     out
 }
 
+#[cfg(feature = "authoring")]
 /// A list file's text and name, for making diagnostics at byte offsets.
 pub(crate) struct Source<'a> {
     file: &'a str,
@@ -242,6 +251,7 @@ pub(crate) struct Source<'a> {
     line_starts: std::cell::OnceCell<Vec<usize>>,
 }
 
+#[cfg(feature = "authoring")]
 impl<'a> Source<'a> {
     fn new(file: &'a str, bytes: &'a [u8]) -> Result<Source<'a>, Box<Diagnostic>> {
         let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
@@ -310,6 +320,7 @@ impl<'a> Source<'a> {
     }
 }
 
+#[cfg(feature = "authoring")]
 /// Where the parts of a list are in its file (byte offsets), for checks
 /// that run after reading.
 #[derive(Debug, Default)]
@@ -319,6 +330,7 @@ pub(crate) struct Places {
     pub rules: Vec<RulePlaces>,
 }
 
+#[cfg(feature = "authoring")]
 #[derive(Debug, Default, Clone)]
 pub(crate) struct RulePlaces {
     pub id: usize,

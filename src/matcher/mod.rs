@@ -36,6 +36,7 @@ mod serial;
 
 pub use serial::LoadError;
 
+#[cfg(feature = "authoring")]
 pub(crate) use compile::FastMap;
 
 pub mod dictionary;

@@ -2,12 +2,16 @@
 //! values, with errors that name the file, the entry and the key.
 //!
 //! Why not `#[derive(Deserialize)]`: every derived struct instantiates the
-//! TOML deserializer again, and a dozen of them cost about 100 KB of wasm.
-//! One parse into a `toml::Table` and these small getters cost almost
-//! nothing. Unknown keys are errors here too (they are usually typos).
+//! deserializer again, and a dozen of them cost about 100 KB of wasm. One
+//! parse into a table and these small getters cost almost nothing. The
+//! table is a JSON one: the files are TOML in the repository and JSON in the
+//! data bundle the wasm engine reads (`crate::data::table`). Unknown keys are
+//! errors here too (they are usually typos).
 
 use super::Category;
-use toml::{Table, Value};
+use serde_json::{Map, Value};
+
+type Table = Map<String, Value>;
 
 /// A table of a data file, with where it is for error messages.
 pub struct Entry<'a> {
@@ -17,7 +21,7 @@ pub struct Entry<'a> {
 
 /// Parses a data file into its top table.
 pub fn parse(file: &str, text: &str) -> Result<Table, String> {
-    toml::from_str::<Table>(text).map_err(|e| format!("{file}: {e}"))
+    crate::data::table(file, text)
 }
 
 impl<'a> Entry<'a> {
@@ -61,7 +65,7 @@ impl<'a> Entry<'a> {
     /// A sub-table.
     pub fn table(&self, key: &str) -> Result<Entry<'a>, String> {
         match self.need(key)? {
-            Value::Table(t) => Ok(Entry {
+            Value::Object(t) => Ok(Entry {
                 at: format!("{} [{key}]", self.at),
                 table: t,
             }),
@@ -82,7 +86,7 @@ impl<'a> Entry<'a> {
             .iter()
             .enumerate()
             .map(|(i, item)| match item {
-                Value::Table(t) => {
+                Value::Object(t) => {
                     let name = match t.get("id") {
                         Some(Value::String(id)) => format!("`{id}`"),
                         _ => format!("#{}", i + 1),
@@ -106,15 +110,20 @@ impl<'a> Entry<'a> {
 
     pub fn f32(&self, key: &str) -> Result<f32, String> {
         match self.need(key)? {
-            Value::Float(f) => Ok(*f as f32),
-            Value::Integer(i) => Ok(*i as f32),
+            Value::Number(n) => n
+                .as_f64()
+                .map(|f| f as f32)
+                .ok_or_else(|| self.wrong(key, "a number")),
             _ => Err(self.wrong(key, "a number")),
         }
     }
 
     pub fn usize(&self, key: &str) -> Result<usize, String> {
         match self.need(key)? {
-            Value::Integer(i) if *i >= 0 => Ok(*i as usize),
+            Value::Number(n) => n
+                .as_u64()
+                .map(|i| i as usize)
+                .ok_or_else(|| self.wrong(key, "a whole number ≥ 0")),
             _ => Err(self.wrong(key, "a whole number ≥ 0")),
         }
     }
@@ -126,7 +135,7 @@ impl<'a> Entry<'a> {
     pub fn bool_or(&self, key: &str, default: bool) -> Result<bool, String> {
         match self.get(key) {
             None => Ok(default),
-            Some(Value::Boolean(b)) => Ok(*b),
+            Some(Value::Bool(b)) => Ok(*b),
             Some(_) => Err(self.wrong(key, "true or false")),
         }
     }

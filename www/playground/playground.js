@@ -7,7 +7,9 @@
 // this file only moves text in and out and puts results on the page, always
 // with textContent.
 
-import init, { Engine, installData } from '/pkg/kefu.js';
+// The list reader build of the engine: the checker's code plus reading and
+// linting lists and settings TOML (see src/wasm.rs).
+import init, { Engine, installData } from '/pkg/kefu_lists.js';
 
 const $ = (sel) => document.querySelector(sel);
 const LINT_DEBOUNCE_MS = 150;
@@ -88,17 +90,17 @@ function showExamples(r) {
 
 /** Lints the list, puts it in the checker if it is good, checks the draft. */
 function examine() {
-  const r = linter.testList(listName(), $('#list-text').value);
+  const r = JSON.parse(linter.testList(listName(), $('#list-text').value));
   lastExamined = r;
   showDiagnostics(r);
   const disabled = $('#with-defaults').checked ? [] : defaultIds;
-  const files = r.list ? [{ name: listName(), text: $('#list-text').value }] : [];
+  const read = r.read && !r.diagnostics.some((d) => d.level === 'error') ? [r.read] : [];
   try {
-    checker.configureLists(files, disabled);
-  } catch (diags) {
+    checker.configureLists(JSON.stringify(read), disabled);
+  } catch (e) {
     // The list is fine alone but not beside the built-in ones (same id).
-    showDiagnostics({ ...r, list: null, diagnostics: Array.isArray(diags) ? diags : [{ line: 1, col: 1, level: 'error', message: String(diags), display: '' }] });
-    checker.configureLists([], disabled);
+    showDiagnostics({ ...r, list: null, diagnostics: [{ file: listName(), line: 1, col: 1, level: 'error', message: String(e), display: String(e) }] });
+    checker.configureLists('[]', disabled);
   }
   checkDraft();
 }
@@ -158,7 +160,7 @@ function checkDraft() {
     $('#tone').textContent = '';
     return;
   }
-  const report = checker.check(draft, $('#reply-to').value.trim() || undefined);
+  const report = JSON.parse(checker.check(draft, $('#reply-to').value.trim() || undefined));
   verdict.textContent = WORDS.verdict[report.verdict] ?? report.verdict;
   verdict.dataset.verdict = report.verdict;
   $('#tone').textContent = `语气 tone ${report.tone.score}/100 ${report.tone.band}`;
@@ -196,7 +198,7 @@ async function runTriage() {
 
   const settings = $('#settings').value.trim();
   try {
-    triager.setSettings(settings);
+    triager.setSettings(triager.readSettings(settings));
   } catch (e) {
     status.textContent = `团队设置有误 · settings error: ${e?.message ?? e}`;
     status.className = 'meta bad';
@@ -224,7 +226,7 @@ async function runTriage() {
   status.className = 'meta';
   for (let i = 0; i < good.length; i += TRIAGE_BATCH) {
     const batch = good.slice(i, i + TRIAGE_BATCH);
-    const results = triager.triage(batch.map((g) => g.c), Date.now());
+    const results = JSON.parse(triager.triageJson(JSON.stringify(batch.map((g) => g.c)), Date.now()));
     results.forEach((r, j) => {
       rows[batch[j].row].result = r;
       if (good.length > TRIAGE_BATCH) {
@@ -315,12 +317,12 @@ examples = { hit = ["这事不归我们管"], ok = ["我们马上为您处理"] 
 `;
 
 try {
-  await init({ module_or_path: '/pkg/kefu_bg.wasm' });
+  await init({ module_or_path: '/pkg/kefu_lists_bg.wasm' });
   installData(await (await fetch('/pkg/kefu-data.json')).text());
   linter = new Engine();
   checker = new Engine();
   triager = new Engine();
-  defaultIds = linter.listSummary().map((l) => l.id);
+  defaultIds = JSON.parse(linter.listSummary()).map((l) => l.id);
   $('#engine-status').textContent = `引擎已加载 · engine loaded（内置词表 built-in lists: ${defaultIds.join(', ')}）`;
   $('#engine-status').className = 'ok';
   if (!$('#list-text').value) $('#list-text').value = STARTER;

@@ -8,7 +8,7 @@
 //
 // Routes:
 //   /                       index.html, playground.js, playground.css
-//   /pkg/kefu.js, /pkg/kefu_bg.wasm   the engine
+//   /pkg/kefu_lists.js, /pkg/kefu_lists_bg.wasm   the engine (the list reader build)
 //   /lists/NAME.toml        the default lists (lists/), as starting points
 //   /samples/comments.jsonl the replica page's comments as Weibo-like JSONL
 // Importable: startPlayground({port, host}) → {server, origin}.
@@ -111,8 +111,8 @@ if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
     const i = process.argv.indexOf(`--${name}`);
     return i > 0 && process.argv[i + 1] ? process.argv[i + 1] : fallback;
   };
-  if (!existsSync(join(ROOT, 'extension', 'pkg', 'kefu_bg.wasm'))) {
-    console.error('warning: extension/pkg/kefu_bg.wasm is missing; run `make wasm` first');
+  if (!existsSync(join(ROOT, 'extension', 'pkg', 'kefu_lists_bg.wasm'))) {
+    console.error('warning: extension/pkg/kefu_lists_bg.wasm is missing; run `make wasm` first');
   }
   const { server, origin } = await startPlayground({
     port: Number(arg('port', process.env.PORT || 8090)),
