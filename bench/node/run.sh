@@ -25,5 +25,7 @@ if [ -x node_modules/.bin/wasm-opt ]; then
         --enable-sign-ext --enable-mutable-globals \
         "$out/pkg/kefu_bench_wasm_bg.wasm" -o "$out/pkg/kefu_bench_wasm_bg.wasm"
 fi
+# The data bundle the extension ships beside the engine (folding tables …).
+(cd "$root" && cargo run --quiet --release --bin kefu -- data-bundle) > "$out/pkg/kefu-data.json"
 echo "wasm: $(wc -c < "$out/pkg/kefu_bench_wasm_bg.wasm") bytes, $(gzip -9c "$out/pkg/kefu_bench_wasm_bg.wasm" | wc -c) gzipped"
 node --expose-gc "$here/bench.mjs" "$out/pkg/kefu_bench_wasm.js"

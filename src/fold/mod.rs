@@ -76,14 +76,7 @@ pub fn fold_char(c: char) -> Option<char> {
 
 #[inline(always)]
 pub(crate) fn fold_with(t: &table::Table, c: char) -> Option<char> {
-    // ASCII is most of what Latin evasions are made of: decide it without
-    // the table. Every ASCII character that is not a letter or digit is
-    // white space, punctuation, a symbol or a control character, all
-    // separators but `%`, which means something inside a phrase ("100%").
-    if c.is_ascii() {
-        return (c.is_ascii_alphanumeric() || c == '%').then(|| c.to_ascii_lowercase());
-    }
-    t.get(c)
+    t.fold(c)
 }
 
 /// The table, for callers that fold many characters in a loop.
@@ -109,9 +102,6 @@ pub fn is_separator(c: char) -> bool {
 /// `fold_digits`.
 #[inline]
 pub fn fold_digit(c: char) -> char {
-    if c.is_ascii() {
-        return c;
-    }
     table::table().digit(c)
 }
 

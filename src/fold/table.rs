@@ -40,62 +40,10 @@ pub(crate) fn sources() -> &'static [&'static str] {
 }
 
 /// A delta no real mapping has: the character is a separator.
-const SEPARATOR: i32 = i32::MIN;
-const PAGE: usize = 256;
-const PAGES: usize = 0x110000 / PAGE;
-
-pub(crate) struct Table {
-    /// For each block of 256 code points, the page that holds its deltas.
-    index: Vec<u16>,
-    pages: Vec<[i32; PAGE]>,
-    /// Chinese numerals and their ASCII digits (`fold_digits`), sorted.
-    digits: Vec<(char, char)>,
-}
-
-impl Table {
-    /// The folded form of `c`, or `None` for a separator.
-    // `always`: the wasm build is optimized for size, which would otherwise
-    // leave this call in the hottest loop of matching.
-    #[inline(always)]
-    pub(crate) fn get(&self, c: char) -> Option<char> {
-        let cp = c as u32;
-        let page = self.index[(cp as usize) >> 8] as usize;
-        let delta = self.pages[page][(cp as usize) & (PAGE - 1)];
-        if delta == SEPARATOR {
-            return None;
-        }
-        // Deltas are only stored for valid targets (checked in `set`).
-        char::from_u32(cp.wrapping_add(delta as u32))
-    }
-
-    #[inline(always)]
-    pub(crate) fn digit(&self, c: char) -> char {
-        match self.digits.binary_search_by_key(&c, |&(from, _)| from) {
-            Ok(i) => self.digits[i].1,
-            Err(_) => c,
-        }
-    }
-
-    fn set(&mut self, cp: u32, delta: i32) {
-        let block = (cp as usize) >> 8;
-        if self.index[block] == 0 {
-            self.pages.push([0; PAGE]);
-            self.index[block] = (self.pages.len() - 1) as u16;
-        }
-        let page = self.index[block] as usize;
-        self.pages[page][(cp as usize) & (PAGE - 1)] = delta;
-    }
-
-    fn map(&mut self, from: char, to: char) {
-        if from != to {
-            self.set(from as u32, to as i32 - from as i32);
-        }
-    }
-
-    fn separator(&mut self, c: u32) {
-        self.set(c, SEPARATOR);
-    }
-}
+/// The table's layout lives in `kefu-scan`, the crate built for speed that
+/// runs the matching loop; how it is built from the data files is here.
+pub(crate) use kefu_scan::FoldTable as Table;
+use kefu_scan::{PAGE, SEPARATOR};
 
 /// The table, built on first use.
 pub(crate) fn table() -> &'static Table {
@@ -138,11 +86,7 @@ fn char_pairs(text: &str) -> impl Iterator<Item = (char, char)> + '_ {
 }
 
 fn build() -> Table {
-    let mut t = Table {
-        index: vec![0; PAGES],
-        pages: vec![[0; PAGE]],
-        digits: Vec::new(),
-    };
+    let mut t = Table::new();
     // 1. Unicode: compatibility forms, case, diacritics, digits, separators.
     //    The generator already closed these under repetition.
     for line in data_lines(crate::data::get(UNICODE)) {

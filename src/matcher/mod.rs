@@ -41,7 +41,7 @@ pub(crate) use compile::FastMap;
 
 pub mod dictionary;
 
-use crate::fold::{fold_digit, fold_with, table};
+use crate::fold::{fold_digit, table};
 use crate::lists::PhraseList;
 use daachorse::CharwiseDoubleArrayAhoCorasick;
 use regex::Regex;
@@ -268,34 +268,26 @@ impl Matcher {
     /// Every hit in `text`, in order of start.
     pub fn find(&self, text: &str) -> Vec<Hit> {
         let t = table();
-        let mut chars: Vec<char> = Vec::with_capacity(text.len() / 2);
-        let mut origin: Vec<u32> = Vec::with_capacity(text.len() / 2);
+        let mut chars: Vec<char> = Vec::new();
+        let mut origin: Vec<u32> = Vec::new();
         let mut hits: Vec<Span> = Vec::new();
         let mut allows: Vec<(Kind, Span)> = Vec::new();
         // (pattern index, folded start) where a pattern may match.
         let mut triggers: Vec<(u32, u32)> = Vec::new();
-        let mut n = 0u32;
-        if let Some(ac) = &self.automaton {
-            let mut stepper = ac.find_overlapping_stepper();
-            for c in text.chars() {
-                if let Some(f) = fold_with(t, c) {
-                    chars.push(f);
-                    origin.push(n);
-                    stepper.consume(if self.digits { fold_digit(f) } else { f });
-                    for m in stepper.matches() {
-                        self.on_match(m.value(), &chars, &mut hits, &mut allows, &mut triggers);
-                    }
-                }
-                n += 1;
-            }
-        } else {
-            for c in text.chars() {
-                if let Some(f) = fold_with(t, c) {
-                    chars.push(f);
-                    origin.push(n);
-                }
-                n += 1;
-            }
+        match &self.automaton {
+            // The loop itself is in `kefu-scan`, built for speed.
+            Some(ac) => kefu_scan::scan(
+                t,
+                ac,
+                self.digits,
+                text,
+                &mut chars,
+                &mut origin,
+                &mut |value, so_far| {
+                    self.on_match(value, so_far, &mut hits, &mut allows, &mut triggers)
+                },
+            ),
+            None => kefu_scan::fold_into(t, text, &mut chars, &mut origin),
         }
         if !triggers.is_empty() || self.patterns.iter().any(|p| !p.triggered) {
             self.find_patterns(&chars, &triggers, &mut hits);
@@ -432,12 +424,14 @@ impl Matcher {
         chars: &[char],
         origin: &[u32],
         hits: Vec<Span>,
-        mut allows: Vec<(Kind, Span)>,
+        allows: Vec<(Kind, Span)>,
     ) -> Vec<Hit> {
         if hits.is_empty() {
             return Vec::new();
         }
-        crate::sort::sort_by_key(&mut allows, |(_, s)| s.start);
+        // `allows` are in the order the automaton found them: by end. No
+        // sort needed (a text full of common words has tens of thousands).
+        debug_assert!(allows.windows(2).all(|w| w[0].1.end <= w[1].1.end));
         let latin = |i: u32| {
             chars
                 .get(i as usize)
@@ -485,16 +479,15 @@ impl Matcher {
 
     /// Whether an allow span of the hit's scope covers `start..end`.
     fn covered(&self, allows: &[(Kind, Span)], list: u32, rule: u32, start: u32, end: u32) -> bool {
-        // Allows are sorted by start; one that covers the hit starts at or
-        // before it and at most `max_allow` chars before it.
-        let hi = allows.partition_point(|(_, s)| s.start <= start);
-        let lo_start = start.saturating_sub(self.max_allow as u32);
-        allows[..hi]
+        // Allows are sorted by end; one that covers the hit ends at or after
+        // it, and at most `max_allow` chars after its start.
+        let lo = allows.partition_point(|(_, s)| s.end < end);
+        let last_end = start.saturating_add(self.max_allow as u32);
+        allows[lo..]
             .iter()
-            .rev()
-            .take_while(|(_, s)| s.start >= lo_start)
+            .take_while(|(_, s)| s.end <= last_end)
             .any(|(kind, s)| {
-                s.end >= end
+                s.start <= start
                     && match kind {
                         Kind::Common => true,
                         Kind::ListAllow => s.list == list,

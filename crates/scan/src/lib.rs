@@ -1,0 +1,184 @@
+//! The hot loop of Kefu's phrase matching: fold each character of a text
+//! and step the phrase automaton with it.
+//!
+//! It lives in its own crate for one reason: the wasm engine is built for
+//! size (`opt-level = "z"`), which halves the speed of this loop, and Cargo
+//! sets the optimization level per crate. Only non-generic code can live
+//! here for that to work (generic code is compiled, and optimized, in the
+//! crate that uses it), so [`scan`] takes its callback as `dyn`.
+//!
+//! What folding means, and how the table is built from its data files, is
+//! `kefu::fold`'s business; this crate only holds the table's layout.
+
+use daachorse::CharwiseDoubleArrayAhoCorasick;
+
+/// Code points per page of the table.
+pub const PAGE: usize = 256;
+/// Pages that cover every code point.
+pub const PAGES: usize = 0x110000 / PAGE;
+/// The delta that marks a separator (folded to nothing).
+pub const SEPARATOR: i32 = i32::MIN;
+
+/// The fold table: for each code point the delta to its folded form, or
+/// [`SEPARATOR`]. Two-level (an index of pages of 256), so that the blocks
+/// that fold nothing share one page of zeros.
+#[derive(Debug, Clone)]
+pub struct FoldTable {
+    /// For each block of 256 code points, the page that holds its deltas.
+    pub index: Vec<u16>,
+    pub pages: Vec<[i32; PAGE]>,
+    /// Chinese numerals and their ASCII digits (`fold_digits`), sorted.
+    pub digits: Vec<(char, char)>,
+}
+
+impl Default for FoldTable {
+    fn default() -> Self {
+        FoldTable::new()
+    }
+}
+
+impl FoldTable {
+    /// A table that folds nothing.
+    pub fn new() -> FoldTable {
+        FoldTable {
+            index: vec![0; PAGES],
+            pages: vec![[0; PAGE]],
+            digits: Vec::new(),
+        }
+    }
+
+    /// The folded form of `c` by the table alone, or `None` for a separator.
+    #[inline(always)]
+    pub fn get(&self, c: char) -> Option<char> {
+        let cp = c as u32;
+        let page = self.index[(cp as usize) >> 8] as usize;
+        let delta = self.pages[page][(cp as usize) & (PAGE - 1)];
+        if delta == SEPARATOR {
+            return None;
+        }
+        // Deltas are only stored for valid targets (checked in `map`).
+        char::from_u32(cp.wrapping_add(delta as u32))
+    }
+
+    /// The folded form of `c`, or `None` for a separator. ASCII, most of
+    /// what Latin evasions are made of, is decided without the table: every
+    /// ASCII character that is not a letter or digit is white space,
+    /// punctuation, a symbol or a control character, all separators but
+    /// `%`, which means something inside a phrase ("100%").
+    #[inline(always)]
+    pub fn fold(&self, c: char) -> Option<char> {
+        if c.is_ascii() {
+            return (c.is_ascii_alphanumeric() || c == '%').then(|| c.to_ascii_lowercase());
+        }
+        self.get(c)
+    }
+
+    /// The digit a folded Chinese numeral stands for, else `c`.
+    #[inline(always)]
+    pub fn digit(&self, c: char) -> char {
+        if c.is_ascii() {
+            return c;
+        }
+        match self.digits.binary_search_by_key(&c, |&(from, _)| from) {
+            Ok(i) => self.digits[i].1,
+            Err(_) => c,
+        }
+    }
+
+    /// Sets the delta of a code point.
+    pub fn set(&mut self, cp: u32, delta: i32) {
+        let block = (cp as usize) >> 8;
+        if self.index[block] == 0 {
+            self.pages.push([0; PAGE]);
+            self.index[block] = (self.pages.len() - 1) as u16;
+        }
+        let page = self.index[block] as usize;
+        self.pages[page][(cp as usize) & (PAGE - 1)] = delta;
+    }
+
+    /// Folds `from` to `to`.
+    pub fn map(&mut self, from: char, to: char) {
+        if from != to {
+            self.set(from as u32, to as i32 - from as i32);
+        }
+    }
+
+    /// Makes a code point a separator.
+    pub fn separator(&mut self, cp: u32) {
+        self.set(cp, SEPARATOR);
+    }
+}
+
+/// Folds `text` into `chars` (what is left of each character that is not a
+/// separator) and `origin` (the index in `text`, in chars, of each), and
+/// walks `automaton` over the folded characters (their digits folded too
+/// when `fold_digits`), calling `on_match(value, chars so far)` for every
+/// match that ends at the character just pushed, overlapping matches
+/// included.
+pub fn scan(
+    table: &FoldTable,
+    automaton: &CharwiseDoubleArrayAhoCorasick<u32>,
+    fold_digits: bool,
+    text: &str,
+    chars: &mut Vec<char>,
+    origin: &mut Vec<u32>,
+    on_match: &mut dyn FnMut(u32, &[char]),
+) {
+    chars.reserve(text.len() / 2);
+    origin.reserve(text.len() / 2);
+    let mut stepper = automaton.find_overlapping_stepper();
+    for (n, c) in text.chars().enumerate() {
+        let Some(f) = table.fold(c) else { continue };
+        chars.push(f);
+        origin.push(n as u32);
+        stepper.consume(if fold_digits { table.digit(f) } else { f });
+        for m in stepper.matches() {
+            on_match(m.value(), chars);
+        }
+    }
+}
+
+/// [`scan`] without an automaton: folds only.
+pub fn fold_into(table: &FoldTable, text: &str, chars: &mut Vec<char>, origin: &mut Vec<u32>) {
+    chars.reserve(text.len() / 2);
+    origin.reserve(text.len() / 2);
+    for (n, c) in text.chars().enumerate() {
+        if let Some(f) = table.fold(c) {
+            chars.push(f);
+            origin.push(n as u32);
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn scan_folds_skips_separators_and_reports_matches_at_their_end() {
+        let mut t = FoldTable::new();
+        t.map('驢', '驴');
+        t.separator('*' as u32); // ASCII is decided without the table anyway
+        t.separator(0x200b);
+        let ac = CharwiseDoubleArrayAhoCorasick::<u32>::with_values([("蠢驴", 7u32), ("sb", 9)])
+            .unwrap();
+        let (mut chars, mut origin, mut seen) = (Vec::new(), Vec::new(), Vec::new());
+        scan(&t, &ac, false, "蠢*驢 S.B蠢\u{200b}驴", &mut chars, &mut origin, &mut |v, so_far| {
+            seen.push((v, so_far.len()))
+        });
+        assert_eq!(chars.iter().collect::<String>(), "蠢驴sb蠢驴");
+        assert_eq!(origin, [0, 2, 4, 6, 7, 9]);
+        assert_eq!(seen, [(7, 2), (9, 4), (7, 6)]);
+    }
+
+    #[test]
+    fn digits_fold_only_when_asked() {
+        let mut t = FoldTable::new();
+        t.digits = vec![('一', '1')];
+        assert_eq!(t.digit('一'), '1');
+        assert_eq!(t.digit('二'), '二');
+        assert_eq!(t.fold('A'), Some('a'));
+        assert_eq!(t.fold('%'), Some('%'));
+        assert_eq!(t.fold('-'), None);
+    }
+}
