@@ -210,6 +210,10 @@ fn from_parts(
     fingerprint: u64,
 ) -> Result<Matcher, BuildError> {
     let mut b = b;
+    // The maps from keys to slots are done with: free them before the
+    // automaton is built, the peak of a compile (wasm memory never shrinks).
+    b.slot_of = FastMap::default();
+    b.exact_of = FastMap::default();
     // Stable: a slot's entries keep the order of the lists.
     // The standard sort here: tens of thousands of entries, once per compile.
     b.entries.sort_by_key(|(slot, _)| *slot);
