@@ -25,6 +25,15 @@ fn check(engine: &Engine, draft: &str) -> Value {
     parse(engine.check(draft, None, None))
 }
 
+/// Whether checking `draft` gives a finding of `rule`.
+fn flags(engine: &Engine, draft: &str, rule: &str) -> bool {
+    check(engine, draft)["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|f| f["rule"] == rule)
+}
+
 /// A list read by the list reader (`testList`), as `configureLists` takes it.
 fn read(engine: &Engine, name: &str, text: &str) -> Value {
     let r = parse(engine.test_list(name, text));
@@ -109,21 +118,11 @@ fn a_good_list_is_applied_and_a_refused_set_keeps_the_lists_in_force() {
     engine
         .configure_lists(&Value::Array(vec![brand.clone()]).to_string(), vec![], None)
         .unwrap();
-    let findings = check(&engine, "您可以试试竞品甲")["findings"].clone();
-    assert!(findings
-        .as_array()
-        .unwrap()
-        .iter()
-        .any(|f| f["rule"] == "brand/phrases"));
+    assert!(flags(&engine, "您可以试试竞品甲", "brand/phrases"));
     // The same list twice: refused whole, and the lists in force stay.
     let twice = Value::Array(vec![brand.clone(), brand]).to_string();
     assert!(engine.configure_lists(&twice, vec![], None).is_err());
-    let findings = check(&engine, "您可以试试竞品甲")["findings"].clone();
-    assert!(findings
-        .as_array()
-        .unwrap()
-        .iter()
-        .any(|f| f["rule"] == "brand/phrases"));
+    assert!(flags(&engine, "您可以试试竞品甲", "brand/phrases"));
     assert_eq!(check(&engine, "蠢驴")["verdict"], "block");
 }
 
@@ -142,12 +141,7 @@ fn compiled_lists_load_back_only_for_the_same_lists() {
     let again = parse(fresh.configure_lists(&lists, vec![], Some(bytes.clone())));
     assert_eq!(again["fromCompiled"], true);
     assert_eq!(again["lists"], first["lists"]);
-    let findings = check(&fresh, "您可以试试竞品甲")["findings"].clone();
-    assert!(findings
-        .as_array()
-        .unwrap()
-        .iter()
-        .any(|f| f["rule"] == "brand/phrases"));
+    assert!(flags(&fresh, "您可以试试竞品甲", "brand/phrases"));
 
     // Bytes of other lists, or damaged ones, are not used: compiled again.
     let other = parse(fresh.configure_lists("[]", vec!["insults".into()], Some(bytes.clone())));
