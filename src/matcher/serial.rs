@@ -181,22 +181,25 @@ impl Matcher {
         }
         let digits = r.u8()? != 0;
         let max_allow = r.u32()? as usize;
+        // Slots and entries are fixed-size records: take each table whole
+        // and decode it without a bounds check per field (this is most of
+        // the loading time of a large list in the size-optimized wasm).
         let n = r.count(13)?;
-        let mut slots = Vec::with_capacity(n);
-        for _ in 0..n {
-            let (len, first, count, flags) = (r.u32()?, r.u32()?, r.u32()?, r.u8()?);
-            slots.push(Slot {
-                len,
-                first,
-                count,
-                latin_start: flags & 1 != 0,
-                latin_end: flags & 2 != 0,
-            });
-        }
+        let slots: Vec<Slot> = r
+            .take(n * 13)?
+            .chunks_exact(13)
+            .map(|c| Slot {
+                len: le32(&c[0..4]),
+                first: le32(&c[4..8]),
+                count: le32(&c[8..12]),
+                latin_start: c[12] & 1 != 0,
+                latin_end: c[12] & 2 != 0,
+            })
+            .collect();
         let n = r.count(13)?;
         let mut entries = Vec::with_capacity(n);
-        for _ in 0..n {
-            let kind = match r.u8()? {
+        for c in r.take(n * 13)?.chunks_exact(13) {
+            let kind = match c[0] {
                 0 => Kind::Phrase,
                 1 => Kind::RuleAllow,
                 2 => Kind::ListAllow,
@@ -206,9 +209,9 @@ impl Matcher {
             };
             entries.push(Entry {
                 kind,
-                list: r.u32()?,
-                rule: r.u32()?,
-                exact: r.u32()?,
+                list: le32(&c[1..5]),
+                rule: le32(&c[5..9]),
+                exact: le32(&c[9..13]),
             });
         }
         let n = r.count(4)?;
@@ -310,6 +313,12 @@ fn put_u32(out: &mut Vec<u8>, v: u32) {
 fn put_str(out: &mut Vec<u8>, s: &str) {
     put_u32(out, s.len() as u32);
     out.extend_from_slice(s.as_bytes());
+}
+
+/// A little-endian u32 from four bytes.
+#[inline(always)]
+fn le32(b: &[u8]) -> u32 {
+    u32::from_le_bytes([b[0], b[1], b[2], b[3]])
 }
 
 struct Reader<'a>(&'a [u8]);
