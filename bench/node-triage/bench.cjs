@@ -1,11 +1,12 @@
 // Triage of one busy post (5,000 comments) in the wasm build, measured
-// from JavaScript: the time of `engine.triage(comments, Date.now())`, which
-// includes the boundary crossing (objects in, objects out).
+// from JavaScript: the time of `engine.triage(comments, Date.now())` and of
+// `engine.triageJson(JSON text)`, both including the boundary crossing.
 //
 // Build first (from the repository root):
 //   cargo build --lib --target wasm32-unknown-unknown --release
 //   ~/.cargo/bin/wasm-bindgen --target nodejs --out-dir target/node-triage \
 //       target/wasm32-unknown-unknown/release/kefu.wasm
+//   cargo run --release --bin kefu -- data-bundle > target/node-triage/kefu-data.json
 // Then:
 //   node bench/node-triage/bench.cjs [path/to/kefu.js] [comments] [runs]
 "use strict";
@@ -24,7 +25,14 @@ if (!fs.existsSync(lib)) {
 // says "type": "module", so mark the output folder as CommonJS.
 const pkg = path.join(path.dirname(lib), "package.json");
 if (!fs.existsSync(pkg)) fs.writeFileSync(pkg, '{"type": "commonjs"}\n');
-const { Engine } = require(lib);
+const { Engine, installData } = require(lib);
+// The data files ship beside the wasm (src/data.rs): hand them over first.
+const bundle = path.join(path.dirname(lib), "kefu-data.json");
+if (!fs.existsSync(bundle)) {
+  console.error(`no ${bundle}: write it with \`kefu data-bundle\` (see the header of this file)`);
+  process.exit(2);
+}
+installData(fs.readFileSync(bundle, "utf8"));
 
 // The project's labelled comments, shaped like Weibo's comment JSON.
 const lines = ["dev", "test"].flatMap((half) =>

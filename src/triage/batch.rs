@@ -24,26 +24,29 @@ pub fn triage_json(
 ) -> Result<String, String> {
     let values: Vec<Value> = serde_json::from_str(comments)
         .map_err(|e| format!("comments must be a JSON array of objects: {e}"))?;
-    let parsed: Vec<Result<Comment, String>> = values
-        .iter()
-        .enumerate()
-        .map(|(i, v)| Comment::from_json(v, json!(i)))
-        .collect();
-    let good: Vec<Comment> = parsed
-        .iter()
-        .filter_map(|c| c.as_ref().ok().cloned())
-        .collect();
+    let mut good = Vec::with_capacity(values.len());
+    // The comments that cannot be read, by index.
+    let mut errors = Vec::new();
+    for (i, v) in values.iter().enumerate() {
+        match Comment::from_json(v, json!(i)) {
+            Ok(c) => good.push(c),
+            Err(e) => errors.push((i, e)),
+        }
+    }
+    drop(values);
     let mut triaged = t.triage(&good, settings, now).into_iter();
+    let mut errors = errors.into_iter().peekable();
     // Written straight into one string (no intermediate JSON values).
-    let mut out = Vec::with_capacity(parsed.len() * 160);
+    let n = good.len() + errors.len();
+    let mut out = Vec::with_capacity(n * 160);
     out.push(b'[');
-    for (i, c) in parsed.iter().enumerate() {
+    for i in 0..n {
         if i > 0 {
             out.push(b',');
         }
-        let written = match c {
-            Ok(_) => serde_json::to_writer(&mut out, &triaged.next()),
-            Err(e) => serde_json::to_writer(&mut out, &json!({"id": i, "error": e})),
+        let written = match errors.next_if(|(at, _)| *at == i) {
+            None => serde_json::to_writer(&mut out, &triaged.next()),
+            Some((_, e)) => serde_json::to_writer(&mut out, &json!({"id": i, "error": e})),
         };
         written.map_err(|e| e.to_string())?;
     }

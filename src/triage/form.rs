@@ -100,8 +100,7 @@ pub fn read(text: &str) -> Form {
     f.emoticons = emoticons;
     f.repeated = repeated_clause(&f.own);
     f.stutter = stutter(&f.own);
-    f.bangs = longest_run(own, &['!', '！']);
-    f.questions = longest_run(own, &['?', '？']);
+    (f.bangs, f.questions) = runs(&f.own);
     f
 }
 
@@ -113,6 +112,10 @@ fn contains_ignore_case(hay: &str, needle: &str) -> bool {
 
 /// Removes `@name` tags (up to white space, punctuation or a colon).
 fn strip_tags(s: &str) -> (String, usize) {
+    // Most comments tag no one and repost nothing: a copy will do.
+    if !s.bytes().any(|b| b == b'@' || b == b'/') {
+        return (s.to_string(), 0);
+    }
     let mut out = String::with_capacity(s.len());
     let mut tags = 0;
     let mut chars = s.chars().peekable();
@@ -160,8 +163,15 @@ fn count_letters(s: &str) -> (usize, usize) {
     let (mut letters, mut emoticons) = (0, 0);
     let mut rest = s;
     while !rest.is_empty() {
-        if let Some(after) = rest.strip_prefix(['[', '【']) {
-            if let Some(close) = after.find([']', '】']) {
+        let open = match rest.as_bytes()[0] {
+            b'[' => 1,
+            // 【 is E3 80 90.
+            0xE3 if rest.starts_with('【') => '【'.len_utf8(),
+            _ => 0,
+        };
+        if open > 0 {
+            let after = &rest[open..];
+            if let Some(close) = after.find(|c| c == ']' || c == '】') {
                 // An emoticon name is short: `[怒]`, `[笑cry]`, `[good]`.
                 if after[..close].chars().count() <= 5 {
                     emoticons += 1;
@@ -183,9 +193,14 @@ fn count_letters(s: &str) -> (usize, usize) {
 /// A letter, digit or CJK character, fast for the common cases (the
 /// standard library's table lookup is slow for CJK).
 pub fn is_letter(c: char) -> bool {
-    c.is_ascii_alphanumeric()
-        || matches!(c as u32, 0x4E00..=0x9FFF | 0x3400..=0x4DBF)
-        || (!c.is_ascii() && c.is_alphanumeric())
+    match c as u32 {
+        0..=0x7F => c.is_ascii_alphanumeric(),
+        0x4E00..=0x9FFF | 0x3400..=0x4DBF => true,
+        // General and CJK punctuation, full-width punctuation: common in
+        // comments, and never letters.
+        0x2000..=0x206F | 0x3000..=0x3004 | 0x3008..=0x3020 | 0xFF01..=0xFF0F => false,
+        _ => c.is_alphanumeric(),
+    }
 }
 
 fn has_handle(s: &str) -> bool {
@@ -229,28 +244,48 @@ fn repeated_clause(s: &str) -> bool {
 }
 
 fn stutter(s: &str) -> bool {
-    let cs: Vec<char> = s
-        .chars()
-        .filter(|&c| is_letter(c) && !c.is_ascii_digit() && !"哈呵嘻嘿hH".contains(c))
-        .collect();
-    // A unit of one to three characters, three times in a row.
-    (1..=3).any(|k| {
-        cs.windows(3 * k)
-            .any(|w| w[..k] == w[k..2 * k] && w[k..2 * k] == w[2 * k..] && (k == 1 || w[0] != w[1]))
-    })
-}
-
-fn longest_run(s: &str, set: &[char]) -> usize {
-    let (mut best, mut run) = (0, 0);
+    // The last nine letters (laughter and digits aside), newest last: enough
+    // for a unit of one to three characters three times in a row. A window
+    // on the stack: this runs for every comment.
+    let mut w = ['\0'; 9];
+    let mut n = 0;
     for c in s.chars() {
-        if set.contains(&c) {
-            run += 1;
-            best = best.max(run);
-        } else {
-            run = 0;
+        if !is_letter(c) || c.is_ascii_digit() || matches!(c, '哈' | '呵' | '嘻' | '嘿' | 'h' | 'H')
+        {
+            continue;
+        }
+        w.copy_within(1.., 0);
+        w[8] = c;
+        n += 1;
+        let tripled = (1..=3).any(|k| {
+            let (a, b, c) = (&w[9 - 3 * k..9 - 2 * k], &w[9 - 2 * k..9 - k], &w[9 - k..]);
+            n >= 3 * k && a == b && b == c && (k == 1 || a[0] != a[1])
+        });
+        if tripled {
+            return true;
         }
     }
-    best
+    false
+}
+
+/// The longest runs of `!`/`！` and of `?`/`？`.
+fn runs(s: &str) -> (usize, usize) {
+    let (mut bangs, mut questions) = ((0, 0), (0, 0));
+    for c in s.chars() {
+        let (hit, miss) = match c {
+            '!' | '！' => (&mut bangs, &mut questions),
+            '?' | '？' => (&mut questions, &mut bangs),
+            _ => {
+                bangs.0 = 0;
+                questions.0 = 0;
+                continue;
+            }
+        };
+        hit.0 += 1;
+        hit.1 = hit.1.max(hit.0);
+        miss.0 = 0;
+    }
+    (bangs.1, questions.1)
 }
 
 #[cfg(test)]

@@ -260,7 +260,7 @@ impl Triager {
         }
         let watched = watch
             .iter()
-            .filter(|(n, _)| own.contains(n.as_str()) || chain.contains(n.as_str()))
+            .filter(|(n, _)| urgency::contains(&own, n) || urgency::contains(&chain, n))
             .map(|(_, w)| w.to_string())
             .collect();
         let cx = urgency::Context {

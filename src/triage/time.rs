@@ -4,7 +4,12 @@
 
 /// Parses either format.
 pub fn parse_any(s: &str) -> Option<i64> {
-    parse_rfc3339(s).or_else(|| parse_weibo(s))
+    // RFC 3339 starts with the year, Weibo's form with the weekday.
+    if s.trim_start().starts_with(|c: char| c.is_ascii_digit()) {
+        parse_rfc3339(s)
+    } else {
+        parse_weibo(s)
+    }
 }
 
 /// `2026-11-28T10:00:00+08:00`, `2026-11-28T02:00:00Z`.
@@ -35,14 +40,22 @@ pub fn parse_rfc3339(s: &str) -> Option<i64> {
 
 /// `Tue Jan 23 16:44:41 +0800 2018`.
 pub fn parse_weibo(s: &str) -> Option<i64> {
-    let parts: Vec<&str> = s.split_whitespace().collect();
-    let [_, mon, day, hms, zone, year] = parts.as_slice() else {
+    let mut parts = s.split_whitespace();
+    let (_, mon, day, hms, zone, year) = (
+        parts.next()?,
+        parts.next()?,
+        parts.next()?,
+        parts.next()?,
+        parts.next()?,
+        parts.next()?,
+    );
+    if parts.next().is_some() {
         return None;
-    };
+    }
     const MONTHS: [&str; 12] = [
         "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
     ];
-    let mo = MONTHS.iter().position(|m| m == mon)? as u32 + 1;
+    let mo = MONTHS.iter().position(|&m| m == mon)? as u32 + 1;
     let days = days_from_civil(year.parse().ok()?, mo, day.parse().ok()?)?;
     Some(days * 86_400 + hms_seconds(hms)? - offset_seconds(zone)?)
 }
