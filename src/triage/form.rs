@@ -95,12 +95,10 @@ pub fn read(text: &str) -> Form {
     if f.own.bytes().any(|b| b.is_ascii_digit()) {
         f.handle = has_handle(&f.own);
     }
-    let (letters, emoticons) = count_letters(&f.own);
-    f.letters = letters;
-    f.emoticons = emoticons;
+    let t = tally(&f.own);
+    (f.letters, f.emoticons, f.stutter) = (t.letters, t.emoticons, t.stutter);
+    (f.bangs, f.questions) = (t.bangs, t.questions);
     f.repeated = repeated_clause(&f.own);
-    f.stutter = stutter(&f.own);
-    (f.bangs, f.questions) = runs(&f.own);
     f
 }
 
@@ -157,39 +155,6 @@ fn is_punct(c: char) -> bool {
     )
 }
 
-/// Counts letters, digits and CJK characters outside `[emoticons]`, and the
-/// emoticons.
-fn count_letters(s: &str) -> (usize, usize) {
-    let (mut letters, mut emoticons) = (0, 0);
-    let mut rest = s;
-    while !rest.is_empty() {
-        let open = match rest.as_bytes()[0] {
-            b'[' => 1,
-            // 【 is E3 80 90.
-            0xE3 if rest.starts_with('【') => '【'.len_utf8(),
-            _ => 0,
-        };
-        if open > 0 {
-            let after = &rest[open..];
-            if let Some(close) = after.find(|c| c == ']' || c == '】') {
-                // An emoticon name is short: `[怒]`, `[笑cry]`, `[good]`.
-                if after[..close].chars().count() <= 5 {
-                    emoticons += 1;
-                    rest =
-                        &after[close + after[close..].chars().next().map_or(1, char::len_utf8)..];
-                    continue;
-                }
-            }
-        }
-        let c = rest.chars().next().expect("not empty");
-        if is_letter(c) {
-            letters += 1;
-        }
-        rest = &rest[c.len_utf8()..];
-    }
-    (letters, emoticons)
-}
-
 /// A letter, digit or CJK character, fast for the common cases (the
 /// standard library's table lookup is slow for CJK).
 pub fn is_letter(c: char) -> bool {
@@ -232,60 +197,100 @@ fn repeated_clause(s: &str) -> bool {
     if s.len() < 12 {
         return false;
     }
-    let clauses: Vec<&str> = s
-        .split(|c: char| is_punct(c) || c.is_whitespace() || c == '-')
-        .map(str::trim)
-        .filter(|c| c.chars().count() >= 6)
-        .collect();
-    clauses
-        .iter()
+    let clauses = || {
+        s.split(|c: char| is_punct(c) || c.is_whitespace() || c == '-')
+            .map(str::trim)
+            .filter(|c| c.len() >= 6 && c.chars().count() >= 6)
+    };
+    // Each clause against those before it, without collecting them: a
+    // comment has a handful.
+    clauses()
         .enumerate()
-        .any(|(i, c)| clauses[..i].contains(c))
+        .any(|(i, c)| clauses().take(i).any(|d| d == c))
 }
 
-fn stutter(s: &str) -> bool {
-    // The last nine letters (laughter and digits aside), newest last: enough
-    // for a unit of one to three characters three times in a row. A window
-    // on the stack: this runs for every comment.
+/// What one pass over a comment's own words counts (see [`Form`]).
+#[derive(Default)]
+struct Tally {
+    letters: usize,
+    emoticons: usize,
+    stutter: bool,
+    bangs: usize,
+    questions: usize,
+}
+
+fn tally(s: &str) -> Tally {
+    let mut t = Tally::default();
+    // Inside an emoticon until this byte: its name is not letters.
+    let mut emoticon_end = 0;
+    // The last nine letters for `stutter` (laughter and digits aside),
+    // newest last, and how many were seen.
     let mut w = ['\0'; 9];
-    let mut n = 0;
-    for c in s.chars() {
-        if !is_letter(c) || c.is_ascii_digit() || matches!(c, '哈' | '呵' | '嘻' | '嘿' | 'h' | 'H')
+    let mut seen = 0;
+    let (mut bang_run, mut question_run) = (0, 0);
+    for (i, c) in s.char_indices() {
+        if i >= emoticon_end && (c == '[' || c == '【') {
+            // An emoticon name is short: `[怒]`, `[笑cry]`, `[good]`.
+            let name = &s[i + c.len_utf8()..];
+            if let Some((j, close)) = name
+                .char_indices()
+                .take(6)
+                .find(|&(_, c)| c == ']' || c == '】')
+            {
+                t.emoticons += 1;
+                emoticon_end = i + c.len_utf8() + j + close.len_utf8();
+            }
+        }
+        match c {
+            '!' | '！' => {
+                bang_run += 1;
+                question_run = 0;
+                t.bangs = t.bangs.max(bang_run);
+                continue;
+            }
+            '?' | '？' => {
+                question_run += 1;
+                bang_run = 0;
+                t.questions = t.questions.max(question_run);
+                continue;
+            }
+            _ => {
+                bang_run = 0;
+                question_run = 0;
+            }
+        }
+        if !is_letter(c) {
+            continue;
+        }
+        if i >= emoticon_end {
+            t.letters += 1;
+        }
+        if t.stutter || c.is_ascii_digit() || matches!(c, '哈' | '呵' | '嘻' | '嘿' | 'h' | 'H')
         {
             continue;
         }
         w.copy_within(1.., 0);
         w[8] = c;
-        n += 1;
-        let tripled = (1..=3).any(|k| {
-            let (a, b, c) = (&w[9 - 3 * k..9 - 2 * k], &w[9 - 2 * k..9 - k], &w[9 - k..]);
-            n >= 3 * k && a == b && b == c && (k == 1 || a[0] != a[1])
-        });
-        if tripled {
-            return true;
-        }
+        seen += 1;
+        // A unit of one to three characters three times in a row (a unit
+        // of two or three not itself one character repeated).
+        t.stutter = (seen >= 3 && w[6] == w[7] && w[7] == w[8])
+            || (seen >= 6
+                && w[3] == w[5]
+                && w[5] == w[7]
+                && w[4] == w[6]
+                && w[6] == w[8]
+                && w[7] != w[8])
+            || (seen >= 9
+                && w[0] == w[3]
+                && w[3] == w[6]
+                && w[1] == w[4]
+                && w[4] == w[7]
+                && w[2] == w[5]
+                && w[5] == w[8]
+                && w[6] != w[7]);
     }
-    false
-}
-
-/// The longest runs of `!`/`！` and of `?`/`？`.
-fn runs(s: &str) -> (usize, usize) {
-    let (mut bangs, mut questions) = ((0, 0), (0, 0));
-    for c in s.chars() {
-        let (hit, miss) = match c {
-            '!' | '！' => (&mut bangs, &mut questions),
-            '?' | '？' => (&mut questions, &mut bangs),
-            _ => {
-                bangs.0 = 0;
-                questions.0 = 0;
-                continue;
-            }
-        };
-        hit.0 += 1;
-        hit.1 = hit.1.max(hit.0);
-        miss.0 = 0;
-    }
-    (bangs.1, questions.1)
+    t
 }
 
 #[cfg(test)]
