@@ -223,10 +223,10 @@ fn tally(s: &str) -> Tally {
     let mut t = Tally::default();
     // Inside an emoticon until this byte: its name is not letters.
     let mut emoticon_end = 0;
-    // The last nine letters for `stutter` (laughter and digits aside),
-    // newest last, and how many were seen.
-    let mut w = ['\0'; 9];
-    let mut seen = 0;
+    // The last nine letters for `stutter` (laughter and digits aside), a
+    // ring: the newest at `seen % 9`.
+    let mut ring = ['\0'; 9];
+    let mut seen = 0usize;
     let (mut bang_run, mut question_run) = (0, 0);
     for (i, c) in s.char_indices() {
         if i >= emoticon_end && (c == '[' || c == '【') {
@@ -269,26 +269,27 @@ fn tally(s: &str) -> Tally {
         {
             continue;
         }
-        w.copy_within(1.., 0);
-        w[8] = c;
+        ring[seen % 9] = c;
         seen += 1;
+        // w(0) is the newest letter, w(1) the one before, …
+        let w = |back: usize| ring[(seen + 8 - back) % 9];
         // A unit of one to three characters three times in a row (a unit
         // of two or three not itself one character repeated).
-        t.stutter = (seen >= 3 && w[6] == w[7] && w[7] == w[8])
+        t.stutter = (seen >= 3 && w(0) == w(1) && w(1) == w(2))
             || (seen >= 6
-                && w[3] == w[5]
-                && w[5] == w[7]
-                && w[4] == w[6]
-                && w[6] == w[8]
-                && w[7] != w[8])
+                && w(0) == w(2)
+                && w(2) == w(4)
+                && w(1) == w(3)
+                && w(3) == w(5)
+                && w(0) != w(1))
             || (seen >= 9
-                && w[0] == w[3]
-                && w[3] == w[6]
-                && w[1] == w[4]
-                && w[4] == w[7]
-                && w[2] == w[5]
-                && w[5] == w[8]
-                && w[6] != w[7]);
+                && w(0) == w(3)
+                && w(3) == w(6)
+                && w(1) == w(4)
+                && w(4) == w(7)
+                && w(2) == w(5)
+                && w(5) == w(8)
+                && w(1) != w(2));
     }
     t
 }

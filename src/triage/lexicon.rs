@@ -362,17 +362,29 @@ impl Lexicon {
         // Longest first at each start; then drop what lies inside a kept
         // match (but keep a match with exactly the same span: one phrase
         // can be in two roles).
-        crate::sort::sort_by_key(&mut all, |f| (f.start, std::cmp::Reverse(f.end), f.phrase));
+        // The automaton reports matches by where they end, so the list is
+        // nearly in order already: an insertion sort, in place.
+        let key = |f: &Found| (f.start, std::cmp::Reverse(f.end), f.phrase);
+        for i in 1..all.len() {
+            let mut j = i;
+            while j > 0 && key(&all[j - 1]) > key(&all[j]) {
+                all.swap(j - 1, j);
+                j -= 1;
+            }
+        }
         let mut max_end = 0;
         let mut last_span = (usize::MAX, usize::MAX);
-        all.retain(|f| {
-            let keep = f.end > max_end || (f.start, f.end) == last_span;
-            if keep {
+        let mut kept = 0;
+        for i in 0..all.len() {
+            let f = all[i];
+            if f.end > max_end || (f.start, f.end) == last_span {
                 max_end = max_end.max(f.end);
                 last_span = (f.start, f.end);
+                all[kept] = f;
+                kept += 1;
             }
-            keep
-        });
+        }
+        all.truncate(kept);
         (all, halves)
     }
 }

@@ -113,7 +113,9 @@ pub fn gather(
             .count();
         let h = &mut hits[i];
         let s = &lex.signals[h.signal];
-        h.weight *= 0.5f32.powi(before as i32);
+        for _ in 0..before {
+            h.weight *= 0.5;
+        }
         if h.reading == Reading::Plain {
             if resolved && (s.category == Category::Safety || s.problem) {
                 h.reading = Reading::Resolved;
