@@ -7,7 +7,8 @@
 //! fraction of that (see BENCHMARKS.md, "Triage"). The wasm layer can call
 //! [`triage_json`] with the string it is given.
 
-use super::{Comment, Triage, Triager};
+use super::comment::Incoming;
+use super::{Triage, Triager};
 use crate::settings::Settings;
 use serde_json::{json, Value};
 
@@ -22,13 +23,14 @@ pub fn triage_json(
     comments: &str,
     now: Option<i64>,
 ) -> Result<String, String> {
-    let values: Vec<Value> = serde_json::from_str(comments)
+    // Only the fields triage reads are built (`Incoming`), not whole values.
+    let values: Vec<Incoming> = serde_json::from_str(comments)
         .map_err(|e| format!("comments must be a JSON array of objects: {e}"))?;
     let mut good = Vec::with_capacity(values.len());
     // The comments that cannot be read, by index.
     let mut errors = Vec::new();
     for (i, v) in values.iter().enumerate() {
-        match Comment::from_json(v, json!(i)) {
+        match v.comment(json!(i)) {
             Ok(c) => good.push(c),
             Err(e) => errors.push((i, e)),
         }
@@ -116,6 +118,7 @@ fn string(out: &mut Vec<u8>, s: &str) {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::triage::Comment;
 
     #[test]
     fn results_in_order_with_errors_in_place() {
@@ -134,6 +137,31 @@ mod tests {
         assert!(v[1]["error"].is_string());
         assert_eq!(v[2]["category"], "question");
         assert!(triage_json(&t, &Settings::default(), "{}", None).is_err());
+    }
+
+    #[test]
+    fn read_as_values_are_read() {
+        // The batch reads comments without building values; the result is
+        // the comment `Comment::from_json` reads.
+        let batch = r#"[
+            {"id": 1, "text": "好<img alt=\"[心]\">", "junk": {"deep": [1, {"x": null}]},
+             "created_at": "Tue Jan 23 16:44:41 +0800 2018", "like_counts": "1.5万",
+             "likes": 3, "user": {"id": 17, "followers_count": "1.2万", "verified": true,
+             "screen_name": "小王", "user": 5}},
+            {"text_raw": "退款\u4ec0么时候到", "text": "x", "uid": 9, "is_mblog_author": true},
+            {"text": 5}, [1, 2], "str", null, {"user": [], "text": "好"}
+        ]"#;
+        let incoming: Vec<Incoming> = serde_json::from_str(batch).unwrap();
+        let values: Vec<Value> = serde_json::from_str(batch).unwrap();
+        assert_eq!(incoming.len(), values.len());
+        for (i, (inc, v)) in incoming.iter().zip(&values).enumerate() {
+            assert_eq!(
+                inc.comment(json!(i)),
+                Comment::from_json(v, json!(i)),
+                "{v}"
+            );
+        }
+        assert_eq!(incoming[0].comment(Value::Null).unwrap().likes, 15_000);
     }
 
     #[test]

@@ -46,6 +46,11 @@ impl Comment {
                 u.take(k, v);
             }
         }
+        Comment::from_fields(&f, &u, fallback_id)
+    }
+
+    /// A comment from the fields read of it and of its `user`.
+    fn from_fields(f: &Fields, u: &Fields, fallback_id: Value) -> Result<Comment, String> {
         let text = match (f.text_raw, f.text) {
             (Some(Value::String(raw)), _) => raw.clone(),
             (_, Some(Value::String(html))) => strip_html(html),
@@ -127,6 +132,135 @@ impl<'a> Fields<'a> {
             _ => return,
         };
         *slot = Some(v);
+    }
+}
+
+/// A comment read straight from JSON text: only the fields triage reads
+/// are kept (the others are skipped without building them), which makes a
+/// batch of Weibo's comment objects, dozens of fields each, much cheaper to
+/// read than as `serde_json::Value`s. Any JSON value reads; one that is not
+/// an object becomes an error in its place ([`Incoming::comment`]).
+#[derive(Debug, Default)]
+pub struct Incoming {
+    object: bool,
+    fields: Vec<(&'static str, Value)>,
+    user: Option<Box<Incoming>>,
+}
+
+impl Incoming {
+    /// The comment; `fallback_id` is used when it has no `id`. The errors
+    /// of [`Comment::from_json`].
+    pub fn comment(&self, fallback_id: Value) -> Result<Comment, String> {
+        if !self.object {
+            return Err("a comment must be a JSON object".into());
+        }
+        let mut f = Fields::default();
+        for (k, v) in &self.fields {
+            f.take(k, v);
+        }
+        let mut u = Fields::default();
+        if let Some(user) = self.user.as_deref().filter(|u| u.object) {
+            for (k, v) in &user.fields {
+                u.take(k, v);
+            }
+        }
+        Comment::from_fields(&f, &u, fallback_id)
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for Incoming {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Incoming, D::Error> {
+        d.deserialize_any(IncomingVisitor)
+    }
+}
+
+struct IncomingVisitor;
+
+/// The field names [`Fields::take`] reads, as static strings.
+fn known(key: &str) -> Option<&'static str> {
+    Some(match key {
+        "id" => "id",
+        "idstr" => "idstr",
+        "uid" => "uid",
+        "text" => "text",
+        "text_raw" => "text_raw",
+        "created_at" => "created_at",
+        "followers" => "followers",
+        "followers_count" => "followers_count",
+        "verified" => "verified",
+        "is_mblog_author" => "is_mblog_author",
+        "screen_name" => "screen_name",
+        "like_counts" => "like_counts",
+        "like_count" => "like_count",
+        "likes" => "likes",
+        "user" => "user",
+        _ => return None,
+    })
+}
+
+/// A key: one that [`known`] knows, or another (`None`), read without
+/// allocating.
+struct Key;
+
+impl<'de> serde::de::DeserializeSeed<'de> for Key {
+    type Value = Option<&'static str>;
+    fn deserialize<D: serde::Deserializer<'de>>(self, d: D) -> Result<Self::Value, D::Error> {
+        d.deserialize_str(self)
+    }
+}
+
+impl serde::de::Visitor<'_> for Key {
+    type Value = Option<&'static str>;
+    fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+        f.write_str("a field name")
+    }
+    fn visit_str<E>(self, k: &str) -> Result<Self::Value, E> {
+        Ok(known(k))
+    }
+}
+
+impl<'de> serde::de::Visitor<'de> for IncomingVisitor {
+    type Value = Incoming;
+    fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+        f.write_str("any JSON value")
+    }
+    fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<Incoming, A::Error> {
+        let mut c = Incoming {
+            object: true,
+            ..Incoming::default()
+        };
+        while let Some(key) = map.next_key_seed(Key)? {
+            match key {
+                Some("user") => c.user = Some(Box::new(map.next_value()?)),
+                Some(name) => c.fields.push((name, map.next_value()?)),
+                None => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        Ok(c)
+    }
+    fn visit_seq<A: serde::de::SeqAccess<'de>>(self, mut seq: A) -> Result<Incoming, A::Error> {
+        while seq.next_element::<serde::de::IgnoredAny>()?.is_some() {}
+        Ok(Incoming::default())
+    }
+    fn visit_bool<E>(self, _: bool) -> Result<Incoming, E> {
+        Ok(Incoming::default())
+    }
+    fn visit_i64<E>(self, _: i64) -> Result<Incoming, E> {
+        Ok(Incoming::default())
+    }
+    fn visit_u64<E>(self, _: u64) -> Result<Incoming, E> {
+        Ok(Incoming::default())
+    }
+    fn visit_f64<E>(self, _: f64) -> Result<Incoming, E> {
+        Ok(Incoming::default())
+    }
+    fn visit_str<E>(self, _: &str) -> Result<Incoming, E> {
+        Ok(Incoming::default())
+    }
+    fn visit_unit<E>(self) -> Result<Incoming, E> {
+        Ok(Incoming::default())
     }
 }
 

@@ -98,7 +98,7 @@ pub fn read(text: &str) -> Form {
     let t = tally(&f.own);
     (f.letters, f.emoticons, f.stutter) = (t.letters, t.emoticons, t.stutter);
     (f.bangs, f.questions) = (t.bangs, t.questions);
-    f.repeated = repeated_clause(&f.own);
+    f.repeated = t.repeated;
     f
 }
 
@@ -192,31 +192,44 @@ fn has_handle(s: &str) -> bool {
     false
 }
 
-fn repeated_clause(s: &str) -> bool {
-    // Two clauses of 6+ characters need 36+ bytes (CJK) or 12+ (Latin).
-    if s.len() < 12 {
-        return false;
-    }
-    let clauses = || {
-        s.split(|c: char| is_punct(c) || c.is_whitespace() || c == '-')
-            .map(str::trim)
-            .filter(|c| c.len() >= 6 && c.chars().count() >= 6)
-    };
-    // Each clause against those before it, without collecting them: a
-    // comment has a handful.
-    clauses()
-        .enumerate()
-        .any(|(i, c)| clauses().take(i).any(|d| d == c))
-}
-
 /// What one pass over a comment's own words counts (see [`Form`]).
 #[derive(Default)]
 struct Tally {
     letters: usize,
     emoticons: usize,
     stutter: bool,
+    repeated: bool,
     bangs: usize,
     questions: usize,
+}
+
+/// Clauses for [`Form::repeated`]: the earlier ones of 6+ characters, as
+/// byte spans. A comment has a handful; past 32 the rest are not kept.
+struct Clauses {
+    spans: [(usize, usize); 32],
+    count: usize,
+}
+
+impl Clauses {
+    /// Ends the clause `s[start..end]` of `chars` characters; whether an
+    /// earlier clause said the same.
+    fn end(&mut self, s: &str, start: usize, end: usize, chars: usize) -> bool {
+        if chars < 6 {
+            return false;
+        }
+        let clause = &s[start..end];
+        if self.spans[..self.count]
+            .iter()
+            .any(|&(a, b)| &s[a..b] == clause)
+        {
+            return true;
+        }
+        if self.count < self.spans.len() {
+            self.spans[self.count] = (start, end);
+            self.count += 1;
+        }
+        false
+    }
 }
 
 fn tally(s: &str) -> Tally {
@@ -228,6 +241,12 @@ fn tally(s: &str) -> Tally {
     let mut ring = ['\0'; 9];
     let mut seen = 0usize;
     let (mut bang_run, mut question_run) = (0, 0);
+    let mut clauses = Clauses {
+        spans: [(0, 0); 32],
+        count: 0,
+    };
+    // The clause being read: where it starts, how many characters so far.
+    let (mut clause_start, mut clause_chars) = (0, 0);
     for (i, c) in s.char_indices() {
         if i >= emoticon_end && (c == '[' || c == '【') {
             // An emoticon name is short: `[怒]`, `[笑cry]`, `[good]`.
@@ -246,19 +265,24 @@ fn tally(s: &str) -> Tally {
                 bang_run += 1;
                 question_run = 0;
                 t.bangs = t.bangs.max(bang_run);
-                continue;
             }
             '?' | '？' => {
                 question_run += 1;
                 bang_run = 0;
                 t.questions = t.questions.max(question_run);
-                continue;
             }
             _ => {
                 bang_run = 0;
                 question_run = 0;
             }
         }
+        if is_punct(c) || c.is_whitespace() || c == '-' {
+            t.repeated |= clauses.end(s, clause_start, i, clause_chars);
+            clause_start = i + c.len_utf8();
+            clause_chars = 0;
+            continue;
+        }
+        clause_chars += 1;
         if !is_letter(c) {
             continue;
         }
@@ -291,6 +315,7 @@ fn tally(s: &str) -> Tally {
                 && w(5) == w(8)
                 && w(1) != w(2));
     }
+    t.repeated |= clauses.end(s, clause_start, s.len(), clause_chars);
     t
 }
 

@@ -73,8 +73,15 @@ impl Normalizer {
     pub fn normalize_into(&self, text: &str, out: &mut String) {
         let mut chars = text.chars().peekable();
         while let Some(c) = chars.next() {
+            // Most of a comment: a Chinese character, only folded.
+            if is_cjk(c) {
+                if let Some(f) = crate::fold::fold_char(c) {
+                    out.push(f);
+                }
+                continue;
+            }
             // Emoji live above U+2000; skip the lookup for everything else.
-            if c as u32 >= 0x2000 && !is_cjk(c) {
+            if c as u32 >= 0x2000 {
                 if let Some(name) = self.emoticon(c) {
                     out.push_str(name);
                     continue;
