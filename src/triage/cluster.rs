@@ -257,15 +257,33 @@ impl Default for Clusterer {
 fn minhash(set: &[u64]) -> [u64; HASHES] {
     let mut sig = [u64::MAX; HASHES];
     for &h in set {
-        for (i, s) in sig.iter_mut().enumerate() {
-            let v = h
-                .wrapping_mul(SEEDS[i] | 1)
-                .wrapping_add(SEEDS[(i + 7) % HASHES]);
-            *s = (*s).min(v);
+        for i in 0..HASHES {
+            sig[i] = sig[i].min(h.wrapping_mul(MULTIPLIERS[i]).wrapping_add(OFFSETS[i]));
         }
     }
     sig
 }
+
+/// Permutation `i` is `h * MULTIPLIERS[i] + OFFSETS[i]`: seed `i`, made
+/// odd, and seed `i + 7` (mod `HASHES`).
+const MULTIPLIERS: [u64; HASHES] = {
+    let mut m = [0u64; HASHES];
+    let mut i = 0;
+    while i < HASHES {
+        m[i] = SEEDS[i] | 1;
+        i += 1;
+    }
+    m
+};
+const OFFSETS: [u64; HASHES] = {
+    let mut o = [0u64; HASHES];
+    let mut i = 0;
+    while i < HASHES {
+        o[i] = SEEDS[(i + 7) % HASHES];
+        i += 1;
+    }
+    o
+};
 
 const SEEDS: [u64; HASHES] = {
     let mut s = [0u64; HASHES];

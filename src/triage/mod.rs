@@ -245,7 +245,7 @@ impl Triager {
         let own = self.normalizer.normalize(&form.own);
         let chain = self.normalizer.normalize(&form.chain);
         let verdict = self.model.judge(&own);
-        let ev = signals::gather(
+        let mut ev = signals::gather(
             &self.lexicon,
             &own,
             &chain,
@@ -253,7 +253,7 @@ impl Triager {
             verdict.as_ref().map(|v| (&self.model, v)),
         );
         let (mut category, unrecognised) = category::decide(&ev, form.letters);
-        let mut reasons = ev.reasons.clone();
+        let mut reasons = std::mem::take(&mut ev.reasons);
         if c.is_mblog_author {
             category = Category::Chatter;
             reasons.clear();

@@ -71,11 +71,12 @@ impl Normalizer {
 
     /// Appends the normal form of `text` to `out`.
     pub fn normalize_into(&self, text: &str, out: &mut String) {
+        let fold = crate::fold::table();
         let mut chars = text.chars().peekable();
         while let Some(c) = chars.next() {
             // Most of a comment: a Chinese character, only folded.
             if is_cjk(c) {
-                if let Some(f) = crate::fold::fold_char(c) {
+                if let Some(f) = crate::fold::fold_with(fold, c) {
                     out.push(f);
                 }
                 continue;
@@ -106,7 +107,7 @@ impl Normalizer {
                 // Simplified, lower case, look-alikes read; `None`: a
                 // separator.
                 None => {
-                    if let Some(f) = crate::fold::fold_char(c) {
+                    if let Some(f) = crate::fold::fold_with(fold, c) {
                         out.push(f);
                     }
                 }

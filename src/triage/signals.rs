@@ -295,14 +295,18 @@ fn reasons(lex: &Lexicon, hits: &[Hit], resolutions: &[&str]) -> Vec<String> {
         if hits[..i].iter().any(same) {
             continue; // written with the first of its group
         }
-        let reason = &lex.signals[h.signal].reason;
-        let mut line = match h.reading {
-            Reading::Plain => format!("{reason}："),
-            Reading::Negated => format!("{reason}（被否定，不算）："),
-            Reading::Sarcastic => "反讽，称赞读作不满：".to_string(),
-            Reading::Hypothetical => format!("{reason}（假设/担心，不算紧急）："),
-            Reading::Resolved => format!("{reason}（已解决）："),
+        let reason = lex.signals[h.signal].reason.as_str();
+        let (reason, note) = match h.reading {
+            Reading::Plain => (reason, ""),
+            Reading::Negated => (reason, "（被否定，不算）"),
+            Reading::Sarcastic => ("", "反讽，称赞读作不满"),
+            Reading::Hypothetical => (reason, "（假设/担心，不算紧急）"),
+            Reading::Resolved => (reason, "（已解决）"),
         };
+        let mut line = String::with_capacity(reason.len() + note.len() + 32);
+        line.push_str(reason);
+        line.push_str(note);
+        line.push('：');
         for (j, o) in hits.iter().enumerate().skip(i) {
             if same(o) && !hits[i..j].iter().any(|p| same(p) && p.words == o.words) {
                 if j > i {

@@ -169,9 +169,12 @@ fn influence(c: &Comment, chain: &[String], s: &Settings) -> Option<String> {
 /// Whether `needle` occurs in `hay`: a plain byte search, as `str::contains`
 /// sets up a two-way searcher, costly for short names in every comment.
 pub fn contains(hay: &str, needle: &str) -> bool {
-    hay.as_bytes()
-        .windows(needle.len().max(1))
-        .any(|w| w == needle.as_bytes())
+    let (h, n) = (hay.as_bytes(), needle.as_bytes());
+    let Some((&first, rest)) = n.split_first() else {
+        return true;
+    };
+    (0..(h.len() + 1).saturating_sub(n.len()))
+        .any(|i| h[i] == first && &h[i + 1..i + n.len()] == rest)
 }
 
 fn followers(n: u64) -> String {
