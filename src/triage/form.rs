@@ -19,8 +19,11 @@ pub struct Form {
     pub own: String,
     /// Reposted words (after the first `//@`), tags removed.
     pub chain: String,
-    /// The comment starts with a tag: it talks to a friend.
+    /// The comment starts with a tag: it talks to a friend (unless the tag
+    /// is the brand's: `Triager` decides, with the team's settings).
     pub to_friend: bool,
+    /// The name of the tag it starts with, if it does.
+    pub first_tag: String,
     /// Accounts the repost chain passed through (`//@name:`).
     pub chain_names: Vec<String>,
     /// Number of `@` tags.
@@ -68,10 +71,11 @@ pub fn read(text: &str) -> Form {
         Some(i) => (&text[..i], &text[i..]),
         None => (text, ""),
     };
-    let mut f = Form {
-        to_friend: own.trim_start().starts_with('@'),
-        ..Form::default()
-    };
+    let mut f = Form::default();
+    if let Some(tagged) = own.trim_start().strip_prefix('@') {
+        f.to_friend = true;
+        f.first_tag = tagged[..tagged.find(ends_tag).unwrap_or(tagged.len())].to_string();
+    }
     let (own_clean, own_tags) = strip_tags(own);
     let (chain_clean, chain_tags) = strip_tags(chain);
     if !chain.is_empty() {
@@ -121,7 +125,7 @@ fn strip_tags(s: &str) -> (String, usize) {
         if c == '@' {
             tags += 1;
             while let Some(&n) = chars.peek() {
-                if n.is_whitespace() || n == ':' || n == '：' || n == '@' || is_punct(n) {
+                if ends_tag(n) {
                     break;
                 }
                 chars.next();
@@ -133,6 +137,11 @@ fn strip_tags(s: &str) -> (String, usize) {
         }
     }
     (out, tags)
+}
+
+/// Whether `c` ends a tag's name (`@name`).
+fn ends_tag(c: char) -> bool {
+    c.is_whitespace() || c == ':' || c == '：' || c == '@' || is_punct(c)
 }
 
 fn is_punct(c: char) -> bool {
@@ -338,7 +347,10 @@ mod tests {
         let f = read("回复@小王:还没到账");
         assert_eq!(f.own, "还没到账");
         assert!(!f.to_friend);
-        assert!(read("@室友 今晚点这个？").to_friend);
+        let f = read("@室友 今晚点这个？");
+        assert!(f.to_friend);
+        assert_eq!(f.first_tag, "室友");
+        assert_eq!(read(" @小米官方：在吗").first_tag, "小米官方");
     }
 
     #[test]

@@ -87,6 +87,23 @@ pub fn gather(
         scan(lex, chain, factor, letters, &mut hits, &mut resolutions);
     }
     let resolved = !resolutions.is_empty();
+    // Signals that count only beside a cue of certain categories ([微笑]
+    // beside a complaint), of a signal without such a condition itself.
+    let unconditional = |si: usize| lex.signals[si].needs.is_empty();
+    let unmet: Vec<usize> = hits
+        .iter()
+        .map(|h| h.signal)
+        .filter(|&si| {
+            let needs = &lex.signals[si].needs;
+            !needs.is_empty()
+                && !hits.iter().any(|o| {
+                    o.reading == Reading::Plain
+                        && unconditional(o.signal)
+                        && needs.contains(&lex.signals[o.signal].category)
+                })
+        })
+        .collect();
+    hits.retain(|h| !unmet.contains(&h.signal));
     let sarcastic = hits
         .iter()
         .any(|h| lex.signals[h.signal].sarcasm && h.reading == Reading::Plain);

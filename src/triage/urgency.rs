@@ -7,10 +7,13 @@
 //! of these raises it one step (noise stays noise): an influential author
 //! (followers, verified, a media account, or a repost chain through a media
 //! account — `Settings::influence_followers`, `Settings::media_markers`),
-//! many likes (`Settings::influence_likes`: many agree, and it shows first), a watch word, a VIP account. A comment
-//! older than the response target for its urgency (`Settings::targets`) is
-//! raised one step too, but never by age alone to `critical`. The company's
-//! own comments are `noise`.
+//! many likes (`Settings::influence_likes`: many agree, and it shows first),
+//! a watch word, a VIP account. A comment that waits for an answer (an
+//! emergency, a complaint, a question) and is older than the team's
+//! response target for its urgency (`Settings::targets`) is raised one step
+//! too, but never by age alone to `critical` (nor above `high`); praise,
+//! suggestions and chatter do not age. The company's own comments are
+//! `noise`.
 //!
 //! The score orders comments for the agent: each urgency has a band
 //! (critical 85–100, high 65–84, normal 45–64, low 20–44, noise 0–19), and
@@ -115,7 +118,13 @@ pub fn assess(
             raises += 1;
             reasons.push(format!("重点客户：{v}"));
         }
-        if let (Some(now), Some(at)) = (cx.now, c.created_at) {
+        // Age counts only for comments that wait for an answer: praise or a
+        // suggestion a day old is no more urgent than a fresh one.
+        let waits = matches!(
+            category,
+            Category::Safety | Category::Complaint | Category::Question
+        );
+        if let (Some(now), Some(at), true) = (cx.now, c.created_at, waits) {
             let minutes = (now - at).max(0) / 60;
             let target = i64::from(target_minutes(urgency, s));
             if minutes > target {
