@@ -40,6 +40,11 @@ pub fn parse_rfc3339(s: &str) -> Option<i64> {
 
 /// `Tue Jan 23 16:44:41 +0800 2018`.
 pub fn parse_weibo(s: &str) -> Option<i64> {
+    // Weibo always writes it at fixed places: read them without splitting.
+    let b = s.as_bytes();
+    if b.len() == 30 && [3, 7, 10, 19, 25].iter().all(|&i| b[i] == b' ') {
+        return weibo_fields(&s[4..7], &s[8..10], &s[11..19], &s[20..25], &s[26..]);
+    }
     let mut parts = s.split_whitespace();
     let (_, mon, day, hms, zone, year) = (
         parts.next()?,
@@ -52,6 +57,10 @@ pub fn parse_weibo(s: &str) -> Option<i64> {
     if parts.next().is_some() {
         return None;
     }
+    weibo_fields(mon, day, hms, zone, year)
+}
+
+fn weibo_fields(mon: &str, day: &str, hms: &str, zone: &str, year: &str) -> Option<i64> {
     const MONTHS: [&str; 12] = [
         "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
     ];
@@ -117,5 +126,13 @@ mod tests {
         );
         assert_eq!(parse_rfc3339("1970-01-01T00:00:00Z"), Some(0));
         assert_eq!(parse_rfc3339("garbage"), None);
+        // Off the fixed layout: read by splitting; odd text at the fixed
+        // places: an answer of None, no panic.
+        assert_eq!(
+            parse_weibo("Tue Jan 3 16:44:41 +0800 2018"),
+            parse_rfc3339("2018-01-03T16:44:41+08:00")
+        );
+        assert_eq!(parse_weibo("Tue 一a 23 16:44:41 +0800 2018"), None);
+        assert_eq!(parse_weibo("Tue Jan 23 16:44:41 +0800 20x8"), None);
     }
 }
