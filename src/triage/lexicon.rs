@@ -451,5 +451,10 @@ mod tests {
             .err()
             .unwrap();
         assert!(e.contains("`x`") && e.contains("empty"), "{e}");
+        let needs = "[[signal]]\nid = \"x\"\ncategory = \"spam\"\nweight = 1\nreason = \"r\"\nphrases = [\"a\"]\nneeds = [\"anger\"]\n";
+        let e = Lexicon::from_toml(needs, default_modifiers())
+            .err()
+            .unwrap();
+        assert!(e.contains("`x`") && e.contains("anger"), "{e}");
     }
 }
