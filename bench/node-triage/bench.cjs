@@ -39,12 +39,17 @@ const lines = ["dev", "test"].flatMap((half) =>
   fs.readFileSync(path.join(root, `tests/triage/labelled-${half}.jsonl`), "utf8")
     .split("\n").filter(Boolean).map((l) => JSON.parse(l)));
 const now = Date.now();
+// Weibo's own date form, "Tue Jan 23 16:44:41 +0800 2018" (in UTC here).
+const weiboDate = (ms) => {
+  const [wd, day, mon, year, hms] = new Date(ms).toUTCString().replace(",", "").split(" ");
+  return `${wd} ${mon} ${day} ${hms} +0000 ${year}`;
+};
 const comments = Array.from({ length: count }, (_, i) => {
   const l = lines[i % lines.length];
   return {
     id: 5000000000 + i,
     text: i < lines.length ? l.text : `${l.text} 第${Math.floor(i / lines.length)}楼`,
-    created_at: new Date(now - (i % 300) * 60000).toUTCString().replace("GMT", "+0000"),
+    created_at: weiboDate(now - (i % 300) * 60000),
     like_counts: i % 17,
     user: { id: 1000 + (i % 977), screen_name: `user${i % 977}`, followers_count: l.followers || (i * 37) % 5000, verified: !!l.verified },
   };
