@@ -53,7 +53,6 @@ files![
     "data/triage/modifiers.toml",
     "data/triage/intents.toml",
     "data/triage/model.tsv",
-    "data/triage/t2s.txt",
     "data/triage/emoji.txt",
 ];
 

@@ -1,11 +1,12 @@
 // Triage of one busy post (5,000 comments) in the wasm build, measured
-// from JavaScript: the time of `engine.triage(comments, Date.now())`, which
-// includes the boundary crossing (objects in, objects out).
+// from JavaScript: the time of `engine.triage(comments, Date.now())` and of
+// `engine.triageJson(JSON text)`, both including the boundary crossing.
 //
 // Build first (from the repository root):
 //   cargo build --lib --target wasm32-unknown-unknown --release
 //   ~/.cargo/bin/wasm-bindgen --target nodejs --out-dir target/node-triage \
 //       target/wasm32-unknown-unknown/release/kefu.wasm
+//   cargo run --release --bin kefu -- data-bundle > target/node-triage/kefu-data.json
 // Then:
 //   node bench/node-triage/bench.cjs [path/to/kefu.js] [comments] [runs]
 "use strict";
@@ -24,19 +25,31 @@ if (!fs.existsSync(lib)) {
 // says "type": "module", so mark the output folder as CommonJS.
 const pkg = path.join(path.dirname(lib), "package.json");
 if (!fs.existsSync(pkg)) fs.writeFileSync(pkg, '{"type": "commonjs"}\n');
-const { Engine } = require(lib);
+const { Engine, installData } = require(lib);
+// The data files ship beside the wasm (src/data.rs): hand them over first.
+const bundle = path.join(path.dirname(lib), "kefu-data.json");
+if (!fs.existsSync(bundle)) {
+  console.error(`no ${bundle}: write it with \`kefu data-bundle\` (see the header of this file)`);
+  process.exit(2);
+}
+installData(fs.readFileSync(bundle, "utf8"));
 
 // The project's labelled comments, shaped like Weibo's comment JSON.
 const lines = ["dev", "test"].flatMap((half) =>
   fs.readFileSync(path.join(root, `tests/triage/labelled-${half}.jsonl`), "utf8")
     .split("\n").filter(Boolean).map((l) => JSON.parse(l)));
 const now = Date.now();
+// Weibo's own date form, "Tue Jan 23 16:44:41 +0800 2018" (in UTC here).
+const weiboDate = (ms) => {
+  const [wd, day, mon, year, hms] = new Date(ms).toUTCString().replace(",", "").split(" ");
+  return `${wd} ${mon} ${day} ${hms} +0000 ${year}`;
+};
 const comments = Array.from({ length: count }, (_, i) => {
   const l = lines[i % lines.length];
   return {
     id: 5000000000 + i,
     text: i < lines.length ? l.text : `${l.text} 第${Math.floor(i / lines.length)}楼`,
-    created_at: new Date(now - (i % 300) * 60000).toUTCString().replace("GMT", "+0000"),
+    created_at: weiboDate(now - (i % 300) * 60000),
     like_counts: i % 17,
     user: { id: 1000 + (i % 977), screen_name: `user${i % 977}`, followers_count: l.followers || (i * 37) % 5000, verified: !!l.verified },
   };

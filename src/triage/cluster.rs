@@ -53,6 +53,7 @@ pub struct Clusterer {
     owner: Vec<(usize, usize)>,
     shingle: usize,
     threshold: f32,
+    /// Characters left out of shingles, sorted.
     ignore: Vec<char>,
 }
 
@@ -106,7 +107,11 @@ impl Clusterer {
             owner,
             shingle,
             threshold,
-            ignore: nd.str("ignore")?.chars().collect(),
+            ignore: {
+                let mut ignore: Vec<char> = nd.str("ignore")?.chars().collect();
+                crate::sort::sort_unstable(&mut ignore);
+                ignore
+            },
         })
     }
 
@@ -137,7 +142,11 @@ impl Clusterer {
             HashMap::with_capacity_and_hasher(eligible_count * BANDS, Prehashed);
         let mut peers: Vec<(u8, [u32; BUCKET_PEERS])> = Vec::with_capacity(eligible_count * BANDS);
         let mut compared: Vec<usize> = Vec::new();
-        let mut sets: Vec<Vec<u64>> = vec![Vec::new(); n];
+        // Every comment's shingle set, one after another in one vector:
+        // comment i's is `shingles[spans[i].0..spans[i].1]`.
+        let mut shingles: Vec<u64> = Vec::new();
+        let mut spans: Vec<(usize, usize)> = vec![(0, 0); n];
+        let mut letters: Vec<char> = Vec::new();
         for i in 0..n {
             if !eligible[i] {
                 continue;
@@ -150,11 +159,13 @@ impl Clusterer {
                 // same; near-duplicate search is for the rest.
                 continue;
             }
-            sets[i] = self.shingles(texts[i]);
-            if sets[i].is_empty() {
+            let start = shingles.len();
+            self.shingles(texts[i], &mut letters, &mut shingles);
+            spans[i] = (start, shingles.len());
+            if start == shingles.len() {
                 continue;
             }
-            let sig = minhash(&sets[i]);
+            let sig = minhash(&shingles[start..]);
             compared.clear();
             for band in 0..BANDS {
                 let key = mix(band as u64 ^ band_hash(&sig[band * ROWS..(band + 1) * ROWS]));
@@ -170,7 +181,8 @@ impl Clusterer {
                         continue;
                     }
                     compared.push(j);
-                    if jaccard(&sets[i], &sets[j]) >= self.threshold {
+                    let (a, b) = (spans[i], spans[j]);
+                    if jaccard(&shingles[a.0..a.1], &shingles[b.0..b.1]) >= self.threshold {
                         union(&mut parent, i, j);
                     }
                 }
@@ -202,23 +214,33 @@ impl Clusterer {
         (clusters, intents)
     }
 
-    /// The sorted, deduplicated hashes of a text's character shingles.
-    fn shingles(&self, text: &str) -> Vec<u64> {
-        let chars: Vec<char> = text
-            .chars()
-            .filter(|&c| super::form::is_letter(c) && !self.ignore.contains(&c))
-            .collect();
-        let k = self.shingle.min(chars.len().max(1));
-        let mut out: Vec<u64> = chars
-            .windows(k)
-            .map(|w| {
-                w.iter()
-                    .fold(0xcbf2_9ce4_8422_2325u64, |h, &c| mix(h ^ c as u64))
-            })
-            .collect();
-        crate::sort::sort_unstable(&mut out);
-        out.dedup();
-        out
+    /// Appends the sorted, deduplicated hashes of a text's character
+    /// shingles to `out` (`letters` is scratch space, reused).
+    fn shingles(&self, text: &str, letters: &mut Vec<char>, out: &mut Vec<u64>) {
+        letters.clear();
+        letters.extend(
+            text.chars()
+                .filter(|&c| super::form::is_letter(c) && self.ignore.binary_search(&c).is_err()),
+        );
+        let start = out.len();
+        let k = self.shingle.min(letters.len().max(1));
+        for w in letters.windows(k) {
+            let mut h = 0xcbf2_9ce4_8422_2325u64;
+            for &c in w {
+                h = mix(h ^ c as u64);
+            }
+            out.push(h);
+        }
+        let set = &mut out[start..];
+        crate::sort::sort_unstable(set);
+        let mut kept = 0;
+        for i in 0..set.len() {
+            if i == 0 || set[i] != set[kept - 1] {
+                set[kept] = set[i];
+                kept += 1;
+            }
+        }
+        out.truncate(start + kept);
     }
 }
 
@@ -235,15 +257,33 @@ impl Default for Clusterer {
 fn minhash(set: &[u64]) -> [u64; HASHES] {
     let mut sig = [u64::MAX; HASHES];
     for &h in set {
-        for (i, s) in sig.iter_mut().enumerate() {
-            let v = h
-                .wrapping_mul(SEEDS[i] | 1)
-                .wrapping_add(SEEDS[(i + 7) % HASHES]);
-            *s = (*s).min(v);
+        for i in 0..HASHES {
+            sig[i] = sig[i].min(h.wrapping_mul(MULTIPLIERS[i]).wrapping_add(OFFSETS[i]));
         }
     }
     sig
 }
+
+/// Permutation `i` is `h * MULTIPLIERS[i] + OFFSETS[i]`: seed `i`, made
+/// odd, and seed `i + 7` (mod `HASHES`).
+const MULTIPLIERS: [u64; HASHES] = {
+    let mut m = [0u64; HASHES];
+    let mut i = 0;
+    while i < HASHES {
+        m[i] = SEEDS[i] | 1;
+        i += 1;
+    }
+    m
+};
+const OFFSETS: [u64; HASHES] = {
+    let mut o = [0u64; HASHES];
+    let mut i = 0;
+    while i < HASHES {
+        o[i] = SEEDS[(i + 7) % HASHES];
+        i += 1;
+    }
+    o
+};
 
 const SEEDS: [u64; HASHES] = {
     let mut s = [0u64; HASHES];

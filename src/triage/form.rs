@@ -19,8 +19,11 @@ pub struct Form {
     pub own: String,
     /// Reposted words (after the first `//@`), tags removed.
     pub chain: String,
-    /// The comment starts with a tag: it talks to a friend.
+    /// The comment starts with a tag: it talks to a friend (unless the tag
+    /// is the brand's: `Triager` decides, with the team's settings).
     pub to_friend: bool,
+    /// The name of the tag it starts with, if it does.
+    pub first_tag: String,
     /// Accounts the repost chain passed through (`//@name:`).
     pub chain_names: Vec<String>,
     /// Number of `@` tags.
@@ -68,10 +71,11 @@ pub fn read(text: &str) -> Form {
         Some(i) => (&text[..i], &text[i..]),
         None => (text, ""),
     };
-    let mut f = Form {
-        to_friend: own.trim_start().starts_with('@'),
-        ..Form::default()
-    };
+    let mut f = Form::default();
+    if let Some(tagged) = own.trim_start().strip_prefix('@') {
+        f.to_friend = true;
+        f.first_tag = tagged[..tagged.find(ends_tag).unwrap_or(tagged.len())].to_string();
+    }
     let (own_clean, own_tags) = strip_tags(own);
     let (chain_clean, chain_tags) = strip_tags(chain);
     if !chain.is_empty() {
@@ -95,13 +99,10 @@ pub fn read(text: &str) -> Form {
     if f.own.bytes().any(|b| b.is_ascii_digit()) {
         f.handle = has_handle(&f.own);
     }
-    let (letters, emoticons) = count_letters(&f.own);
-    f.letters = letters;
-    f.emoticons = emoticons;
-    f.repeated = repeated_clause(&f.own);
-    f.stutter = stutter(&f.own);
-    f.bangs = longest_run(own, &['!', '！']);
-    f.questions = longest_run(own, &['?', '？']);
+    let t = tally(&f.own);
+    (f.letters, f.emoticons, f.stutter) = (t.letters, t.emoticons, t.stutter);
+    (f.bangs, f.questions) = (t.bangs, t.questions);
+    f.repeated = t.repeated;
     f
 }
 
@@ -113,6 +114,10 @@ fn contains_ignore_case(hay: &str, needle: &str) -> bool {
 
 /// Removes `@name` tags (up to white space, punctuation or a colon).
 fn strip_tags(s: &str) -> (String, usize) {
+    // Most comments tag no one and repost nothing: a copy will do.
+    if !s.bytes().any(|b| b == b'@' || b == b'/') {
+        return (s.to_string(), 0);
+    }
     let mut out = String::with_capacity(s.len());
     let mut tags = 0;
     let mut chars = s.chars().peekable();
@@ -120,7 +125,7 @@ fn strip_tags(s: &str) -> (String, usize) {
         if c == '@' {
             tags += 1;
             while let Some(&n) = chars.peek() {
-                if n.is_whitespace() || n == ':' || n == '：' || n == '@' || is_punct(n) {
+                if ends_tag(n) {
                     break;
                 }
                 chars.next();
@@ -132,6 +137,11 @@ fn strip_tags(s: &str) -> (String, usize) {
         }
     }
     (out, tags)
+}
+
+/// Whether `c` ends a tag's name (`@name`).
+fn ends_tag(c: char) -> bool {
+    c.is_whitespace() || c == ':' || c == '：' || c == '@' || is_punct(c)
 }
 
 fn is_punct(c: char) -> bool {
@@ -154,38 +164,17 @@ fn is_punct(c: char) -> bool {
     )
 }
 
-/// Counts letters, digits and CJK characters outside `[emoticons]`, and the
-/// emoticons.
-fn count_letters(s: &str) -> (usize, usize) {
-    let (mut letters, mut emoticons) = (0, 0);
-    let mut rest = s;
-    while !rest.is_empty() {
-        if let Some(after) = rest.strip_prefix(['[', '【']) {
-            if let Some(close) = after.find([']', '】']) {
-                // An emoticon name is short: `[怒]`, `[笑cry]`, `[good]`.
-                if after[..close].chars().count() <= 5 {
-                    emoticons += 1;
-                    rest =
-                        &after[close + after[close..].chars().next().map_or(1, char::len_utf8)..];
-                    continue;
-                }
-            }
-        }
-        let c = rest.chars().next().expect("not empty");
-        if is_letter(c) {
-            letters += 1;
-        }
-        rest = &rest[c.len_utf8()..];
-    }
-    (letters, emoticons)
-}
-
 /// A letter, digit or CJK character, fast for the common cases (the
 /// standard library's table lookup is slow for CJK).
 pub fn is_letter(c: char) -> bool {
-    c.is_ascii_alphanumeric()
-        || matches!(c as u32, 0x4E00..=0x9FFF | 0x3400..=0x4DBF)
-        || (!c.is_ascii() && c.is_alphanumeric())
+    match c as u32 {
+        0..=0x7F => c.is_ascii_alphanumeric(),
+        0x4E00..=0x9FFF | 0x3400..=0x4DBF => true,
+        // General and CJK punctuation, full-width punctuation: common in
+        // comments, and never letters.
+        0x2000..=0x206F | 0x3000..=0x3004 | 0x3008..=0x3020 | 0xFF01..=0xFF0F => false,
+        _ => c.is_alphanumeric(),
+    }
 }
 
 fn has_handle(s: &str) -> bool {
@@ -212,45 +201,131 @@ fn has_handle(s: &str) -> bool {
     false
 }
 
-fn repeated_clause(s: &str) -> bool {
-    // Two clauses of 6+ characters need 36+ bytes (CJK) or 12+ (Latin).
-    if s.len() < 12 {
-        return false;
-    }
-    let clauses: Vec<&str> = s
-        .split(|c: char| is_punct(c) || c.is_whitespace() || c == '-')
-        .map(str::trim)
-        .filter(|c| c.chars().count() >= 6)
-        .collect();
-    clauses
-        .iter()
-        .enumerate()
-        .any(|(i, c)| clauses[..i].contains(c))
+/// What one pass over a comment's own words counts (see [`Form`]).
+#[derive(Default)]
+struct Tally {
+    letters: usize,
+    emoticons: usize,
+    stutter: bool,
+    repeated: bool,
+    bangs: usize,
+    questions: usize,
 }
 
-fn stutter(s: &str) -> bool {
-    let cs: Vec<char> = s
-        .chars()
-        .filter(|&c| is_letter(c) && !c.is_ascii_digit() && !"哈呵嘻嘿hH".contains(c))
-        .collect();
-    // A unit of one to three characters, three times in a row.
-    (1..=3).any(|k| {
-        cs.windows(3 * k)
-            .any(|w| w[..k] == w[k..2 * k] && w[k..2 * k] == w[2 * k..] && (k == 1 || w[0] != w[1]))
-    })
+/// Clauses for [`Form::repeated`]: the earlier ones of 6+ characters, as
+/// byte spans. A comment has a handful; past 32 the rest are not kept.
+struct Clauses {
+    spans: [(usize, usize); 32],
+    count: usize,
 }
 
-fn longest_run(s: &str, set: &[char]) -> usize {
-    let (mut best, mut run) = (0, 0);
-    for c in s.chars() {
-        if set.contains(&c) {
-            run += 1;
-            best = best.max(run);
-        } else {
-            run = 0;
+impl Clauses {
+    /// Ends the clause `s[start..end]` of `chars` characters; whether an
+    /// earlier clause said the same.
+    fn end(&mut self, s: &str, start: usize, end: usize, chars: usize) -> bool {
+        if chars < 6 {
+            return false;
         }
+        let clause = &s[start..end];
+        if self.spans[..self.count]
+            .iter()
+            .any(|&(a, b)| &s[a..b] == clause)
+        {
+            return true;
+        }
+        if self.count < self.spans.len() {
+            self.spans[self.count] = (start, end);
+            self.count += 1;
+        }
+        false
     }
-    best
+}
+
+fn tally(s: &str) -> Tally {
+    let mut t = Tally::default();
+    // Inside an emoticon until this byte: its name is not letters.
+    let mut emoticon_end = 0;
+    // The last nine letters for `stutter` (laughter and digits aside), a
+    // ring: the newest at `seen % 9`.
+    let mut ring = ['\0'; 9];
+    let mut seen = 0usize;
+    let (mut bang_run, mut question_run) = (0, 0);
+    let mut clauses = Clauses {
+        spans: [(0, 0); 32],
+        count: 0,
+    };
+    // The clause being read: where it starts, how many characters so far.
+    let (mut clause_start, mut clause_chars) = (0, 0);
+    for (i, c) in s.char_indices() {
+        if i >= emoticon_end && (c == '[' || c == '【') {
+            // An emoticon name is short: `[怒]`, `[笑cry]`, `[good]`.
+            let name = &s[i + c.len_utf8()..];
+            if let Some((j, close)) = name
+                .char_indices()
+                .take(6)
+                .find(|&(_, c)| c == ']' || c == '】')
+            {
+                t.emoticons += 1;
+                emoticon_end = i + c.len_utf8() + j + close.len_utf8();
+            }
+        }
+        match c {
+            '!' | '！' => {
+                bang_run += 1;
+                question_run = 0;
+                t.bangs = t.bangs.max(bang_run);
+            }
+            '?' | '？' => {
+                question_run += 1;
+                bang_run = 0;
+                t.questions = t.questions.max(question_run);
+            }
+            _ => {
+                bang_run = 0;
+                question_run = 0;
+            }
+        }
+        if is_punct(c) || c.is_whitespace() || c == '-' {
+            t.repeated |= clauses.end(s, clause_start, i, clause_chars);
+            clause_start = i + c.len_utf8();
+            clause_chars = 0;
+            continue;
+        }
+        clause_chars += 1;
+        if !is_letter(c) {
+            continue;
+        }
+        if i >= emoticon_end {
+            t.letters += 1;
+        }
+        if t.stutter || c.is_ascii_digit() || matches!(c, '哈' | '呵' | '嘻' | '嘿' | 'h' | 'H')
+        {
+            continue;
+        }
+        ring[seen % 9] = c;
+        seen += 1;
+        // w(0) is the newest letter, w(1) the one before, …
+        let w = |back: usize| ring[(seen + 8 - back) % 9];
+        // A unit of one to three characters three times in a row (a unit
+        // of two or three not itself one character repeated).
+        t.stutter = (seen >= 3 && w(0) == w(1) && w(1) == w(2))
+            || (seen >= 6
+                && w(0) == w(2)
+                && w(2) == w(4)
+                && w(1) == w(3)
+                && w(3) == w(5)
+                && w(0) != w(1))
+            || (seen >= 9
+                && w(0) == w(3)
+                && w(3) == w(6)
+                && w(1) == w(4)
+                && w(4) == w(7)
+                && w(2) == w(5)
+                && w(5) == w(8)
+                && w(1) != w(2));
+    }
+    t.repeated |= clauses.end(s, clause_start, s.len(), clause_chars);
+    t
 }
 
 #[cfg(test)]
@@ -272,7 +347,10 @@ mod tests {
         let f = read("回复@小王:还没到账");
         assert_eq!(f.own, "还没到账");
         assert!(!f.to_friend);
-        assert!(read("@室友 今晚点这个？").to_friend);
+        let f = read("@室友 今晚点这个？");
+        assert!(f.to_friend);
+        assert_eq!(f.first_tag, "室友");
+        assert_eq!(read(" @小米官方：在吗").first_tag, "小米官方");
     }
 
     #[test]

@@ -47,6 +47,10 @@ pub struct Signal {
     pub max_letters: Option<usize>,
     /// Counts only beside a hit of another (non-chatter) signal.
     pub alone: bool,
+    /// Counts only beside a plain hit of a signal of one of these
+    /// categories that has no `needs` itself: [微笑] is sarcastic next to a
+    /// complaint, a smile otherwise.
+    pub needs: Vec<Category>,
 }
 
 /// What a phrase of the automaton is.
@@ -118,6 +122,9 @@ pub struct FormKnobs {
     pub emoticons_only_weight: f32,
     pub friend_weight: f32,
     pub chain_factor: f32,
+    /// Words in an account's name that make it an official one (官方,
+    /// 客服): a comment that starts by tagging it talks to the brand.
+    pub official_markers: Vec<String>,
 }
 
 /// The compiled lexicon.
@@ -186,6 +193,7 @@ impl Lexicon {
             "emoticons_only_weight",
             "friend_weight",
             "chain_factor",
+            "official_markers",
         ])?;
         model.only(&["weight", "confident", "tone_factor", "min_letters"])?;
         let mut lex = Lexicon {
@@ -206,6 +214,7 @@ impl Lexicon {
                     emoticons_only_weight: form.f32("emoticons_only_weight")?,
                     friend_weight: form.f32("friend_weight")?,
                     chain_factor: form.f32("chain_factor")?,
+                    official_markers: form.strings("official_markers")?,
                 },
                 model: ModelKnobs {
                     weight: model.f32("weight")?,
@@ -249,6 +258,7 @@ impl Lexicon {
                 "within",
                 "max_letters",
                 "alone",
+                "needs",
             ])?;
             let id = e.str("id")?;
             if !seen.insert(id) {
@@ -296,6 +306,16 @@ impl Lexicon {
                 within,
                 max_letters: e.opt_usize("max_letters")?,
                 alone: e.bool_or("alone", true)?,
+                needs: e
+                    .strings("needs")?
+                    .iter()
+                    .map(|word| {
+                        Category::ALL
+                            .into_iter()
+                            .find(|c| c.as_str() == word)
+                            .ok_or_else(|| e.error(format!("`needs`: unknown category `{word}`")))
+                    })
+                    .collect::<Result<_, _>>()?,
             });
         }
         let phrases_of = |t: &Entry, key: &str| t.strings(key);
@@ -362,17 +382,29 @@ impl Lexicon {
         // Longest first at each start; then drop what lies inside a kept
         // match (but keep a match with exactly the same span: one phrase
         // can be in two roles).
-        crate::sort::sort_by_key(&mut all, |f| (f.start, std::cmp::Reverse(f.end), f.phrase));
+        // The automaton reports matches by where they end, so the list is
+        // nearly in order already: an insertion sort, in place.
+        let key = |f: &Found| (f.start, std::cmp::Reverse(f.end), f.phrase);
+        for i in 1..all.len() {
+            let mut j = i;
+            while j > 0 && key(&all[j - 1]) > key(&all[j]) {
+                all.swap(j - 1, j);
+                j -= 1;
+            }
+        }
         let mut max_end = 0;
         let mut last_span = (usize::MAX, usize::MAX);
-        all.retain(|f| {
-            let keep = f.end > max_end || (f.start, f.end) == last_span;
-            if keep {
+        let mut kept = 0;
+        for i in 0..all.len() {
+            let f = all[i];
+            if f.end > max_end || (f.start, f.end) == last_span {
                 max_end = max_end.max(f.end);
                 last_span = (f.start, f.end);
+                all[kept] = f;
+                kept += 1;
             }
-            keep
-        });
+        }
+        all.truncate(kept);
         (all, halves)
     }
 }
@@ -419,5 +451,10 @@ mod tests {
             .err()
             .unwrap();
         assert!(e.contains("`x`") && e.contains("empty"), "{e}");
+        let needs = "[[signal]]\nid = \"x\"\ncategory = \"spam\"\nweight = 1\nreason = \"r\"\nphrases = [\"a\"]\nneeds = [\"anger\"]\n";
+        let e = Lexicon::from_toml(needs, default_modifiers())
+            .err()
+            .unwrap();
+        assert!(e.contains("`x`") && e.contains("anger"), "{e}");
     }
 }

@@ -196,11 +196,25 @@ impl Triager {
             .map(|w| (self.normalizer.normalize(w), w.as_str()))
             .filter(|(n, _)| !n.is_empty())
             .collect();
+        // The post's author, when its own comments are in the batch: a tag
+        // of it addresses the brand.
+        let mut authors: Vec<&str> = Vec::new();
+        for c in comments.iter().filter(|c| c.is_mblog_author) {
+            if let Some(name) = c.user_name.as_deref().filter(|n| !authors.contains(n)) {
+                authors.push(name);
+            }
+        }
+        let page = Page {
+            settings,
+            watch: &watch,
+            authors: &authors,
+            now,
+        };
         let mut texts = Vec::with_capacity(comments.len());
         let mut out: Vec<Triage> = comments
             .iter()
             .map(|c| {
-                let (t, own) = self.triage_one(c, settings, &watch, now);
+                let (t, own) = self.triage_one(c, &page);
                 texts.push(own);
                 t
             })
@@ -223,7 +237,14 @@ impl Triager {
     /// callers that need a comment's category, such as the reply guard.
     pub fn triage_text(&self, text: &str) -> Triage {
         let c = Comment::from_text(text);
-        let (mut t, own) = self.triage_one(&c, &Settings::default(), &[], None);
+        let settings = Settings::default();
+        let page = Page {
+            settings: &settings,
+            watch: &[],
+            authors: &[],
+            now: None,
+        };
+        let (mut t, own) = self.triage_one(&c, &page);
         if clusterable(&c, &t) {
             t.intent = self
                 .clusterer
@@ -234,18 +255,21 @@ impl Triager {
     }
 
     /// One comment, and its own words in normal form (for clustering).
-    fn triage_one(
-        &self,
-        c: &Comment,
-        settings: &Settings,
-        watch: &[(String, &str)],
-        now: Option<i64>,
-    ) -> (Triage, String) {
-        let form = form::read(&c.text);
+    fn triage_one(&self, c: &Comment, page: &Page) -> (Triage, String) {
+        let Page {
+            settings,
+            watch,
+            now,
+            ..
+        } = *page;
+        let mut form = form::read(&c.text);
+        // `@小米官方 …` talks to the brand, not to a friend.
+        let official = form.to_friend && self.is_official(&form.first_tag, page);
+        form.to_friend &= !official;
         let own = self.normalizer.normalize(&form.own);
         let chain = self.normalizer.normalize(&form.chain);
         let verdict = self.model.judge(&own);
-        let ev = signals::gather(
+        let mut ev = signals::gather(
             &self.lexicon,
             &own,
             &chain,
@@ -253,14 +277,17 @@ impl Triager {
             verdict.as_ref().map(|v| (&self.model, v)),
         );
         let (mut category, unrecognised) = category::decide(&ev, form.letters);
-        let mut reasons = ev.reasons.clone();
+        let mut reasons = std::mem::take(&mut ev.reasons);
+        if official {
+            reasons.push(format!("@了官方账号（{}）：是对我们说的", form.first_tag));
+        }
         if c.is_mblog_author {
             category = Category::Chatter;
             reasons.clear();
         }
         let watched = watch
             .iter()
-            .filter(|(n, _)| own.contains(n.as_str()) || chain.contains(n.as_str()))
+            .filter(|(n, _)| urgency::contains(&own, n) || urgency::contains(&chain, n))
             .map(|(_, w)| w.to_string())
             .collect();
         let cx = urgency::Context {
@@ -285,6 +312,33 @@ impl Triager {
         };
         (t, own)
     }
+}
+
+impl Triager {
+    /// Whether the account `name` is the brand's: an official one by its
+    /// name (`official_markers`), one holding a watch word (the brand's
+    /// name), or the author of the post.
+    fn is_official(&self, name: &str, page: &Page) -> bool {
+        if name.is_empty() {
+            return false;
+        }
+        let norm = self.normalizer.normalize(name);
+        let markers = &self.lexicon.knobs.form.official_markers;
+        markers.iter().any(|m| urgency::contains(name, m))
+            || page.watch.iter().any(|(w, _)| urgency::contains(&norm, w))
+            || page.authors.contains(&name)
+    }
+}
+
+/// What triage knows of the page a batch comes from.
+#[derive(Clone, Copy)]
+struct Page<'a> {
+    settings: &'a Settings,
+    /// Watch words in normal form, and as the team wrote them.
+    watch: &'a [(String, &'a str)],
+    /// Screen names of the post's author (its own comments in the batch).
+    authors: &'a [&'a str],
+    now: Option<i64>,
 }
 
 /// Whether a comment takes part in clustering: questions, complaints and
@@ -319,6 +373,25 @@ mod tests {
         let text = "等了三天还没发货[怒]";
         let mut one = t.triage(&[Comment::from_text(text)], &Settings::default(), None);
         assert_eq!(t.triage_text(text), one.remove(0));
+    }
+
+    #[test]
+    fn tagging_the_posts_author_talks_to_the_brand() {
+        let t = Triager::new();
+        let author = |name: &str, mine: bool| {
+            let mut c = Comment::from_text("感谢大家支持");
+            c.user_name = Some(name.into());
+            c.is_mblog_author = mine;
+            c
+        };
+        let asks = Comment::from_text("@某某旗舰 这款什么时候补货");
+        let batch = [author("某某旗舰", true), asks.clone()];
+        let got = t.triage(&batch, &Settings::default(), None);
+        assert_eq!(got[1].category, Category::Question, "{:?}", got[1]);
+        // The same tag without the author's comment in the batch: a friend.
+        let batch = [author("某某旗舰", false), asks];
+        let got = t.triage(&batch, &Settings::default(), None);
+        assert_eq!(got[1].category, Category::Chatter, "{:?}", got[1]);
     }
 
     #[test]

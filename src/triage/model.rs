@@ -127,10 +127,23 @@ impl Model {
         let logit = self.bias + seen.iter().map(|s| s.0).sum::<f32>();
         // The three features that pushed hardest toward the verdict.
         let sign = if logit >= 0.0 { 1.0 } else { -1.0 };
-        crate::sort::sort_by(&mut seen, |a, b| (b.0 * sign).total_cmp(&(a.0 * sign)));
+        // The three largest pushes, earlier first among equals: one pass
+        // instead of a sort.
         let mut top = [u32::MAX; 3];
-        for (t, s) in top.iter_mut().zip(seen.iter().filter(|s| s.0 * sign > 0.0)) {
-            *t = s.1;
+        let mut push = [0f32; 3];
+        for &(w, index) in &seen {
+            let w = w * sign;
+            if w <= 0.0 {
+                continue;
+            }
+            if let Some(at) = (0..3).find(|&k| top[k] == u32::MAX || w > push[k]) {
+                for k in (at + 1..3).rev() {
+                    top[k] = top[k - 1];
+                    push[k] = push[k - 1];
+                }
+                top[at] = index;
+                push[at] = w;
+            }
         }
         Some(Verdict { logit, top })
     }

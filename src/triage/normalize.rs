@@ -4,72 +4,44 @@
 //! (`crate::fold`): it keeps the punctuation that carries meaning here (a
 //! question mark, a run of exclamation marks, the brackets of a Weibo
 //! emoticon `[怒]`, the `@` of a tag) and maps it to ASCII, so that one
-//! lexicon entry `?` reads `？` and `?`. It also maps traditional characters
-//! to simplified ones (`data/triage/t2s.txt`) and emoji to the Weibo
-//! emoticon that means the same (`data/triage/emoji.txt`), and undoes the
-//! commonest spam spelling (`+V`, `➕V信` for 加V). White space and other
-//! symbols are dropped: they separate nothing that matters to triage and are
-//! slipped into words to dodge filters.
+//! lexicon entry `?` reads `？` and `?`. Every other character goes through
+//! `crate::fold`'s table: traditional to simplified (OpenCC's), full width
+//! and case, look-alike letters, and the symbols slipped into words to
+//! dodge filters dropped. Emoji become the Weibo emoticon that means the
+//! same (`data/triage/emoji.txt`), and the commonest spam spelling is
+//! undone (`+V`, `➕V信` for 加V).
 //!
 //! What the text *means* is the business of `signals`; its shape (emoticons
 //! only, tags, links) of `form`.
 
-use std::collections::HashMap;
-
-/// The traditional → simplified pairs that ship with Kefu.
-pub fn default_t2s() -> &'static str {
-    crate::data::get("data/triage/t2s.txt")
-}
 /// The emoji → Weibo emoticon map that ships with Kefu.
 pub fn default_emoji() -> &'static str {
     crate::data::get("data/triage/emoji.txt")
 }
 
-/// Character maps read from data files.
+/// The emoji map read from its data file; the rest is `crate::fold`'s.
 #[derive(Debug, Clone, Default)]
 pub struct Normalizer {
-    /// Traditional → simplified for the main CJK block, by offset from
-    /// U+4E00 (0: no mapping); a direct table, as this runs on every
-    /// character.
-    cjk: Vec<u16>,
-    t2s: HashMap<char, char>,
-    emoji: HashMap<char, String>,
+    /// Emoji → emoticon, sorted by emoji (a binary search: a few dozen
+    /// entries, looked up for every character above U+2000).
+    emoji: Vec<(char, String)>,
 }
 
 impl Normalizer {
-    /// The maps that ship with Kefu.
+    /// The map that ships with Kefu.
     pub fn new() -> Normalizer {
-        Normalizer::from_data(default_t2s(), default_emoji())
-            .expect("the shipped maps parse (tested)")
+        Normalizer::from_data(default_emoji()).expect("the shipped map parses (tested)")
     }
 
-    /// Maps from the text of `t2s.txt` and `emoji.txt`.
-    pub fn from_data(t2s: &str, emoji: &str) -> Result<Normalizer, String> {
+    /// A normalizer from the text of `emoji.txt`.
+    pub fn from_data(emoji: &str) -> Result<Normalizer, String> {
         let mut n = Normalizer::default();
-        for (line_no, line) in data_lines(t2s) {
-            for token in line.split_whitespace() {
-                let mut cs = token.chars();
-                match (cs.next(), cs.next(), cs.next()) {
-                    (Some(t), Some(s), None) => {
-                        if t != s {
-                            n.insert_t2s(t, s);
-                        }
-                    }
-                    _ => {
-                        return Err(format!(
-                            "t2s.txt:{line_no}: `{token}` is not a pair of characters \
-                             (traditional then simplified)"
-                        ))
-                    }
-                }
-            }
-        }
         for (line_no, line) in data_lines(emoji) {
             let mut parts = line.split_whitespace();
             match (parts.next(), parts.next(), parts.next()) {
                 (Some(e), Some(name), None) if e.chars().count() == 1 => {
                     n.emoji
-                        .insert(e.chars().next().expect("one char"), name.to_string());
+                        .push((e.chars().next().expect("one char"), name.to_string()));
                 }
                 _ => {
                     return Err(format!(
@@ -79,44 +51,39 @@ impl Normalizer {
                 }
             }
         }
+        crate::sort::sort_by_key(&mut n.emoji, |e| e.0);
         Ok(n)
     }
 
-    fn insert_t2s(&mut self, t: char, s: char) {
-        match (cjk_offset(t), cjk_offset(s)) {
-            (Some(ti), Some(si)) => {
-                if self.cjk.is_empty() {
-                    self.cjk = vec![0; CJK_LEN];
-                }
-                self.cjk[ti] = si as u16;
-            }
-            _ => {
-                self.t2s.insert(t, s);
-            }
-        }
-    }
-
-    fn simplified(&self, c: char) -> char {
-        if let Some(i) = cjk_offset(c) {
-            match self.cjk.get(i) {
-                Some(&s) if s != 0 => char::from_u32(0x4E00 + u32::from(s)).unwrap_or(c),
-                _ => c,
-            }
-        } else if self.t2s.is_empty() {
-            c
-        } else {
-            *self.t2s.get(&c).unwrap_or(&c)
-        }
+    fn emoticon(&self, c: char) -> Option<&str> {
+        self.emoji
+            .binary_search_by_key(&c, |e| e.0)
+            .ok()
+            .map(|i| self.emoji[i].1.as_str())
     }
 
     /// The normal form of `text` (see the module documentation).
     pub fn normalize(&self, text: &str) -> String {
         let mut out = String::with_capacity(text.len());
+        self.normalize_into(text, &mut out);
+        out
+    }
+
+    /// Appends the normal form of `text` to `out`.
+    pub fn normalize_into(&self, text: &str, out: &mut String) {
+        let fold = crate::fold::table();
         let mut chars = text.chars().peekable();
         while let Some(c) = chars.next() {
+            // Most of a comment: a Chinese character, only folded.
+            if is_cjk(c) {
+                if let Some(f) = crate::fold::fold_with(fold, c) {
+                    out.push(f);
+                }
+                continue;
+            }
             // Emoji live above U+2000; skip the lookup for everything else.
-            if c as u32 >= 0x2000 && !is_cjk(c) {
-                if let Some(name) = self.emoji.get(&c) {
+            if c as u32 >= 0x2000 {
+                if let Some(name) = self.emoticon(c) {
                     out.push_str(name);
                     continue;
                 }
@@ -137,21 +104,22 @@ impl Normalizer {
             match punctuation(c) {
                 Some(Some(p)) => out.push(p),
                 Some(None) => {}
-                None => out.push(self.simplified(c.to_ascii_lowercase())),
+                // Simplified, lower case, look-alikes read; `None`: a
+                // separator.
+                None => {
+                    if let Some(f) = crate::fold::fold_with(fold, c) {
+                        out.push(f);
+                    }
+                }
             }
         }
-        out
     }
 }
 
 const CJK_LEN: usize = 0x9FFF - 0x4E00 + 1;
 
 fn is_cjk(c: char) -> bool {
-    cjk_offset(c).is_some()
-}
-
-fn cjk_offset(c: char) -> Option<usize> {
-    (c as usize).checked_sub(0x4E00).filter(|&i| i < CJK_LEN)
+    (c as usize).wrapping_sub(0x4E00) < CJK_LEN
 }
 
 /// Non-comment, non-blank lines with their 1-based numbers.
@@ -209,7 +177,7 @@ mod tests {
 
     #[test]
     fn shipped_maps_parse() {
-        Normalizer::from_data(default_t2s(), default_emoji()).unwrap();
+        Normalizer::from_data(default_emoji()).unwrap();
     }
 
     #[test]
@@ -223,12 +191,13 @@ mod tests {
         assert_eq!(n.normalize("➕V信 领取"), "加v信领取");
         assert_eq!(n.normalize("1+1"), "11");
         assert_eq!(n.normalize("一丁"), "一丁");
+        // Through crate::fold's OpenCC table: Taiwan and Hong Kong forms too.
+        assert_eq!(n.normalize("裡面 着 著"), "里面着着");
     }
 
     #[test]
     fn bad_data_is_an_error_that_says_where() {
-        let e = Normalizer::from_data("們们 個", "").unwrap_err();
-        assert!(e.contains("t2s.txt:1"), "{e}");
-        assert!(Normalizer::from_data("", "x").is_err());
+        let e = Normalizer::from_data("# emoji\n😡 [怒]\nx").unwrap_err();
+        assert!(e.contains("emoji.txt:3"), "{e}");
     }
 }

@@ -87,6 +87,23 @@ pub fn gather(
         scan(lex, chain, factor, letters, &mut hits, &mut resolutions);
     }
     let resolved = !resolutions.is_empty();
+    // Signals that count only beside a cue of certain categories ([微笑]
+    // beside a complaint), of a signal without such a condition itself.
+    let unconditional = |si: usize| lex.signals[si].needs.is_empty();
+    let unmet: Vec<usize> = hits
+        .iter()
+        .map(|h| h.signal)
+        .filter(|&si| {
+            let needs = &lex.signals[si].needs;
+            !needs.is_empty()
+                && !hits.iter().any(|o| {
+                    o.reading == Reading::Plain
+                        && unconditional(o.signal)
+                        && needs.contains(&lex.signals[o.signal].category)
+                })
+        })
+        .collect();
+    hits.retain(|h| !unmet.contains(&h.signal));
     let sarcastic = hits
         .iter()
         .any(|h| lex.signals[h.signal].sarcasm && h.reading == Reading::Plain);
@@ -113,7 +130,9 @@ pub fn gather(
             .count();
         let h = &mut hits[i];
         let s = &lex.signals[h.signal];
-        h.weight *= 0.5f32.powi(before as i32);
+        for _ in 0..before {
+            h.weight *= 0.5;
+        }
         if h.reading == Reading::Plain {
             if resolved && (s.category == Category::Safety || s.problem) {
                 h.reading = Reading::Resolved;
@@ -293,14 +312,18 @@ fn reasons(lex: &Lexicon, hits: &[Hit], resolutions: &[&str]) -> Vec<String> {
         if hits[..i].iter().any(same) {
             continue; // written with the first of its group
         }
-        let reason = &lex.signals[h.signal].reason;
-        let mut line = match h.reading {
-            Reading::Plain => format!("{reason}："),
-            Reading::Negated => format!("{reason}（被否定，不算）："),
-            Reading::Sarcastic => "反讽，称赞读作不满：".to_string(),
-            Reading::Hypothetical => format!("{reason}（假设/担心，不算紧急）："),
-            Reading::Resolved => format!("{reason}（已解决）："),
+        let reason = lex.signals[h.signal].reason.as_str();
+        let (reason, note) = match h.reading {
+            Reading::Plain => (reason, ""),
+            Reading::Negated => (reason, "（被否定，不算）"),
+            Reading::Sarcastic => ("", "反讽，称赞读作不满"),
+            Reading::Hypothetical => (reason, "（假设/担心，不算紧急）"),
+            Reading::Resolved => (reason, "（已解决）"),
         };
+        let mut line = String::with_capacity(reason.len() + note.len() + 32);
+        line.push_str(reason);
+        line.push_str(note);
+        line.push('：');
         for (j, o) in hits.iter().enumerate().skip(i) {
             if same(o) && !hits[i..j].iter().any(|p| same(p) && p.words == o.words) {
                 if j > i {

@@ -7,10 +7,13 @@
 //! of these raises it one step (noise stays noise): an influential author
 //! (followers, verified, a media account, or a repost chain through a media
 //! account — `Settings::influence_followers`, `Settings::media_markers`),
-//! many likes (`Settings::influence_likes`: many agree, and it shows first), a watch word, a VIP account. A comment
-//! older than the response target for its urgency (`Settings::targets`) is
-//! raised one step too, but never by age alone to `critical`. The company's
-//! own comments are `noise`.
+//! many likes (`Settings::influence_likes`: many agree, and it shows first),
+//! a watch word, a VIP account. A comment that waits for an answer (an
+//! emergency, a complaint, a question) and is older than the team's
+//! response target for its urgency (`Settings::targets`) is raised one step
+//! too, but never by age alone to `critical` (nor above `high`); praise,
+//! suggestions and chatter do not age. The company's own comments are
+//! `noise`.
 //!
 //! The score orders comments for the agent: each urgency has a band
 //! (critical 85–100, high 65–84, normal 45–64, low 20–44, noise 0–19), and
@@ -115,7 +118,13 @@ pub fn assess(
             raises += 1;
             reasons.push(format!("重点客户：{v}"));
         }
-        if let (Some(now), Some(at)) = (cx.now, c.created_at) {
+        // Age counts only for comments that wait for an answer: praise or a
+        // suggestion a day old is no more urgent than a fresh one.
+        let waits = matches!(
+            category,
+            Category::Safety | Category::Complaint | Category::Question
+        );
+        if let (Some(now), Some(at), true) = (cx.now, c.created_at, waits) {
             let minutes = (now - at).max(0) / 60;
             let target = i64::from(target_minutes(urgency, s));
             if minutes > target {
@@ -145,7 +154,7 @@ fn influence(c: &Comment, chain: &[String], s: &Settings) -> Option<String> {
     let media = |name: &str| {
         s.media_markers
             .iter()
-            .find(|m| !m.is_empty() && name.contains(m.as_str()))
+            .find(|m| !m.is_empty() && contains(name, m))
             .cloned()
     };
     if let Some(name) = &c.user_name {
@@ -164,6 +173,17 @@ fn influence(c: &Comment, chain: &[String], s: &Settings) -> Option<String> {
         return Some("认证账号".into());
     }
     None
+}
+
+/// Whether `needle` occurs in `hay`: a plain byte search, as `str::contains`
+/// sets up a two-way searcher, costly for short names in every comment.
+pub fn contains(hay: &str, needle: &str) -> bool {
+    let (h, n) = (hay.as_bytes(), needle.as_bytes());
+    let Some((&first, rest)) = n.split_first() else {
+        return true;
+    };
+    (0..(h.len() + 1).saturating_sub(n.len()))
+        .any(|i| h[i] == first && &h[i + 1..i + n.len()] == rest)
 }
 
 fn followers(n: u64) -> String {
