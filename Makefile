@@ -64,7 +64,7 @@ playground: wasm
 bench:
 	KEFU_SHARED_DATA=$${KEFU_SHARED_DATA:-$(CURDIR)/../shared/data} cargo bench
 	bench/node/run.sh
-	node bench/node-triage/bench.cjs
+	bench/node-triage/run.sh
 
 # Fuzzing (needs the nightly toolchain and cargo-fuzz): a short smoke of
 # every target; FUZZ_SECONDS=1800 for the long runs.
