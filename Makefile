@@ -48,8 +48,8 @@ demo: setup dist
 	node scripts/demo.mjs
 
 lint:
-	cargo fmt --check
-	cargo clippy --all-targets -- -D warnings
+	cargo fmt --all --check
+	cargo clippy --workspace --all-targets -- -D warnings
 	web-ext lint --source-dir dist/firefox --self-hosted --warnings-as-errors
 
 test: setup dist

@@ -17,11 +17,11 @@ fi
 echo ok
 
 step "format and lints"
-cargo fmt --check
-cargo clippy --all-targets -- -D warnings
+cargo fmt --all --check
+cargo clippy --workspace --all-targets -- -D warnings
 
 step "native tests"
-cargo test --release
+cargo test --release --workspace
 
 step "default lists: lint and examples"
 cargo build --release --bin kefu

@@ -118,10 +118,10 @@ impl Clusterer {
     /// The first intent of `text` (a normal form), if any.
     pub fn intent(&self, text: &str) -> Option<usize> {
         let mut seen = [0u32; MAX_INTENTS];
-        for m in self.automaton.overlapping(text) {
+        self.automaton.for_each_overlapping(text, |m| {
             let (ii, gi) = self.owner[m.index];
             seen[ii] |= 1 << gi;
-        }
+        });
         (0..self.intents.len()).find(|&i| seen[i].count_ones() as usize == self.intents[i].groups)
     }
 

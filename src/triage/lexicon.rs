@@ -356,7 +356,7 @@ impl Lexicon {
         let bytes = text.as_bytes();
         let mut all: Vec<Found> = Vec::new();
         let mut halves: Vec<Found> = Vec::new();
-        for m in self.automaton.overlapping(text) {
+        self.automaton.for_each_overlapping(text, |m| {
             let p = m.index;
             if self.latin[p] {
                 let before = m.start.checked_sub(1).map(|i| bytes[i]);
@@ -364,7 +364,7 @@ impl Lexicon {
                 if before.is_some_and(|b| b.is_ascii_alphanumeric())
                     || after.is_some_and(|b| b.is_ascii_alphanumeric())
                 {
-                    continue;
+                    return;
                 }
             }
             let f = Found {
@@ -378,7 +378,7 @@ impl Lexicon {
             } else {
                 halves.push(f);
             }
-        }
+        });
         // Longest first at each start; then drop what lies inside a kept
         // match (but keep a match with exactly the same span: one phrase
         // can be in two roles).

@@ -150,6 +150,19 @@ pub fn fold_into(table: &FoldTable, text: &str, chars: &mut Vec<char>, origin: &
     }
 }
 
+/// Every occurrence of `automaton`'s patterns in `text` (no folding),
+/// overlapping ones included: `f(start, end, value)`, byte offsets. For the
+/// lexicons that are not phrase lists (triage's cues and intents).
+pub fn overlapping(
+    automaton: &CharwiseDoubleArrayAhoCorasick<u32>,
+    text: &str,
+    f: &mut dyn FnMut(usize, usize, u32),
+) {
+    for m in automaton.find_overlapping_iter(text) {
+        f(m.start(), m.end(), m.value());
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -163,9 +176,15 @@ mod tests {
         let ac = CharwiseDoubleArrayAhoCorasick::<u32>::with_values([("蠢驴", 7u32), ("sb", 9)])
             .unwrap();
         let (mut chars, mut origin, mut seen) = (Vec::new(), Vec::new(), Vec::new());
-        scan(&t, &ac, false, "蠢*驢 S.B蠢\u{200b}驴", &mut chars, &mut origin, &mut |v, so_far| {
-            seen.push((v, so_far.len()))
-        });
+        scan(
+            &t,
+            &ac,
+            false,
+            "蠢*驢 S.B蠢\u{200b}驴",
+            &mut chars,
+            &mut origin,
+            &mut |v, so_far| seen.push((v, so_far.len())),
+        );
         assert_eq!(chars.iter().collect::<String>(), "蠢驴sb蠢驴");
         assert_eq!(origin, [0, 2, 4, 6, 7, 9]);
         assert_eq!(seen, [(7, 2), (9, 4), (7, 6)]);
