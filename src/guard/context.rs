@@ -215,12 +215,5 @@ fn contradiction(draft: &Draft<'_>, reply_to: &str) -> Option<(usize, usize)> {
 }
 
 fn starts_at(c: &[char], i: usize, word: &str) -> bool {
-    let mut k = i;
-    for w in word.chars() {
-        if c.get(k) != Some(&w) {
-            return false;
-        }
-        k += 1;
-    }
-    true
+    (i..).zip(word.chars()).all(|(k, w)| c.get(k) == Some(&w))
 }
