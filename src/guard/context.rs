@@ -149,9 +149,14 @@ const DENY: &[char] = &['无', '没', '不', '未', '缺'];
 /// The two-character things that follow one of `markers` in `c` (after a
 /// filler), as (position of the marker, thing).
 fn things_after(c: &[char], markers: &[&str]) -> Vec<(usize, [char; 2])> {
+    let firsts: Vec<char> = markers.iter().filter_map(|m| m.chars().next()).collect();
     let mut out = Vec::new();
     let mut i = 0;
     while i < c.len() {
+        if !firsts.contains(&c[i]) {
+            i += 1;
+            continue;
+        }
         let Some(m) = markers.iter().find(|m| starts_at(c, i, m)) else {
             i += 1;
             continue;

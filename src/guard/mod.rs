@@ -45,6 +45,7 @@ use crate::triage::{Category, Comment, Triager};
 use draft::Draft;
 use lexicon::{Lexicons, Signal};
 use pii::PiiDetector;
+use std::sync::Mutex;
 use words::Segmenter;
 
 /// What the draft answers and what the page knows, when known.
@@ -85,6 +86,10 @@ pub struct Guard {
     segmenter: Segmenter,
     triager: Triager,
     pii: PiiDetector,
+    /// The last comment replied to and its category: the page checks the
+    /// draft on every keystroke against the same comment, and triaging it
+    /// is a third of a check.
+    last_reply: Mutex<Option<(String, Option<Category>)>>,
 }
 
 impl Guard {
@@ -105,6 +110,7 @@ impl Guard {
             lexicons,
             triager: Triager::new(),
             pii: PiiDetector::new(),
+            last_reply: Mutex::new(None),
         }
     }
 
@@ -176,12 +182,24 @@ impl Guard {
             if text.is_empty() {
                 return None;
             }
+            // A poisoned lock only means a panic elsewhere mid-update: the
+            // cache is then just not used.
+            let mut last = self.last_reply.lock().ok();
+            if let Some(Some((t, c))) = last.as_deref() {
+                if t == text {
+                    return *c;
+                }
+            }
             let triaged = self.triager.triage(
                 &[Comment::from_text(text)],
                 &crate::settings::Settings::default(),
                 None,
             );
-            triaged.first().map(|t| t.category)
+            let category = triaged.first().map(|t| t.category);
+            if let Some(last) = last.as_deref_mut() {
+                *last = Some((text.to_string(), category));
+            }
+            category
         })
     }
 
@@ -401,6 +419,29 @@ mod tests {
             check("我们会尽最大努力，最快明天送到", None).verdict,
             Verdict::Ok
         );
+    }
+
+    #[test]
+    fn the_remembered_comment_is_used_only_for_the_same_comment() {
+        let g = Guard::with_default_lists();
+        let labels = |reply_to: &str| {
+            g.check(
+                "好的，已为您登记。",
+                &Context {
+                    reply_to: Some(reply_to),
+                    ..Context::default()
+                },
+            )
+            .tone
+            .labels
+        };
+        let complaint = "快递丢了，太差了，我要投诉";
+        let praise = "客服小姐姐态度超好，点赞！";
+        let empathy = |l: Vec<String>| l.iter().any(|x| x == "no_empathy");
+        assert!(empathy(labels(complaint)));
+        assert!(empathy(labels(complaint)));
+        assert!(!empathy(labels(praise)));
+        assert!(empathy(labels(complaint)));
     }
 
     #[test]
