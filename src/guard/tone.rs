@@ -8,9 +8,10 @@
 //! - `bureaucratic` (官腔) counts only in a draft with nothing warm (no
 //!   apology or acknowledgement, no friendly particle, no warm emoticon, no
 //!   亲): 按流程 said warmly with a time is fine.
-//! - `ad_tone` counts only in a reply to a complaint or a safety report:
-//!   selling is the fault, not the promotion (a new product in a reply to
-//!   praise is fine).
+//! - `ad_tone` counts only in a reply to a complaint or a safety report, or
+//!   in a reply that apologises (the agent treats the comment as a
+//!   complaint): selling is the fault, not the promotion (a new product in a
+//!   reply to praise is fine).
 //! - `sarcasm` cues in a playful exchange (a reply to praise or chatter,
 //!   in a sentence with a friendly particle or warm emoticon) are play.
 //!
@@ -147,7 +148,10 @@ pub fn findings(
         };
         let keep = match rule.label.as_str() {
             "bureaucratic" => !warm,
-            "ad_tone" => complaint,
+            // Selling in a reply to a complaint: the comment's category,
+            // or the reply's own apology (a mixed review that triage calls
+            // praise is a complaint to the agent who apologises for it).
+            "ad_tone" => complaint || sig.has(Signal::Empathy),
             "blame" | "buck_passing" if negated(draft, span) => false,
             // Fault and errands are the customer's only when the clause
             // does not name us as the one at fault or doing the errand.
