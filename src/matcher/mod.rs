@@ -143,7 +143,7 @@ struct Pattern {
 /// The first characters of needles, sorted and without repeats.
 pub(crate) fn first_chars(needles: &[String]) -> Vec<char> {
     let mut f: Vec<char> = needles.iter().filter_map(|n| n.chars().next()).collect();
-    f.sort_unstable();
+    crate::sort::sort_unstable(&mut f);
     f.dedup();
     f
 }
