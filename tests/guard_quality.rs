@@ -28,6 +28,7 @@ fn test_half_meets_the_floors() {
         "macro-F1 over tone labels\n{table}"
     );
     assert!(m.false_block_rate() <= 0.01, "false blocks\n{table}");
+    assert!(m.block.recall() >= 0.98, "block recall\n{table}");
     // Personal data is the guard's own blocking detector; insults and
     // Advertising-Law terms come from the default phrase lists.
     assert!(m.labels["pii"].recall() >= 0.98, "pii recall\n{table}");

@@ -16,10 +16,18 @@
 //!   counts too (answering is the next step). A negated action (不予退换,
 //!   无法补发) is none. Passing it to 相关部门 is not in the signal list on
 //!   purpose.
+//! - a flat contradiction (`tone/contradicts`, label `blame`, warn): the
+//!   complaint says something is missing (无暖气, 没有什么吃饭的地方) and the
+//!   reply, with no apology, says it is there (含暖气, 有很多吃饭的地方). The
+//!   thing is the two Chinese characters after 无/没有/没/缺 in the comment
+//!   (after a filler such as 什么, 任何); the reply affirms it when one of
+//!   有/含/提供/配/设/免费/均/都 stands in the three characters before it, in
+//!   the same clause, and no 无/没/不/未 does.
 
 use super::draft::Draft;
 use super::lexicon::Signal;
 use super::report::Finding;
+use super::words::is_han;
 use crate::lists::Severity;
 use crate::triage::Category;
 
@@ -27,6 +35,7 @@ use crate::triage::Category;
 /// the official formulas (`bureaucratic` cues, gated or not).
 pub fn findings(
     draft: &Draft<'_>,
+    reply_to: Option<&str>,
     category: Option<Category>,
     earlier: &[Finding],
     formulas: &[(usize, usize)],
@@ -50,6 +59,19 @@ pub fn findings(
             "回复投诉却没有道歉，也没有体谅客户的感受",
             "先道歉或体谅，例如「给您添麻烦了，真的很抱歉」",
         ));
+    }
+    if complaint && !sig.has(Signal::Empathy) {
+        if let Some(span) = reply_to.and_then(|r| contradiction(draft, r)) {
+            out.push(Finding::builtin(
+                "tone/contradicts",
+                "blame",
+                Severity::Warn,
+                &draft.chars,
+                span,
+                "直接反驳客户说的情况，却没有一句体谅",
+                "先认可客户的感受，再说明情况，例如「抱歉让您有这样的体验，其实……」",
+            ));
+        }
     }
     let asks = complaint || category == Category::Question;
     if asks {
@@ -94,4 +116,109 @@ pub fn findings(
         }
     }
     out
+}
+
+/// Markers of absence in a comment: what follows is missing.
+const ABSENT: &[&str] = &["没有", "无", "没", "缺少", "缺"];
+/// Words between an absence marker and the thing (没有什么吃饭的地方).
+const FILLERS: &[&str] = &[
+    "什么", "任何", "一个", "一点", "多少", "啥", "个", "设置", "提供", "配备", "配置", "安装",
+    "看到", "见到",
+];
+/// Markers of a flat denial in a reply: what follows did not happen.
+const DENIAL: &[&str] = &[
+    "并没有",
+    "并未",
+    "并不",
+    "从未",
+    "从来没有",
+    "从来没",
+    "绝对没有",
+    "根本没有",
+    "根本不",
+    "没有任何",
+    "不存在",
+];
+/// What cannot be the thing missing: 无法, 没想到, 没人管, 无语 …
+const NOT_THINGS: &str = "法论聊语奈想办人事用空完有了得的再过问关必效数比限意所疑能可";
+/// Words that, before the thing in the reply, say it is there.
+const AFFIRM: &[char] = &['有', '含', '供', '配', '设', '免', '均', '都'];
+/// Words that, before the thing in the reply, say it is not.
+const DENY: &[char] = &['无', '没', '不', '未', '缺'];
+
+/// The two-character things that follow one of `markers` in `c` (after a
+/// filler), as (position of the marker, thing).
+fn things_after(c: &[char], markers: &[&str]) -> Vec<(usize, [char; 2])> {
+    let firsts: Vec<char> = markers.iter().filter_map(|m| m.chars().next()).collect();
+    let mut out = Vec::new();
+    let mut i = 0;
+    while i < c.len() {
+        if !firsts.contains(&c[i]) {
+            i += 1;
+            continue;
+        }
+        let Some(m) = markers.iter().find(|m| starts_at(c, i, m)) else {
+            i += 1;
+            continue;
+        };
+        let mut j = i + m.chars().count();
+        if let Some(f) = FILLERS.iter().find(|f| starts_at(c, j, f)) {
+            j += f.chars().count();
+        }
+        if let (Some(&a), Some(&b)) = (c.get(j), c.get(j + 1)) {
+            if is_han(a) && is_han(b) && !NOT_THINGS.contains(a) {
+                out.push((i, [a, b]));
+            }
+        }
+        i = j.max(i + 1);
+    }
+    out
+}
+
+/// The span in the draft where it contradicts the comment, if any: it
+/// affirms something the comment says is missing, or flatly denies
+/// (并没有, 从未, 不存在 …) something the comment says happened.
+fn contradiction(draft: &Draft<'_>, reply_to: &str) -> Option<(usize, usize)> {
+    let c: Vec<char> = reply_to.chars().collect();
+    let d = &draft.chars;
+    // Denied in the reply, said (not negated) in the comment.
+    for (at, t) in things_after(d, DENIAL) {
+        let said = (0..c.len().saturating_sub(1)).any(|k| {
+            c[k] == t[0]
+                && c[k + 1] == t[1]
+                && !c[k.saturating_sub(2)..k].iter().any(|ch| DENY.contains(ch))
+        });
+        if said {
+            let end = (at..d.len().saturating_sub(1))
+                .find(|&k| d[k] == t[0] && d[k + 1] == t[1])
+                .map_or(d.len(), |k| k + 2);
+            return Some((at, end));
+        }
+    }
+    let things: Vec<[char; 2]> = things_after(&c, ABSENT)
+        .into_iter()
+        .map(|(_, t)| t)
+        .collect();
+    for t in &things {
+        for k in 0..d.len().saturating_sub(1) {
+            if d[k] != t[0] || d[k + 1] != t[1] {
+                continue;
+            }
+            let mut from = k.saturating_sub(3);
+            if let Some(p) = d[from..k].iter().rposition(|&ch| !is_han(ch)) {
+                from += p + 1;
+            }
+            let before = &d[from..k];
+            if before.iter().any(|ch| AFFIRM.contains(ch))
+                && !before.iter().any(|ch| DENY.contains(ch))
+            {
+                return Some((from, k + 2));
+            }
+        }
+    }
+    None
+}
+
+fn starts_at(c: &[char], i: usize, word: &str) -> bool {
+    (i..).zip(word.chars()).all(|(k, w)| c.get(k) == Some(&w))
 }

@@ -47,6 +47,7 @@ use crate::triage::{Category, Comment, Triager};
 use draft::Draft;
 use lexicon::{Lexicons, Signal};
 use pii::PiiDetector;
+use std::sync::Mutex;
 use words::Segmenter;
 
 /// What the draft answers and what the page knows, when known.
@@ -115,6 +116,10 @@ pub struct Guard {
     segmenter: Segmenter,
     triager: Triager,
     pii: PiiDetector,
+    /// The last comment replied to and its category: the page checks the
+    /// draft on every keystroke against the same comment, and triaging it
+    /// is a third of a check.
+    last_reply: Mutex<Option<(String, Option<Category>)>>,
 }
 
 impl Guard {
@@ -145,6 +150,7 @@ impl Guard {
             lexicons,
             triager: Triager::new(),
             pii: PiiDetector::new(),
+            last_reply: Mutex::new(None),
         }
     }
 
@@ -232,12 +238,24 @@ impl Guard {
             if text.is_empty() {
                 return None;
             }
+            // A poisoned lock only means a panic elsewhere mid-update: the
+            // cache is then just not used.
+            let mut last = self.last_reply.lock().ok();
+            if let Some(Some((t, c))) = last.as_deref() {
+                if t == text {
+                    return *c;
+                }
+            }
             let triaged = self.triager.triage(
                 &[Comment::from_text(text)],
                 &crate::settings::Settings::default(),
                 None,
             );
-            triaged.first().map(|t| t.category)
+            let category = triaged.first().map(|t| t.category);
+            if let Some(last) = last.as_deref_mut() {
+                *last = Some((text.to_string(), category));
+            }
+            category
         })
     }
 
@@ -282,7 +300,8 @@ impl Guard {
         let phrase_findings = findings.len();
         findings.extend(tone);
         dedupe_builtin(&mut findings, phrase_findings);
-        let context_findings = context::findings(&draft, category, &findings, &formulas);
+        let context_findings =
+            context::findings(&draft, context.reply_to, category, &findings, &formulas);
         findings.extend(context_findings);
         findings.extend(self.pii.findings(text, &draft.chars, context.hotlines));
         findings.extend(weibo::too_long(&draft.chars));
@@ -395,6 +414,90 @@ mod tests {
                 assert_eq!((f.start, f.end), (0, n));
             }
         }
+    }
+
+    fn rules(r: &Report, label: &str) -> Vec<String> {
+        r.findings
+            .iter()
+            .filter(|f| f.label == label)
+            .map(|f| f.rule.clone())
+            .collect()
+    }
+
+    #[test]
+    fn a_negated_cue_is_no_blame_and_our_own_fault_or_errand_is_not_the_customers() {
+        let complaint = Some("充电器用了两天就坏了，太差了");
+        for (draft, label, want) in [
+            ("是您自己弄坏的吧", "blame", true),
+            ("不是您的原因，也不用您自己跑，我们来换", "blame", false),
+            ("是我们工作人员操作失误，真的抱歉", "blame", false),
+            ("是您操作失误造成的", "blame", true),
+            ("这个您联系快递吧", "buck_passing", true),
+            (
+                "我们已经帮您联系快递了，今天给您回复",
+                "buck_passing",
+                false,
+            ),
+            ("无需联系快递，我们直接补发", "buck_passing", false),
+        ] {
+            let r = check(draft, complaint);
+            assert_eq!(!rules(&r, label).is_empty(), want, "{draft}: {r:?}");
+        }
+    }
+
+    #[test]
+    fn a_reply_that_flatly_contradicts_the_complaint_is_blame_unless_it_apologises() {
+        let comment = Some("空调没有暖气，也没有宽带，太差了");
+        let r = check("房间含暖气，免费宽带。", comment);
+        assert!(
+            rules(&r, "blame").contains(&"tone/contradicts".to_string()),
+            "{r:?}"
+        );
+        let r = check("抱歉让您冻着了！房间含暖气，师傅马上去看。", comment);
+        assert!(rules(&r, "blame").is_empty(), "{r:?}");
+        // Saying the same lack back is no contradiction.
+        let r = check("房间没有暖气，今天就修。", comment);
+        assert!(rules(&r, "blame").is_empty(), "{r:?}");
+        let r = check("我们的前台并没有态度恶劣。", Some("前台态度恶劣，投诉！"));
+        assert!(
+            rules(&r, "blame").contains(&"tone/contradicts".to_string()),
+            "{r:?}"
+        );
+    }
+
+    #[test]
+    fn a_superlative_said_of_the_shop_blocks_and_effort_does_not() {
+        assert_eq!(
+            check("我们是本市最大的旗舰店", None).verdict,
+            Verdict::Block
+        );
+        assert_eq!(
+            check("我们会尽最大努力，最快明天送到", None).verdict,
+            Verdict::Ok
+        );
+    }
+
+    #[test]
+    fn the_remembered_comment_is_used_only_for_the_same_comment() {
+        let g = Guard::with_default_lists();
+        let labels = |reply_to: &str| {
+            g.check(
+                "好的，已为您登记。",
+                &Context {
+                    reply_to: Some(reply_to),
+                    ..Context::default()
+                },
+            )
+            .tone
+            .labels
+        };
+        let complaint = "快递丢了，太差了，我要投诉";
+        let praise = "客服小姐姐态度超好，点赞！";
+        let empathy = |l: Vec<String>| l.iter().any(|x| x == "no_empathy");
+        assert!(empathy(labels(complaint)));
+        assert!(empathy(labels(complaint)));
+        assert!(!empathy(labels(praise)));
+        assert!(empathy(labels(complaint)));
     }
 
     #[test]

@@ -8,9 +8,10 @@
 //! - `bureaucratic` (官腔) counts only in a draft with nothing warm (no
 //!   apology or acknowledgement, no friendly particle, no warm emoticon, no
 //!   亲): 按流程 said warmly with a time is fine.
-//! - `ad_tone` counts only in a reply to a complaint or a safety report:
-//!   selling is the fault, not the promotion (a new product in a reply to
-//!   praise is fine).
+//! - `ad_tone` counts only in a reply to a complaint or a safety report, or
+//!   in a reply that apologises (the agent treats the comment as a
+//!   complaint): selling is the fault, not the promotion (a new product in a
+//!   reply to praise is fine).
 //! - `sarcasm` cues in a playful exchange (a reply to praise or chatter,
 //!   in a sentence with a friendly particle or warm emoticon) are play.
 //!
@@ -37,6 +38,93 @@ use crate::triage::Category;
 /// Labels whose findings make a sentence hostile.
 const HOSTILE: &[&str] = &["blame", "buck_passing", "sarcasm", "insult"];
 
+/// Words that, just before a blame or buck-passing cue, negate it:
+/// 不是您的问题, 不怪您, 不用您自己去, 无需联系快递.
+const NEGATORS: &[&str] = &[
+    "不是",
+    "并非",
+    "不怪",
+    "不能怪",
+    "别怪",
+    "不用",
+    "无需",
+    "不必",
+    "不需要",
+    "用不着",
+    "不该",
+    "不应该",
+];
+
+/// Who is at fault when the clause before a fault cue names them: us.
+const OURS: &[&str] = &[
+    "我",
+    "本店",
+    "我司",
+    "我方",
+    "小编",
+    "工作人员",
+    "员工",
+    "客服",
+    "系统",
+    "仓库",
+];
+
+/// Who runs the errand when the clause before a "go to them" cue names
+/// them: us (我们联系快递, 帮您找厂家, 已联系商家).
+const WE_DO: &[&str] = &["我", "帮", "替", "为您", "为你", "给您", "给你", "已", "代"];
+
+/// The clause before char `at`: back to the last clause or sentence mark.
+fn clause_before<'d>(draft: &'d Draft<'_>, at: usize) -> &'d [char] {
+    let at = at.min(draft.chars.len());
+    let from = draft.chars[..at]
+        .iter()
+        .rposition(|&c| {
+            matches!(
+                c,
+                '，' | ','
+                    | '。'
+                    | '！'
+                    | '!'
+                    | '？'
+                    | '?'
+                    | '；'
+                    | ';'
+                    | '、'
+                    | '…'
+                    | '\n'
+                    | '：'
+                    | ':'
+            )
+        })
+        .map_or(0, |i| i + 1);
+    &draft.chars[from..at]
+}
+
+fn ends_with(chars: &[char], word: &str) -> bool {
+    let w: Vec<char> = word.chars().collect();
+    chars.len() >= w.len() && chars[chars.len() - w.len()..] == w[..]
+}
+
+fn contains(chars: &[char], word: &str) -> bool {
+    let w: Vec<char> = word.chars().collect();
+    chars.windows(w.len()).any(|x| x == &w[..])
+}
+
+/// Whether a negator stands right before the cue (不是/不怪/不用 …; 不 alone
+/// before a cue that starts with 是: 不是因为您).
+fn negated(draft: &Draft<'_>, (start, _): (usize, usize)) -> bool {
+    let before = clause_before(draft, start);
+    NEGATORS.iter().any(|n| ends_with(before, n))
+        || (draft.chars.get(start) == Some(&'是')
+            && (ends_with(before, "不") || ends_with(before, "并")))
+}
+
+/// Whether the clause before the cue contains one of `who`.
+fn names(draft: &Draft<'_>, (start, _): (usize, usize), who: &[&str]) -> bool {
+    let before = clause_before(draft, start);
+    who.iter().any(|w| contains(before, w))
+}
+
 /// A hit of the cue list: rule index and char span.
 pub type CueHit = (usize, (usize, usize));
 
@@ -60,7 +148,21 @@ pub fn findings(
         };
         let keep = match rule.label.as_str() {
             "bureaucratic" => !warm,
-            "ad_tone" => complaint,
+            // Selling in a reply to a complaint: the comment's category,
+            // or the reply's own apology (a mixed review that triage calls
+            // praise is a complaint to the agent who apologises for it).
+            "ad_tone" => complaint || sig.has(Signal::Empathy),
+            "blame" | "buck_passing" if negated(draft, span) => false,
+            // Fault and errands are the customer's only when the clause
+            // does not name us as the one at fault or doing the errand.
+            _ if rule.id.starts_with("blame-fault") && names(draft, span, OURS) => false,
+            _ if rule.id.starts_with("buck-elsewhere") && names(draft, span, WE_DO) => false,
+            // Denying what the customer reports needs a report to deny.
+            _ if rule.id.starts_with("blame-denial")
+                && matches!(category, Some(Category::Question | Category::Praise)) =>
+            {
+                false
+            }
             "sarcasm" => {
                 !(playful
                     && draft.sentence_at(span.0).is_some_and(|s| {

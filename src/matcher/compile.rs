@@ -3,8 +3,8 @@
 //! and add the common words that contain some phrase.
 
 use super::{
-    compile_anchored, compile_pattern, is_raw, trigger_literals, BuildError, Entry, Kind, Matcher,
-    Pattern, Slot, NO_EXACT,
+    compile_anchored, compile_pattern, first_chars, is_raw, raw_needles, trigger_literals,
+    BuildError, Entry, Kind, Matcher, Pattern, Slot, NO_EXACT,
 };
 use crate::fold::{fold_digit, fold_str};
 use crate::lists::PhraseList;
@@ -143,6 +143,7 @@ pub(super) fn compile(lists: &[PhraseList]) -> Result<Matcher, BuildError> {
                 let triggers: Option<Vec<String>> = trigger_literals(p)
                     .filter(|_| !raw)
                     .map(|ls| ls.into_iter().filter(|l| fold_str(l) == *l).collect());
+                let needles = if raw { raw_needles(p) } else { Vec::new() };
                 let regex = match &triggers {
                     Some(ls) => {
                         for l in ls {
@@ -150,6 +151,7 @@ pub(super) fn compile(lists: &[PhraseList]) -> Result<Matcher, BuildError> {
                         }
                         compile_anchored(p)
                     }
+                    None if !needles.is_empty() => compile_anchored(p),
                     None => compile_pattern(p),
                 };
                 if let Ok(regex) = regex {
@@ -160,6 +162,8 @@ pub(super) fn compile(lists: &[PhraseList]) -> Result<Matcher, BuildError> {
                         source: p.clone(),
                         triggered: triggers.is_some(),
                         raw,
+                        firsts: first_chars(&needles),
+                        needles,
                         regex,
                     });
                 }

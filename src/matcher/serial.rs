@@ -20,7 +20,10 @@
 //! have few patterns).
 
 use super::compile::Fnv;
-use super::{compile_anchored, compile_pattern, is_raw, Entry, Kind, Matcher, Pattern, Slot};
+use super::{
+    compile_anchored, compile_pattern, first_chars, is_raw, raw_needles, Entry, Kind, Matcher,
+    Pattern, Slot,
+};
 use crate::lists::PhraseList;
 use daachorse::CharwiseDoubleArrayAhoCorasick;
 use std::sync::OnceLock;
@@ -225,7 +228,13 @@ impl Matcher {
             let (list, rule, flags) = (r.u32()?, r.u32()?, r.u8()?);
             let (fold_digits, triggered) = (flags & 1 != 0, flags & 2 != 0);
             let source = r.str()?.to_string();
-            let regex = if triggered {
+            let raw = !triggered && is_raw(&source);
+            let needles = if raw {
+                raw_needles(&source)
+            } else {
+                Vec::new()
+            };
+            let regex = if triggered || !needles.is_empty() {
                 compile_anchored(&source)
             } else {
                 compile_pattern(&source)
@@ -235,9 +244,11 @@ impl Matcher {
                 list,
                 rule,
                 fold_digits,
-                raw: !triggered && is_raw(&source),
+                raw,
                 source,
                 triggered,
+                firsts: first_chars(&needles),
+                needles,
                 regex,
             });
         }
