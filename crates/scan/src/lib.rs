@@ -5,7 +5,9 @@
 //! size (`opt-level = "z"`), which halves the speed of this loop, and Cargo
 //! sets the optimization level per crate. Only non-generic code can live
 //! here for that to work (generic code is compiled, and optimized, in the
-//! crate that uses it), so [`scan`] takes its callback as `dyn`.
+//! crate that uses it), so [`scan`] takes its callback as `dyn`; and the
+//! entry points are never inlined, or link-time optimization would move
+//! them into their size-optimized callers.
 //!
 //! What folding means, and how the table is built from its data files, is
 //! `kefu::fold`'s business; this crate only holds the table's layout.
@@ -115,6 +117,9 @@ impl FoldTable {
 /// when `fold_digits`), calling `on_match(value, chars so far)` for every
 /// match that ends at the character just pushed, overlapping matches
 /// included.
+// `never`: with link-time optimization the size-optimized caller would
+// otherwise take this loop in and compile it its own way.
+#[inline(never)]
 pub fn scan(
     table: &FoldTable,
     automaton: &CharwiseDoubleArrayAhoCorasick<u32>,
@@ -139,6 +144,7 @@ pub fn scan(
 }
 
 /// [`scan`] without an automaton: folds only.
+#[inline(never)]
 pub fn fold_into(table: &FoldTable, text: &str, chars: &mut Vec<char>, origin: &mut Vec<u32>) {
     chars.reserve(text.len() / 2);
     origin.reserve(text.len() / 2);
@@ -153,6 +159,7 @@ pub fn fold_into(table: &FoldTable, text: &str, chars: &mut Vec<char>, origin: &
 /// Every occurrence of `automaton`'s patterns in `text` (no folding),
 /// overlapping ones included: `f(start, end, value)`, byte offsets. For the
 /// lexicons that are not phrase lists (triage's cues and intents).
+#[inline(never)]
 pub fn overlapping(
     automaton: &CharwiseDoubleArrayAhoCorasick<u32>,
     text: &str,
