@@ -23,6 +23,12 @@ const FETCH_TIMEOUT_MS = 30000;
 /** Ids of the default lists, read from a fresh engine at start. */
 let defaults = [];
 
+/** How the lists were put in force when this engine started:
+ *  {fromCompiled, at, ms} — whether the compiled bytes kept in storage were
+ *  loaded (no compiling), when, and how long it took (`kefu:getOptions`
+ *  answers it; the end-to-end tests check it). */
+export let lastStart = null;
+
 // Registry changes (adds, updates, toggles) run one at a time.
 let queue = Promise.resolve();
 function exclusive(fn) {
@@ -164,14 +170,16 @@ function unb64(text) {
  *  lists now in force. */
 async function putInForce(engine, lists, texts, cache) {
   const set = await inForceSet(engine, lists, texts);
+  const t0 = Date.now();
   let result;
   try {
     result = engine.configureLists(set.read, set.disabled, cache?.bytes ? unb64(cache.bytes) : undefined);
   } catch (e) {
     throw new ListError(`词表无法一起生效：${e.message}`);
   }
-  if (result.fromCompiled) return cache;
-  return { bytes: b64(engine.serializeLists()), at: Date.now() };
+  const loaded = { fromCompiled: !!result.fromCompiled, at: Date.now(), ms: Date.now() - t0 };
+  if (result.fromCompiled) return { cache, loaded };
+  return { cache: { bytes: b64(engine.serializeLists()), at: Date.now() }, loaded };
 }
 
 function summarise(lists, engine) {
@@ -187,7 +195,7 @@ function summarise(lists, engine) {
 }
 
 async function commit(engine, lists, texts) {
-  const listCache = await putInForce(engine, lists, texts, null);
+  const { cache: listCache } = await putInForce(engine, lists, texts, null);
   summarise(lists, engine);
   // `listsInForceAt` tells the content scripts that verdicts they keep for
   // texts already checked may be stale.
@@ -217,7 +225,8 @@ export async function start(engine, policy) {
   }
   lists = [...defaultEntries, ...lists.filter((l) => l.source !== 'default' && texts[l.id])];
   try {
-    const listCache = await putInForce(engine, lists, texts, stored.listCache);
+    const { cache: listCache, loaded } = await putInForce(engine, lists, texts, stored.listCache);
+    lastStart = loaded;
     summarise(lists, engine);
     // `listTexts` too: lists read again here keep their read form.
     await store.set({ lists, listTexts: texts, listCache });
@@ -230,6 +239,7 @@ export async function start(engine, policy) {
     await store.noteError(`已保存的词表无法生效：${e.message}`);
     try {
       engine.configureLists([], lists.filter((l) => l.source === 'default' && !l.enabled).map((l) => l.id), undefined);
+      lastStart = { fromCompiled: false, at: Date.now(), ms: null, error: e.message };
     } catch {
       // The defaults always load.
     }

@@ -52,11 +52,13 @@ async function pollUntil(check, ms, what) {
   throw new Error(`timed out after ${ms} ms waiting for ${what}`);
 }
 
-/** Chromium with dist/chrome, the replica served at https://weibo.com/. */
-export async function chromium({ csp = 'none', headless = true } = {}) {
+/** Chromium with dist/chrome, the replica served at https://weibo.com/.
+ *  `profile`: a profile directory to use (and keep on close), so that a
+ *  test can close the browser and start it again on the same profile. */
+export async function chromium({ csp = 'none', headless = true, profile: keep } = {}) {
   const { chromium: pw } = await import('playwright-core');
   const ext = join(ROOT, 'dist', 'chrome');
-  const profile = mkdtempSync(join(tmpdir(), 'kefu-chromium-'));
+  const profile = keep ?? mkdtempSync(join(tmpdir(), 'kefu-chromium-'));
   const context = await pw.launchPersistentContext(profile, {
     executablePath: '/usr/bin/chromium',
     headless,
@@ -107,7 +109,7 @@ export async function chromium({ csp = 'none', headless = true } = {}) {
     screenshot: (file) => page.screenshot({ path: file }),
     async close() {
       await context.close();
-      rmSync(profile, { recursive: true, force: true });
+      if (!keep) rmSync(profile, { recursive: true, force: true });
     },
   };
 }
