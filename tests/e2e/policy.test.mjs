@@ -45,7 +45,7 @@ function sendMessage(msg) {
 /** The README's Firefox example (its JSON block), as an object. */
 function readmeFirefoxPolicy() {
   const readme = readFileSync(join(ROOT, 'README.md'), 'utf8');
-  const at = readme.indexOf('**Firefox**');
+  const at = readme.indexOf('**Firefox** — `policies.json`');
   assert.ok(at > 0, 'the README has a Firefox policy section');
   const block = /```json\n([\s\S]*?)```/.exec(readme.slice(at));
   return JSON.parse(block[1].replace(/"…"/g, '""'));

@@ -28,7 +28,7 @@ import { createServer } from 'node:http';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { chromium, firefox } from './drivers.mjs';
+import { chromium, firefox, FIREFOX_ADDON_ID } from './drivers.mjs';
 
 const COMPOSER = 'textarea[class*="_input_"]';
 
@@ -117,12 +117,6 @@ async function seedStorage(seed) {
   return true;
 }
 
-/** In an extension page: reloads the extension a moment later. */
-function reloadSoon() {
-  const api = globalThis.browser ?? globalThis.chrome;
-  setTimeout(() => api.runtime.reload(), 100);
-  return true;
-}
 
 /** In an extension page: makes every URL list due and fires the update
  *  alarm (the handler the browser calls on schedule). Returns the time the
@@ -235,20 +229,31 @@ async function launchFirefox() {
     },
     runExt: (fn, arg) => b.run(fn, arg),
     waitExt: (fn, arg, ms = 10000) => poll(() => b.run(fn, arg), ms, fn),
+    // runtime.reload() from the page would close the tab with it (and
+    // WebDriver's only window): leave the page, then reload the add-on as
+    // about:debugging does, from the browser's chrome context.
     async reloadExtension(seed) {
       await x.openExt('/options/options.html');
-      const before = await b.run(() => performance.timeOrigin);
+      const was = (await b.run(sendMessage, { type: 'kefu:getOptions' })).listsStart?.at;
       if (seed) await b.run(seedStorage, seed);
-      await b.run(reloadSoon);
-      // The page goes with the extension; wait for it to go, then for the
-      // extension to answer again.
-      await poll(async () => {
-        const t = await b.run(() => performance.timeOrigin).catch(() => null);
-        return t !== before;
-      }, 20000, 'the extension to unload');
+      await b.open('/');
+      const d = b.driver;
+      await d.setContext('chrome');
+      let r;
+      try {
+        r = await d.executeAsyncScript(`const done = arguments[arguments.length - 1];
+          const { AddonManager } = ChromeUtils.importESModule('resource://gre/modules/AddonManager.sys.mjs');
+          AddonManager.getAddonByID(arguments[0]).then((a) => a.reload()).then(() => done(true), (e) => done(String(e)));`,
+        FIREFOX_ADDON_ID);
+      } finally {
+        await d.setContext('content');
+      }
+      assert.equal(r, true, `the add-on reloads: ${r}`);
+      // Back once a new background answers (the one before may still be
+      // going away: its answer says it started earlier).
       await poll(async () => {
         await x.openExt('/options/options.html');
-        return true;
+        return (await b.run(sendMessage, { type: 'kefu:getOptions' })).listsStart?.at !== was;
       }, 20000, 'the extension back after its reload');
     },
     // A temporary add-on does not survive a browser restart: restart the
@@ -315,6 +320,7 @@ for (const [name, launch] of [['chromium', launchChromium], ['firefox', launchFi
       assert.ok(after.listsStart.at > first.listsStart.at, 'the engine started again');
       assert.equal(after.lists.find((l) => l.id === 'qa-rival')?.status, 'ok');
       assert.equal(await verdictFor(x, GOOD_DRAFT), 'block', 'the list is in force in the page');
+      await x.openExt('/options/options.html');
       const again = (await x.runExt(readStorage, 'listCache')).listCache;
       assert.equal(again.bytes, listCache.bytes, 'the cache was kept as it was');
     });
@@ -332,9 +338,11 @@ for (const [name, launch] of [['chromium', launchChromium], ['firefox', launchFi
         await api.storage.local.set({ listCache: { ...listCache, bytes: btoa(s) } });
         return btoa(s);
       });
+      const damagedAt = Date.now();
       await x.restart();
       await x.openExt('/options/options.html');
       const after = await getOptions(x);
+      assert.ok(after.listsStart?.at > damagedAt, 'the engine started again');
       assert.equal(after.listsStart?.fromCompiled, false, 'damaged bytes are not loaded: the lists were compiled');
       assert.equal(after.lists.find((l) => l.id === 'qa-rival')?.status, 'ok');
       assert.equal(await verdictFor(x, GOOD_DRAFT), 'block', 'the list is still in force in the page');
