@@ -241,6 +241,9 @@ async function launchFirefox() {
     b,
     name: 'firefox',
     async openExt(path) {
+      // From a blank page: opened over another extension page (or itself),
+      // the page before could answer `ready` while the new one loads.
+      await d.get('about:blank');
       await b.openExtensionPage(path);
       await b.waitFor(ready, null, 10000);
     },

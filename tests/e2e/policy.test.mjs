@@ -98,6 +98,7 @@ describe('a managed policy locks settings (firefox policies.json)', () => {
   });
 
   test('locked settings are shown locked and take the policy\'s values', async () => {
+    await x.driver.get('about:blank'); // not over the page before (see registry.test.mjs)
     await x.openExtensionPage('/options/options.html');
     await x.waitFor(ready, null, 20000);
     const page = await x.waitFor(() => {
@@ -133,6 +134,7 @@ describe('a managed policy locks settings (firefox policies.json)', () => {
   });
 
   test('the policy\'s list is downloaded, checked against its hash and in force', async () => {
+    await x.driver.get('about:blank'); // not over the page before (see registry.test.mjs)
     await x.openExtensionPage('/options/options.html');
     const source = await x.waitFor(() => {
       const tr = document.querySelector('tr[data-list="qa-policy"]');

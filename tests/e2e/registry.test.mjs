@@ -224,6 +224,9 @@ async function launchFirefox() {
     name: 'firefox',
     b,
     async openExt(path) {
+      // From a blank page: opened again over itself, the page before could
+      // answer `ready` while the new one loads.
+      await b.driver.get('about:blank');
       await b.openExtensionPage(path);
       await b.waitFor(ready, null, 20000);
     },
