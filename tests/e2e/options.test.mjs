@@ -403,6 +403,34 @@ for (const [name, launch] of [['chromium', launchChromium], ['firefox', launchFi
       assert.ok(popup.optionsLink);
     });
 
+    test('the popup\'s chart draws each of today\'s counts as a bar in proportion to the largest', async () => {
+      await x.openExt('/popup/popup.html');
+      for (let i = 0; i < 4; i += 1) {
+        await x.runExt(sendMessage, { type: 'kefu:counts', category: 'safety', urgency: 'critical' });
+      }
+      await x.runExt(sendMessage, { type: 'kefu:counts', category: 'question', urgency: 'normal' });
+      const today = await x.runExt(sendMessage, { type: 'kefu:todayCounts' });
+      await x.openExt('/popup/popup.html');
+      const drawn = await x.runExt(() => Object.fromEntries([...document.querySelectorAll('.chart')].map((c) => [c.id,
+        Object.fromEntries([...c.querySelectorAll('.fill')].map((f) => {
+          const word = [...f.classList].find((k) => k !== 'fill');
+          return [word, f.getBoundingClientRect().width / f.parentElement.getBoundingClientRect().width];
+        }))])));
+      for (const [chart, key] of [['by-category', 'category'], ['by-urgency', 'urgency']]) {
+        const counts = today[key];
+        const max = Math.max(...Object.values(counts));
+        assert.ok(max >= 4, `${key}: the counts sent are there`);
+        for (const [word, share] of Object.entries(drawn[chart])) {
+          const want = (counts[word] ?? 0) / max;
+          assert.ok(Math.abs(share - want) < 0.02, `${chart} ${word}: drawn ${share.toFixed(3)} of the bar, want ${want.toFixed(3)}`);
+        }
+      }
+      assert.ok(drawn['by-category'].safety > 0.99 && drawn['by-category'].question > 0 && drawn['by-category'].question < 1);
+      assert.equal(drawn['by-category'].spam, 0, 'a category with no comment has an empty bar');
+      const total = Object.values(today.category).reduce((a, b) => a + b, 0);
+      assert.match(await x.runExt(() => document.getElementById('today-total').textContent), new RegExp(`\\b${total}\\b`));
+    });
+
     test('the options page shows the switches and the default lists', async () => {
       await x.openExt('/options/options.html');
       const rows = await x.runExt(listRows);
