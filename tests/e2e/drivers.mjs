@@ -150,8 +150,10 @@ export const FIREFOX_EXTENSION_UUID = '0b4f6c2e-6a53-4d8e-9a55-6b2f0e1f7a11';
  *  extra Firefox preferences. `openExtensionPage(path)` loads one of the
  *  extension's own pages in the tab (WebDriver may not navigate to
  *  moz-extension: URLs, so this goes through the browser's chrome context,
- *  which geckodriver opens with --allow-system-access). */
-export async function firefox({ csp = 'none', prefs = {} } = {}) {
+ *  which geckodriver opens with --allow-system-access). `profile`: a
+ *  profile directory to run in (kept), so that a test can quit Firefox and
+ *  start it again on the same profile. */
+export async function firefox({ csp = 'none', prefs = {}, profile } = {}) {
   process.env.SE_OFFLINE = 'true'; // never let selenium-manager download anything
   const { Builder, By, Key, until } = await import('selenium-webdriver');
   const ff = await import('selenium-webdriver/firefox.js');
@@ -165,6 +167,7 @@ export async function firefox({ csp = 'none', prefs = {} } = {}) {
     .setPreference('intl.accept_languages', 'zh-CN')
     .setPreference('extensions.webextensions.uuids', JSON.stringify({ [FIREFOX_ADDON_ID]: FIREFOX_EXTENSION_UUID }));
   for (const [k, v] of Object.entries(prefs)) options.setPreference(k, v);
+  if (profile) options.addArguments('-profile', profile);
   const driver = await new Builder()
     .forBrowser('firefox')
     .setFirefoxOptions(options)

@@ -20,6 +20,7 @@ import { firefox, FIREFOX_ADDON_ID, ROOT } from './drivers.mjs';
 // Debian's firefox-esr; `distribution/` sits beside the binary.
 const DISTRIBUTION = '/usr/lib/firefox-esr/distribution';
 const POLICIES = join(DISTRIBUTION, 'policies.json');
+const SYSTEM_POLICIES = '/etc/firefox/policies/policies.json';
 
 const POLICY_LIST = `[list]
 id = "qa-policy"
@@ -76,6 +77,9 @@ describe('a managed policy locks settings (firefox policies.json)', () => {
     ours.team = { watch_words: ['策略品牌'], targets: { critical: 7 } };
     ours.settings = { ...ours.settings, guardMode: 'warn' };
 
+    // Firefox reads /etc/firefox/policies/policies.json instead when it
+    // exists, and would ignore the file written here.
+    assert.ok(!existsSync(SYSTEM_POLICIES), `${SYSTEM_POLICIES} exists: it would take the place of the test's policy`);
     if (existsSync(POLICIES)) previous = readFileSync(POLICIES);
     mkdirSync(DISTRIBUTION, { recursive: true });
     writeFileSync(POLICIES, JSON.stringify(file, null, 2));

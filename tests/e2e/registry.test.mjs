@@ -14,12 +14,12 @@
 //     match the pinned SHA-256 is refused, the version in force stays and
 //     the options page says the update failed.
 //
-// "Restart": Chromium is closed and started again on the same profile.
-// Firefox installs the test build as a temporary add-on, which does not
-// survive a browser restart; there the extension itself is restarted
-// (runtime.reload(): a new background, a new engine, the same storage).
+// "Restart": the browser is closed and started again on the same profile.
 // Storage "as an older Kefu left it" is written from an extension page, then
-// the extension is restarted so that it starts on it.
+// the browser restarted so that the extension starts on it.
+// (runtime.reload() is no substitute: Chromium leaves an extension loaded by
+// --load-extension blocked after it, and Firefox closes the extension's
+// tab, WebDriver's only window.)
 
 import { describe, test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
@@ -28,7 +28,7 @@ import { createServer } from 'node:http';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { chromium, firefox, FIREFOX_ADDON_ID } from './drivers.mjs';
+import { chromium, firefox } from './drivers.mjs';
 
 const COMPOSER = 'textarea[class*="_input_"]';
 
@@ -191,9 +191,8 @@ async function launchChromium() {
     },
     runExt: async (fn, arg) => (await page()).evaluate(fn, arg),
     waitExt: (fn, arg, ms = 10000) => poll(async () => (await page()).evaluate(fn, arg), ms, fn),
-    // runtime.reload() leaves an extension loaded by --load-extension
-    // blocked (ERR_BLOCKED_BY_CLIENT): seed, then restart the browser.
-    async reloadExtension(seed) {
+    /** Writes `seed` as storage.local, then restarts the browser on it. */
+    async restartOn(seed) {
       await x.openExt('/options/options.html');
       await x.runExt(seedStorage, seed);
       await x.restart();
@@ -218,11 +217,22 @@ async function launchChromium() {
   return x;
 }
 
+/** Firefox on a profile kept across `restart()`. The test build is a
+ *  temporary add-on, uninstalled when Firefox quits and installed again at
+ *  the next start, under the same id and UUID: these preferences keep its
+ *  storage meanwhile, as an installed add-on's is kept. */
 async function launchFirefox() {
-  const b = await firefox();
+  const profile = mkdtempSync(join(tmpdir(), 'kefu-restart-ff-'));
+  const prefs = {
+    'extensions.webextensions.keepStorageOnUninstall': true,
+    'extensions.webextensions.keepUuidOnUninstall': true,
+  };
+  let b;
   const x = {
     name: 'firefox',
-    b,
+    get b() {
+      return b;
+    },
     async openExt(path) {
       // From a blank page: opened again over itself, the page before could
       // answer `ready` while the new one loads.
@@ -232,42 +242,28 @@ async function launchFirefox() {
     },
     runExt: (fn, arg) => b.run(fn, arg),
     waitExt: (fn, arg, ms = 10000) => poll(() => b.run(fn, arg), ms, fn),
-    // runtime.reload() from the page would close the tab with it (and
-    // WebDriver's only window): leave the page, then reload the add-on as
-    // about:debugging does, from the browser's chrome context.
-    async reloadExtension(seed) {
+    /** Writes `seed` as storage.local, then restarts the browser on it. */
+    async restartOn(seed) {
       await x.openExt('/options/options.html');
-      const was = (await b.run(sendMessage, { type: 'kefu:getOptions' })).listsStart?.at;
-      if (seed) await b.run(seedStorage, seed);
-      await b.open('/');
-      const d = b.driver;
-      await d.setContext('chrome');
-      let r;
-      try {
-        r = await d.executeAsyncScript(`const done = arguments[arguments.length - 1];
-          const { AddonManager } = ChromeUtils.importESModule('resource://gre/modules/AddonManager.sys.mjs');
-          AddonManager.getAddonByID(arguments[0]).then((a) => a.reload()).then(() => done(true), (e) => done(String(e)));`,
-        FIREFOX_ADDON_ID);
-      } finally {
-        await d.setContext('content');
-      }
-      assert.equal(r, true, `the add-on reloads: ${r}`);
-      // Back once a new background answers (the one before may still be
-      // going away: its answer says it started earlier).
-      await poll(async () => {
-        await x.openExt('/options/options.html');
-        return (await b.run(sendMessage, { type: 'kefu:getOptions' })).listsStart?.at !== was;
-      }, 20000, 'the extension back after its reload');
+      await x.runExt(seedStorage, seed);
+      await x.restart();
+      await x.openExt('/options/options.html');
     },
-    // A temporary add-on does not survive a browser restart: restart the
-    // extension (a new background page and engine on the same storage).
-    restart: () => x.reloadExtension(null),
+    /** Quits Firefox and starts it again on the same profile. */
+    async restart() {
+      await b?.close();
+      b = await firefox({ profile, prefs });
+    },
     async openReplica() {
       await b.open('/');
       await b.waitFor((sel) => !!document.querySelector(sel), COMPOSER, 15000);
     },
-    close: () => b.close(),
+    async close() {
+      await b?.close();
+      rmSync(profile, { recursive: true, force: true });
+    },
   };
+  await x.restart();
   return x;
 }
 
@@ -385,7 +381,7 @@ for (const [name, launch] of [['chromium', launchChromium], ['firefox', launchFi
 
     test('schema 0 (only `settings`, switches and team fields mixed, and logs): nothing is lost', async () => {
       await x.openExt('/options/options.html');
-      await x.reloadExtension({
+      await x.restartOn({
         settings: {
           triageOn: false, guardOn: true, guardMode: 'warn', allowOverride: false, confirmWarn: true, dimNoise: false,
           targets: { critical: 5, high: 30, normal: 120, low: 600 },
@@ -427,7 +423,7 @@ for (const [name, launch] of [['chromium', launchChromium], ['firefox', launchFi
       await x.openExt('/options/options.html');
       const text = GOOD;
       const now = Date.now();
-      await x.reloadExtension({
+      await x.restartOn({
         schemaVersion: 1,
         prefs: { guardMode: 'block', confirmWarn: true },
         team: { watch_words: ['小米'], vip_accounts: ['1234567890'], hotlines: ['400-123-4567'], targets: { critical: 7 } },
