@@ -552,3 +552,34 @@ for (const [name, launch] of [['chromium', launchChromium], ['firefox', launchFi
     });
   });
 }
+
+// Chromium stops an idle service worker after 30 s and starts it again for
+// the next message, which runs the background's start again. The update
+// alarm must survive that: created anew at every start (due a minute
+// later), an agent whose page wakes the worker more often than once a
+// minute would never get a scheduled update.
+suite('the update alarm across service worker restarts (chromium)', () => {
+  let x;
+  before(async () => {
+    x = await launchChromium();
+  });
+  after(async () => {
+    await x?.close();
+  });
+
+  test('a restarted service worker keeps the update alarm as it was scheduled', async () => {
+    await x.openExt('/options/options.html');
+    const alarm = () => chrome.alarms.get('kefu:update-lists');
+    const before = await x.waitExt(alarm);
+    assert.equal(before.periodInMinutes, 30);
+    const started = (await getOptions(x)).listsStart.at;
+    // Stop the worker as Chromium does when it is idle.
+    const cdp = await x.b.context.newCDPSession(x.b.page);
+    await cdp.send('ServiceWorker.enable');
+    await cdp.send('ServiceWorker.stopAllWorkers');
+    await x.openExt('/options/options.html');
+    const after = await getOptions(x);
+    assert.ok(after.listsStart.at > started, 'the background started again');
+    assert.deepEqual(await x.runExt(alarm), before, 'the alarm is not pushed back');
+  });
+});
