@@ -247,7 +247,12 @@ export async function start(engine, policy) {
     await store.set({ lists });
   }
   await syncPolicyLists(engine, policy);
-  api.alarms?.create(UPDATE_ALARM, { periodInMinutes: ALARM_PERIOD_MINUTES, delayInMinutes: 1 });
+  // Created once: the background starts again whenever Chromium wakes its
+  // idle worker, and an alarm created anew each time (due a minute later)
+  // would never fire for a worker woken more often than that.
+  if (api.alarms && !(await api.alarms.get(UPDATE_ALARM))?.periodInMinutes) {
+    api.alarms.create(UPDATE_ALARM, { periodInMinutes: ALARM_PERIOD_MINUTES, delayInMinutes: 1 });
+  }
   return lists;
 }
 
