@@ -550,6 +550,20 @@ for (const [name, launch] of [['chromium', launchChromium], ['firefox', launchFi
       const row = await x.waitExt(rowOf, 'qa-rival');
       assert.deepEqual(row.status, ['ok']);
     });
+
+    test('an update that finds the same list records the check and changes nothing in force', async () => {
+      await x.openExt('/options/options.html');
+      const before = await x.runExt(readStorage, ['listsInForceAt', 'listCache', 'lists']);
+      const o = await updateOnSchedule();
+      const rival = o.lists.find((l) => l.id === 'qa-rival');
+      assert.equal(rival.version, '2026.12.4');
+      assert.equal(rival.updateError, null);
+      assert.equal(rival.updatedAt, before.lists.find((l) => l.id === 'qa-rival').updatedAt, 'not updated: the same text');
+      const now = await x.runExt(readStorage, ['listsInForceAt', 'listCache']);
+      assert.equal(now.listsInForceAt, before.listsInForceAt, 'the lists in force were not put in force again');
+      assert.equal(now.listCache.at, before.listCache.at, 'nor compiled again');
+      assert.equal(await verdictFor(x, NEW_DRAFT), 'block');
+    });
   });
 }
 
