@@ -269,7 +269,7 @@ export function add(engine, src, { source = src.url ? 'url' : 'file', policyLock
     let sha256;
     if (src.url) {
       checkUrl(src.url);
-      ({ text, sha256 } = await download(src.url, src.sha256));
+      ({ text, sha256 } = src.downloaded ?? (await download(src.url, src.sha256)));
       file = fileNameOf(src.url);
     } else {
       file = String(src.file || 'list.toml');
@@ -336,21 +336,32 @@ export function remove(engine, id) {
   });
 }
 
-/** Re-downloads a URL list. On any failure the version in force stays and
- *  the entry says why (`updateError`). */
+/** Notes on entry `id` that it was checked now ({updateError} too). */
+function noteChecked(id, updateError) {
+  return exclusive(async () => {
+    const cur = (await store.get('lists')).lists ?? [];
+    const x = cur.find((y) => y.id === id);
+    if (x) Object.assign(x, { checkedAt: Date.now(), updateError });
+    await store.set({ lists: cur });
+    return x;
+  });
+}
+
+/** Re-downloads a URL list. The same text as the one in force is only
+ *  noted as checked (nothing is read or compiled again). On any failure the
+ *  version in force stays and the entry says why (`updateError`). */
 export async function refresh(engine, id) {
-  const { lists } = await store.get('lists');
+  const { lists, listTexts } = await store.get(['lists', 'listTexts']);
   const l = (lists ?? []).find((x) => x.id === id);
   if (!l?.url) throw new ListError(`词表「${id}」不是从网址添加的`);
   try {
-    return await add(engine, { url: l.url, sha256: l.sha256, intervalHours: l.intervalHours }, { source: l.source });
+    const downloaded = await download(l.url, l.sha256);
+    if (l.status === 'ok' && listTexts?.[id]?.sha256 === downloaded.sha256) {
+      return { entry: await noteChecked(id, null), diagnostics: [] };
+    }
+    return await add(engine, { url: l.url, sha256: l.sha256, intervalHours: l.intervalHours, downloaded }, { source: l.source });
   } catch (e) {
-    await exclusive(async () => {
-      const cur = (await store.get('lists')).lists ?? [];
-      const x = cur.find((y) => y.id === id);
-      if (x) Object.assign(x, { checkedAt: Date.now(), updateError: e.message });
-      await store.set({ lists: cur });
-    });
+    await noteChecked(id, e.message);
     await store.noteError(`词表「${l.name}」更新失败，继续使用旧版本：${e.message}`);
     throw e;
   }
