@@ -137,16 +137,20 @@ export async function examine(engine, file, text) {
 async function inForceSet(engine, lists, texts) {
   const read = [];
   const disabled = [];
+  let reread = false;
   for (const l of lists) {
     if (l.source === 'default') {
       if (!l.enabled) disabled.push(l.id);
     } else if (l.enabled && texts[l.id]) {
       const t = texts[l.id];
-      t.read ??= (await examine(engine, t.file, t.text)).read;
+      if (!t.read) {
+        t.read = (await examine(engine, t.file, t.text)).read;
+        reread = true;
+      }
       read.push(t.read);
     }
   }
-  return { read, disabled };
+  return { read, disabled, reread };
 }
 
 function b64(bytes) {
@@ -172,8 +176,9 @@ function unb64(text) {
 /** Puts `lists` in force, or throws and changes nothing. `cache` is the
  *  compiled form stored last time ({bytes}, base64): the engine uses it when
  *  it was compiled from these very lists by this engine version (it checks),
- *  so a restart does not recompile. Resolves to the cache to store for the
- *  lists now in force. */
+ *  so a restart does not recompile. Resolves to {cache, loaded, reread}:
+ *  the cache to store for the lists now in force, how they were put in
+ *  force, whether a stored list was read again (`texts` has its read form). */
 async function putInForce(engine, lists, texts, cache) {
   const set = await inForceSet(engine, lists, texts);
   const t0 = Date.now();
@@ -184,8 +189,8 @@ async function putInForce(engine, lists, texts, cache) {
     throw new ListError(`词表无法一起生效：${e.message}`);
   }
   const loaded = { fromCompiled: !!result.fromCompiled, at: Date.now(), ms: Date.now() - t0 };
-  if (result.fromCompiled) return { cache, loaded };
-  return { cache: { bytes: b64(engine.serializeLists()), at: Date.now() }, loaded };
+  if (result.fromCompiled) return { cache, loaded, reread: set.reread };
+  return { cache: { bytes: b64(engine.serializeLists()), at: Date.now() }, loaded, reread: set.reread };
 }
 
 function summarise(lists, engine) {
@@ -231,11 +236,16 @@ export async function start(engine, policy) {
   }
   lists = [...defaultEntries, ...lists.filter((l) => l.source !== 'default' && texts[l.id])];
   try {
-    const { cache: listCache, loaded } = await putInForce(engine, lists, texts, stored.listCache);
+    const { cache: listCache, loaded, reread } = await putInForce(engine, lists, texts, stored.listCache);
     lastStart = loaded;
     summarise(lists, engine);
-    // `listTexts` too: lists read again here keep their read form.
-    await store.set({ lists, listTexts: texts, listCache });
+    // The cache and the texts (megabytes with a large list) only when they
+    // changed: Chromium starts its worker again after every idle spell.
+    await store.set({
+      lists,
+      ...(reread ? { listTexts: texts } : {}),
+      ...(loaded.fromCompiled ? {} : { listCache }),
+    });
   } catch (e) {
     // A stored list the engine no longer accepts (an engine update made the
     // format stricter): keep the defaults, mark the added lists as failed.

@@ -155,6 +155,11 @@ function setDraft([sel, text]) {
 
 const verdictOf = (sel) => document.querySelector(sel)?.dataset.kefuVerdict ?? null;
 
+/** In the replica: the composer is there and the content script runs (it
+ *  has marked comments: triage is on in these tests). A draft typed before
+ *  the script listens would never be checked. */
+const contentScriptReady = (sel) => !!document.querySelector(sel) && !!document.querySelector('[data-kefu-urgency]');
+
 /** In an extension page: a message to the background, its answer. */
 function sendMessage(msg) {
   const api = globalThis.browser ?? globalThis.chrome;
@@ -212,7 +217,7 @@ async function launchChromium() {
     async openReplica() {
       if (!(await b.page.url()).startsWith('https://weibo.com/')) {
         await b.open('/');
-        await b.waitFor((sel) => !!document.querySelector(sel), COMPOSER, 15000);
+        await b.waitFor(contentScriptReady, COMPOSER, 15000);
       }
     },
     async close() {
@@ -285,7 +290,7 @@ async function launchFirefox() {
     // One tab: the replica is opened again after each visit to the options.
     async openReplica() {
       await b.open('/');
-      await b.waitFor((sel) => !!document.querySelector(sel), COMPOSER, 15000);
+      await b.waitFor(contentScriptReady, COMPOSER, 15000);
     },
     async close() {
       await b.close();

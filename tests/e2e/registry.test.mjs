@@ -149,6 +149,11 @@ function setDraft([sel, text]) {
 
 const verdictOf = (sel) => document.querySelector(sel)?.dataset.kefuVerdict ?? null;
 
+/** In the replica: the composer is there and the content script runs (it
+ *  has marked comments: triage is on in these tests). A draft typed before
+ *  the script listens would never be checked. */
+const contentScriptReady = (sel) => !!document.querySelector(sel) && !!document.querySelector('[data-kefu-urgency]');
+
 async function poll(check, ms, what) {
   const deadline = Date.now() + ms;
   while (Date.now() < deadline) {
@@ -206,7 +211,7 @@ async function launchChromium() {
     async openReplica() {
       if (!b.page.url().startsWith('https://weibo.com/')) {
         await b.open('/');
-        await b.waitFor((sel) => !!document.querySelector(sel), COMPOSER, 15000);
+        await b.waitFor(contentScriptReady, COMPOSER, 15000);
       }
     },
     async close() {
@@ -256,7 +261,7 @@ async function launchFirefox() {
     },
     async openReplica() {
       await b.open('/');
-      await b.waitFor((sel) => !!document.querySelector(sel), COMPOSER, 15000);
+      await b.waitFor(contentScriptReady, COMPOSER, 15000);
     },
     async close() {
       await b?.close();
