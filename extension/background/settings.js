@@ -261,6 +261,8 @@ export function settingsHandlers(getEngine) {
         logs: { overrideLog: s.overrideLog?.length ?? 0, feedback: s.feedback?.length ?? 0 },
         lastError: s.lastError ?? null,
         schemaVersion: s.schemaVersion ?? 0,
+        // How this engine's start put the lists in force ({fromCompiled, at, ms}).
+        listsStart: registry.lastStart,
         categories: CATEGORIES,
       };
     },

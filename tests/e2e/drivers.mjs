@@ -52,11 +52,13 @@ async function pollUntil(check, ms, what) {
   throw new Error(`timed out after ${ms} ms waiting for ${what}`);
 }
 
-/** Chromium with dist/chrome, the replica served at https://weibo.com/. */
-export async function chromium({ csp = 'none', headless = true } = {}) {
+/** Chromium with dist/chrome, the replica served at https://weibo.com/.
+ *  `profile`: a profile directory to use (and keep on close), so that a
+ *  test can close the browser and start it again on the same profile. */
+export async function chromium({ csp = 'none', headless = true, profile: keep } = {}) {
   const { chromium: pw } = await import('playwright-core');
   const ext = join(ROOT, 'dist', 'chrome');
-  const profile = mkdtempSync(join(tmpdir(), 'kefu-chromium-'));
+  const profile = keep ?? mkdtempSync(join(tmpdir(), 'kefu-chromium-'));
   const context = await pw.launchPersistentContext(profile, {
     executablePath: '/usr/bin/chromium',
     headless,
@@ -107,7 +109,7 @@ export async function chromium({ csp = 'none', headless = true } = {}) {
     screenshot: (file) => page.screenshot({ path: file }),
     async close() {
       await context.close();
-      rmSync(profile, { recursive: true, force: true });
+      if (!keep) rmSync(profile, { recursive: true, force: true });
     },
   };
 }
@@ -148,8 +150,10 @@ export const FIREFOX_EXTENSION_UUID = '0b4f6c2e-6a53-4d8e-9a55-6b2f0e1f7a11';
  *  extra Firefox preferences. `openExtensionPage(path)` loads one of the
  *  extension's own pages in the tab (WebDriver may not navigate to
  *  moz-extension: URLs, so this goes through the browser's chrome context,
- *  which geckodriver opens with --allow-system-access). */
-export async function firefox({ csp = 'none', prefs = {} } = {}) {
+ *  which geckodriver opens with --allow-system-access). `profile`: a
+ *  profile directory to run in (kept), so that a test can quit Firefox and
+ *  start it again on the same profile. */
+export async function firefox({ csp = 'none', prefs = {}, profile } = {}) {
   process.env.SE_OFFLINE = 'true'; // never let selenium-manager download anything
   const { Builder, By, Key, until } = await import('selenium-webdriver');
   const ff = await import('selenium-webdriver/firefox.js');
@@ -163,6 +167,7 @@ export async function firefox({ csp = 'none', prefs = {} } = {}) {
     .setPreference('intl.accept_languages', 'zh-CN')
     .setPreference('extensions.webextensions.uuids', JSON.stringify({ [FIREFOX_ADDON_ID]: FIREFOX_EXTENSION_UUID }));
   for (const [k, v] of Object.entries(prefs)) options.setPreference(k, v);
+  if (profile) options.addArguments('-profile', profile);
   const driver = await new Builder()
     .forBrowser('firefox')
     .setFirefoxOptions(options)

@@ -155,6 +155,11 @@ function setDraft([sel, text]) {
 
 const verdictOf = (sel) => document.querySelector(sel)?.dataset.kefuVerdict ?? null;
 
+/** In the replica: the composer is there and the content script runs (it
+ *  has marked comments: triage is on in these tests). A draft typed before
+ *  the script listens would never be checked. */
+const contentScriptReady = (sel) => !!document.querySelector(sel) && !!document.querySelector('[data-kefu-urgency]');
+
 /** In an extension page: a message to the background, its answer. */
 function sendMessage(msg) {
   const api = globalThis.browser ?? globalThis.chrome;
@@ -212,7 +217,7 @@ async function launchChromium() {
     async openReplica() {
       if (!(await b.page.url()).startsWith('https://weibo.com/')) {
         await b.open('/');
-        await b.waitFor((sel) => !!document.querySelector(sel), COMPOSER, 15000);
+        await b.waitFor(contentScriptReady, COMPOSER, 15000);
       }
     },
     async close() {
@@ -241,6 +246,9 @@ async function launchFirefox() {
     b,
     name: 'firefox',
     async openExt(path) {
+      // From a blank page: opened over another extension page (or itself),
+      // the page before could answer `ready` while the new one loads.
+      await d.get('about:blank');
       await b.openExtensionPage(path);
       await b.waitFor(ready, null, 10000);
     },
@@ -282,7 +290,7 @@ async function launchFirefox() {
     // One tab: the replica is opened again after each visit to the options.
     async openReplica() {
       await b.open('/');
-      await b.waitFor((sel) => !!document.querySelector(sel), COMPOSER, 15000);
+      await b.waitFor(contentScriptReady, COMPOSER, 15000);
     },
     async close() {
       await b.close();
@@ -398,6 +406,34 @@ for (const [name, launch] of [['chromium', launchChromium], ['firefox', launchFi
       assert.equal(popup.counts['by-category:spam'], 0);
       assert.deepEqual(popup.switches, [true, true], 'triage and the guard are on');
       assert.ok(popup.optionsLink);
+    });
+
+    test('the popup\'s chart draws each of today\'s counts as a bar in proportion to the largest', async () => {
+      await x.openExt('/popup/popup.html');
+      for (let i = 0; i < 4; i += 1) {
+        await x.runExt(sendMessage, { type: 'kefu:counts', category: 'safety', urgency: 'critical' });
+      }
+      await x.runExt(sendMessage, { type: 'kefu:counts', category: 'question', urgency: 'normal' });
+      const today = await x.runExt(sendMessage, { type: 'kefu:todayCounts' });
+      await x.openExt('/popup/popup.html');
+      const drawn = await x.runExt(() => Object.fromEntries([...document.querySelectorAll('.chart')].map((c) => [c.id,
+        Object.fromEntries([...c.querySelectorAll('.fill')].map((f) => {
+          const word = [...f.classList].find((k) => k !== 'fill');
+          return [word, f.getBoundingClientRect().width / f.parentElement.getBoundingClientRect().width];
+        }))])));
+      for (const [chart, key] of [['by-category', 'category'], ['by-urgency', 'urgency']]) {
+        const counts = today[key];
+        const max = Math.max(...Object.values(counts));
+        assert.ok(max >= 4, `${key}: the counts sent are there`);
+        for (const [word, share] of Object.entries(drawn[chart])) {
+          const want = (counts[word] ?? 0) / max;
+          assert.ok(Math.abs(share - want) < 0.02, `${chart} ${word}: drawn ${share.toFixed(3)} of the bar, want ${want.toFixed(3)}`);
+        }
+      }
+      assert.ok(drawn['by-category'].safety > 0.99 && drawn['by-category'].question > 0 && drawn['by-category'].question < 1);
+      assert.equal(drawn['by-category'].spam, 0, 'a category with no comment has an empty bar');
+      const total = Object.values(today.category).reduce((a, b) => a + b, 0);
+      assert.match(await x.runExt(() => document.getElementById('today-total').textContent), new RegExp(`\\b${total}\\b`));
     });
 
     test('the options page shows the switches and the default lists', async () => {
