@@ -29,10 +29,10 @@ impl<'a> Draft<'a> {
 
     /// The sentence that holds char `at` (the last one if past the end).
     pub fn sentence_at(&self, at: usize) -> Option<&Sentence> {
-        self.sentences
-            .iter()
-            .find(|s| at < s.end)
-            .or(self.sentences.last())
+        // Sentences are in order: a binary search, not a scan (it is asked
+        // once per cue).
+        let i = self.sentences.partition_point(|s| s.end <= at);
+        self.sentences.get(i).or(self.sentences.last())
     }
 
     /// The text of a span.

@@ -262,17 +262,65 @@ impl Guard {
 
 /// Drops a built-in finding (index `from` on) whose label a phrase-list
 /// finding, or an earlier built-in one, already gives over overlapping text.
+/// Kept spans are held per label as a union of disjoint intervals, so a
+/// draft with thousands of findings is not compared pair by pair.
 fn dedupe_builtin(findings: &mut Vec<Finding>, from: usize) {
+    use std::collections::{BTreeMap, BTreeSet, HashMap};
+    /// Spans of one label: non-empty ones merged (start → end), empty ones
+    /// as points.
+    #[derive(Default)]
+    struct Kept {
+        spans: BTreeMap<usize, usize>,
+        points: BTreeSet<usize>,
+    }
+    impl Kept {
+        /// Whether some kept span overlaps `start..end` (the pairwise test
+        /// `g.start < end && start < g.end`).
+        fn overlaps(&self, start: usize, end: usize) -> bool {
+            if start == end {
+                // An empty span overlaps only a span strictly around it.
+                return self
+                    .spans
+                    .range(..start)
+                    .next_back()
+                    .is_some_and(|(_, &e)| e > start);
+            }
+            self.spans
+                .range(..end)
+                .next_back()
+                .is_some_and(|(_, &e)| e > start)
+                || self.points.range(start + 1..end).next().is_some()
+        }
+        fn add(&mut self, mut start: usize, mut end: usize) {
+            if start == end {
+                self.points.insert(start);
+                return;
+            }
+            // Merge with every span that overlaps or touches.
+            while let Some((&s, &e)) = self.spans.range(..=end).next_back() {
+                if e < start {
+                    break;
+                }
+                self.spans.remove(&s);
+                start = start.min(s);
+                end = end.max(e);
+            }
+            self.spans.insert(start, end);
+        }
+    }
     let mut builtin: Vec<Finding> = findings.split_off(from);
+    let mut kept: HashMap<String, Kept> = HashMap::new();
+    for g in findings.iter() {
+        kept.entry(g.label.clone()).or_default().add(g.start, g.end);
+    }
     // Longer spans first, so a cue inside a longer cue of its label goes.
     crate::sort::sort_by_key(&mut builtin, |f| {
         (std::cmp::Reverse(f.end - f.start), f.start)
     });
     for f in builtin {
-        let dup = findings
-            .iter()
-            .any(|g| g.label == f.label && g.start < f.end && f.start < g.end);
-        if !dup {
+        let k = kept.entry(f.label.clone()).or_default();
+        if !k.overlaps(f.start, f.end) {
+            k.add(f.start, f.end);
             findings.push(f);
         }
     }
