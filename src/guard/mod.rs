@@ -265,7 +265,7 @@ impl Guard {
 /// Kept spans are held per label as a union of disjoint intervals, so a
 /// draft with thousands of findings is not compared pair by pair.
 fn dedupe_builtin(findings: &mut Vec<Finding>, from: usize) {
-    use std::collections::{BTreeMap, BTreeSet, HashMap};
+    use std::collections::{BTreeMap, BTreeSet};
     /// Spans of one label: non-empty ones merged (start → end), empty ones
     /// as points.
     #[derive(Default)]
@@ -296,9 +296,10 @@ fn dedupe_builtin(findings: &mut Vec<Finding>, from: usize) {
                 self.points.insert(start);
                 return;
             }
-            // Merge with every span that overlaps or touches.
-            while let Some((&s, &e)) = self.spans.range(..=end).next_back() {
-                if e < start {
+            // Merge with every span that overlaps (one that only touches
+            // stays apart, as the pairwise test has it for empty spans).
+            while let Some((&s, &e)) = self.spans.range(..end).next_back() {
+                if e <= start {
                     break;
                 }
                 self.spans.remove(&s);
@@ -309,16 +310,27 @@ fn dedupe_builtin(findings: &mut Vec<Finding>, from: usize) {
         }
     }
     let mut builtin: Vec<Finding> = findings.split_off(from);
-    let mut kept: HashMap<String, Kept> = HashMap::new();
+    // By label (a handful of them).
+    let mut kept: Vec<(String, Kept)> = Vec::new();
+    fn of<'k>(kept: &'k mut Vec<(String, Kept)>, label: &str) -> &'k mut Kept {
+        let i = match kept.iter().position(|(l, _)| l == label) {
+            Some(i) => i,
+            None => {
+                kept.push((label.to_string(), Kept::default()));
+                kept.len() - 1
+            }
+        };
+        &mut kept[i].1
+    }
     for g in findings.iter() {
-        kept.entry(g.label.clone()).or_default().add(g.start, g.end);
+        of(&mut kept, &g.label).add(g.start, g.end);
     }
     // Longer spans first, so a cue inside a longer cue of its label goes.
     crate::sort::sort_by_key(&mut builtin, |f| {
         (std::cmp::Reverse(f.end - f.start), f.start)
     });
     for f in builtin {
-        let k = kept.entry(f.label.clone()).or_default();
+        let k = of(&mut kept, &f.label);
         if !k.overlaps(f.start, f.end) {
             k.add(f.start, f.end);
             findings.push(f);
