@@ -262,51 +262,43 @@ impl Guard {
 
 /// Drops a built-in finding (index `from` on) whose label a phrase-list
 /// finding, or an earlier built-in one, already gives over overlapping text.
-/// Kept spans are held per label as a union of disjoint intervals, so a
-/// draft with thousands of findings is not compared pair by pair.
+/// The chars that kept findings cover are marked per label, so a draft with
+/// thousands of findings is not compared pair by pair.
 fn dedupe_builtin(findings: &mut Vec<Finding>, from: usize) {
-    use std::collections::{BTreeMap, BTreeSet};
-    /// Spans of one label: non-empty ones merged (start → end), empty ones
-    /// as points.
+    /// What is kept for one label: a bit per covered char, and the spans
+    /// (read only for an empty span, which covers no char).
     #[derive(Default)]
     struct Kept {
-        spans: BTreeMap<usize, usize>,
-        points: BTreeSet<usize>,
+        bits: Vec<u64>,
+        spans: Vec<(usize, usize)>,
+        points: Vec<usize>,
     }
     impl Kept {
         /// Whether some kept span overlaps `start..end` (the pairwise test
         /// `g.start < end && start < g.end`).
         fn overlaps(&self, start: usize, end: usize) -> bool {
             if start == end {
-                // An empty span overlaps only a span strictly around it.
-                return self
-                    .spans
-                    .range(..start)
-                    .next_back()
-                    .is_some_and(|(_, &e)| e > start);
+                return self.spans.iter().any(|&(s, e)| s < start && start < e);
             }
-            self.spans
-                .range(..end)
-                .next_back()
-                .is_some_and(|(_, &e)| e > start)
-                || self.points.range(start + 1..end).next().is_some()
+            let covered = |i: usize| {
+                self.bits
+                    .get(i / 64)
+                    .is_some_and(|w| w >> (i % 64) & 1 == 1)
+            };
+            (start..end).any(covered) || self.points.iter().any(|&p| start < p && p < end)
         }
-        fn add(&mut self, mut start: usize, mut end: usize) {
+        fn add(&mut self, start: usize, end: usize) {
             if start == end {
-                self.points.insert(start);
+                self.points.push(start);
                 return;
             }
-            // Merge with every span that overlaps (one that only touches
-            // stays apart, as the pairwise test has it for empty spans).
-            while let Some((&s, &e)) = self.spans.range(..end).next_back() {
-                if e <= start {
-                    break;
-                }
-                self.spans.remove(&s);
-                start = start.min(s);
-                end = end.max(e);
+            self.spans.push((start, end));
+            if self.bits.len() < end.div_ceil(64) {
+                self.bits.resize(end.div_ceil(64), 0);
             }
-            self.spans.insert(start, end);
+            for i in start..end {
+                self.bits[i / 64] |= 1 << (i % 64);
+            }
         }
     }
     let mut builtin: Vec<Finding> = findings.split_off(from);

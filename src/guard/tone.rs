@@ -84,30 +84,25 @@ pub fn findings(
         }
     }
 
-    // Hostile findings by start, with the furthest end so far: a sentence
-    // holds one if, among those starting before its end, the furthest end
-    // lies after its start (one search per cue, not a scan of every
-    // finding: a long draft has thousands).
-    let mut spans: Vec<(usize, usize)> = out
-        .iter()
-        .chain(earlier)
-        .filter(|f| HOSTILE.contains(&f.label.as_str()))
-        .map(|f| (f.start, f.end))
-        .collect();
-    crate::sort::sort_by_key(&mut spans, |&(start, _)| start);
-    let furthest: Vec<usize> = spans
-        .iter()
-        .scan(0, |max, &(_, end)| {
-            *max = end.max(*max);
-            Some(*max)
-        })
-        .collect();
+    // Which sentences hold a hostile finding, marked once (not a scan of
+    // every finding per cue: a long draft has thousands).
+    let mut hostile_sentence = vec![false; draft.sentences.len()];
+    for f in out.iter().chain(earlier) {
+        if !HOSTILE.contains(&f.label.as_str()) {
+            continue;
+        }
+        let first = draft.sentences.partition_point(|s| s.end <= f.start);
+        for (i, s) in draft.sentences.iter().enumerate().skip(first) {
+            if s.start >= f.end {
+                break;
+            }
+            hostile_sentence[i] = true;
+        }
+    }
     let hostile = |span: (usize, usize)| {
-        let Some(s) = draft.sentence_at(span.0) else {
-            return false;
-        };
-        let before_end = spans.partition_point(|&(start, _)| start < s.end);
-        before_end > 0 && furthest[before_end - 1] > s.start
+        draft
+            .sentence_index_at(span.0)
+            .is_some_and(|i| hostile_sentence[i])
     };
     let mut extra = Vec::new();
     let unapologetic_complaint = complaint && !sig.has(Signal::Empathy);
