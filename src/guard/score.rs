@@ -119,9 +119,9 @@ pub fn score(draft: &Draft<'_>, words: usize) -> Score {
             }
             // `personal` is disjoint and in order: the first span starting
             // in the sentence ends first.
-            None if !personal[personal.partition_point(|&((a, _), _)| a < s.start)..]
+            None if personal[personal.partition_point(|&((a, _), _)| a < s.start)..]
                 .first()
-                .is_some_and(|&((_, b), _)| b <= s.end) =>
+                .is_none_or(|&((_, b), _)| b > s.end) =>
             {
                 lowered.push(item(span, "这句没有人称词，也不是对读者说的"));
             }
