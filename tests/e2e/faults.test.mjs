@@ -288,7 +288,7 @@ describe('faults in firefox', () => {
     assert.ok(ctx, 'the test above ran');
     lists.set(null);
     const started = Date.now();
-    const timeout = await ctx.rowStatus(60000);
+    const timeout = await ctx.rowStatus(45000);
     console.log(`firefox, no answer (${Date.now() - started} ms):`, timeout);
     assert.match(timeout, /超时/);
     assert.ok(await ctx.blocked(), 'the old list stays in force after a timeout');
