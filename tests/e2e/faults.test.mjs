@@ -97,6 +97,7 @@ describe('faults in chromium', () => {
   let cdp;
   let lists;
   const warnings = [];
+  let releasedBlocked = null; // whether the mid-check test saw a block released
   let stopped = false; // CDP reported the extension's worker stopped
   /** Stops every service worker of the extension's origin; resolves once
    *  CDP reports it stopped (the next message starts it again at once). */
@@ -160,6 +161,7 @@ describe('faults in chromium', () => {
     const released = warnings.some((w) => w.includes('letting the send through'));
     const panel = await b.run(() => !!document.getElementById('kefu-panel-host'));
     console.log(`worker stopped mid-check: send ${released ? 'let through (check failed)' : 'held'}, panel ${panel}`);
+    releasedBlocked = released;
     assert.ok(released || panel, 'the send was decided, not left hanging');
     assert.equal(await b.run((sel) => document.querySelector(sel).value, COMPOSER), `${draft}！`, 'the draft stays');
     assert.equal(await b.run(sentCount), before, 'the page refused the over-long comment itself');
@@ -175,6 +177,13 @@ describe('faults in chromium', () => {
     const n = await b.run(sentCount);
     await b.run(clickSend, COMPOSER);
     await b.waitFor((k) => window.__replica.sent.length > k, n);
+  });
+
+  // Known gap (SPEC: a reply whose verdict is block is not sent): when the
+  // worker dies mid-check Kefu fails open. Passes once the content script
+  // retries a check whose channel closed (the worker restarts in ~100 ms).
+  test.todo('a reply that would be blocked is not let through when the worker dies mid-check', () => {
+    assert.equal(releasedBlocked, false);
   });
 
   test('a list URL that returns garbage or never answers: the list in force stays, and the options page says so', async () => {
