@@ -9,6 +9,6 @@ if ! cargo +nightly --version >/dev/null 2>&1 || ! cargo +nightly fuzz --help >/
     echo "fuzz smoke skipped: needs a nightly toolchain and cargo-fuzz (cargo install cargo-fuzz)"
     exit 0
 fi
-for t in parse_list fold_match load_matcher; do
-    cargo +nightly fuzz run "$t" -- -max_total_time="$secs" -rss_limit_mb=2048
+for t in parse_list fold_match load_matcher tone triage json_boundary; do
+    cargo +nightly fuzz run "$t" -- -max_total_time="$secs" -rss_limit_mb=2048 -timeout=10
 done

@@ -30,7 +30,8 @@ fuzz_target!(|data: &[u8]| {
             }
         }
         let bytes = m.to_bytes();
-        let loaded = Matcher::from_bytes_for(&bytes, std::slice::from_ref(&list)).expect("own bytes load");
+        let loaded =
+            Matcher::from_bytes_for(&bytes, std::slice::from_ref(&list)).expect("own bytes load");
         let _ = loaded.find("蠢驴 sb 第一");
     }
 });

@@ -29,10 +29,16 @@ impl<'a> Draft<'a> {
 
     /// The sentence that holds char `at` (the last one if past the end).
     pub fn sentence_at(&self, at: usize) -> Option<&Sentence> {
-        self.sentences
-            .iter()
-            .find(|s| at < s.end)
-            .or(self.sentences.last())
+        self.sentence_index_at(at).map(|i| &self.sentences[i])
+    }
+
+    /// The index of [`Draft::sentence_at`]'s sentence. Sentences are in
+    /// order: a binary search, not a scan (it is asked once per cue).
+    pub fn sentence_index_at(&self, at: usize) -> Option<usize> {
+        let i = self.sentences.partition_point(|s| s.end <= at);
+        (i < self.sentences.len())
+            .then_some(i)
+            .or(self.sentences.len().checked_sub(1))
     }
 
     /// The text of a span.

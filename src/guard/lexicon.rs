@@ -161,10 +161,15 @@ impl Signals {
     }
 
     /// Whether `signal` occurs inside `start..end`.
+    /// Spans are in order of start, so only those starting in the range
+    /// are read (a long draft has one call per sentence).
     pub fn within(&self, signal: Signal, (start, end): (usize, usize)) -> bool {
-        self.get(signal)
+        let spans = self.get(signal);
+        let first = spans.partition_point(|&(s, _)| s < start);
+        spans[first..]
             .iter()
-            .any(|&(s, e)| s >= start && e <= end)
+            .take_while(|&&(s, _)| s <= end)
+            .any(|&(_, e)| e <= end)
     }
 }
 

@@ -337,17 +337,69 @@ impl Guard {
 
 /// Drops a built-in finding (index `from` on) whose label a phrase-list
 /// finding, or an earlier built-in one, already gives over overlapping text.
+/// The chars that kept findings cover are marked per label, so a draft with
+/// thousands of findings is not compared pair by pair.
 fn dedupe_builtin(findings: &mut Vec<Finding>, from: usize) {
+    /// What is kept for one label: a bit per covered char, and the spans
+    /// (read only for an empty span, which covers no char).
+    #[derive(Default)]
+    struct Kept {
+        bits: Vec<u64>,
+        spans: Vec<(usize, usize)>,
+        points: Vec<usize>,
+    }
+    impl Kept {
+        /// Whether some kept span overlaps `start..end` (the pairwise test
+        /// `g.start < end && start < g.end`).
+        fn overlaps(&self, start: usize, end: usize) -> bool {
+            if start == end {
+                return self.spans.iter().any(|&(s, e)| s < start && start < e);
+            }
+            let covered = |i: usize| {
+                self.bits
+                    .get(i / 64)
+                    .is_some_and(|w| w >> (i % 64) & 1 == 1)
+            };
+            (start..end).any(covered) || self.points.iter().any(|&p| start < p && p < end)
+        }
+        fn add(&mut self, start: usize, end: usize) {
+            if start == end {
+                self.points.push(start);
+                return;
+            }
+            self.spans.push((start, end));
+            if self.bits.len() < end.div_ceil(64) {
+                self.bits.resize(end.div_ceil(64), 0);
+            }
+            for i in start..end {
+                self.bits[i / 64] |= 1 << (i % 64);
+            }
+        }
+    }
     let mut builtin: Vec<Finding> = findings.split_off(from);
+    // By label (a handful of them).
+    let mut kept: Vec<(String, Kept)> = Vec::new();
+    fn of<'k>(kept: &'k mut Vec<(String, Kept)>, label: &str) -> &'k mut Kept {
+        let i = match kept.iter().position(|(l, _)| l == label) {
+            Some(i) => i,
+            None => {
+                kept.push((label.to_string(), Kept::default()));
+                kept.len() - 1
+            }
+        };
+        &mut kept[i].1
+    }
+    for g in findings.iter() {
+        of(&mut kept, &g.label).add(g.start, g.end);
+    }
     // Longer spans first, so a cue inside a longer cue of its label goes.
     crate::sort::sort_by_key(&mut builtin, |f| {
         (std::cmp::Reverse(f.end - f.start), f.start)
     });
     for f in builtin {
-        let dup = findings
-            .iter()
-            .any(|g| g.label == f.label && g.start < f.end && f.start < g.end);
-        if !dup {
+        let k = of(&mut kept, &f.label);
+        if !k.overlaps(f.start, f.end) {
+            k.add(f.start, f.end);
             findings.push(f);
         }
     }

@@ -117,9 +117,11 @@ pub fn score(draft: &Draft<'_>, words: usize) -> Score {
                 personal_sentences += 1;
                 raised.push(item(span, why));
             }
-            None if !personal
-                .iter()
-                .any(|&((a, b), _)| a >= s.start && b <= s.end) =>
+            // `personal` is disjoint and in order: the first span starting
+            // in the sentence ends first.
+            None if personal[personal.partition_point(|&((a, _), _)| a < s.start)..]
+                .first()
+                .is_none_or(|&((_, b), _)| b > s.end) =>
             {
                 lowered.push(item(span, "这句没有人称词，也不是对读者说的"));
             }

@@ -186,13 +186,25 @@ pub fn findings(
         }
     }
 
+    // Which sentences hold a hostile finding, marked once (not a scan of
+    // every finding per cue: a long draft has thousands).
+    let mut hostile_sentence = vec![false; draft.sentences.len()];
+    for f in out.iter().chain(earlier) {
+        if !HOSTILE.contains(&f.label.as_str()) {
+            continue;
+        }
+        let first = draft.sentences.partition_point(|s| s.end <= f.start);
+        for (i, s) in draft.sentences.iter().enumerate().skip(first) {
+            if s.start >= f.end {
+                break;
+            }
+            hostile_sentence[i] = true;
+        }
+    }
     let hostile = |span: (usize, usize)| {
-        let Some(s) = draft.sentence_at(span.0) else {
-            return false;
-        };
-        out.iter()
-            .chain(earlier)
-            .any(|f| HOSTILE.contains(&f.label.as_str()) && f.start < s.end && f.end > s.start)
+        draft
+            .sentence_index_at(span.0)
+            .is_some_and(|i| hostile_sentence[i])
     };
     let mut extra = Vec::new();
     let unapologetic_complaint = complaint && !sig.has(Signal::Empathy);
