@@ -180,11 +180,26 @@ pub(crate) fn is_raw(pattern: &str) -> bool {
     regex_syntax::parse(pattern).is_ok_and(|h| walk(&h))
 }
 
+/// The longest match (in UTF-8 bytes) of a pattern that is run from its
+/// trigger literals; longer ones scan the whole text once.
+const MAX_TRIGGERED_LEN: usize = 256;
+
 /// The literals every match of `pattern` starts with, if there are few
-/// enough to list (regex-syntax's prefix extraction) and none is empty.
+/// enough to list (regex-syntax's prefix extraction), none is empty, and
+/// the pattern's matches are short (`MAX_TRIGGERED_LEN`).
 pub(crate) fn trigger_literals(pattern: &str) -> Option<Vec<String>> {
     use regex_syntax::hir::literal::{ExtractKind, Extractor};
     let hir = regex_syntax::parse(pattern).ok()?;
+    // Run from every trigger, a pattern must stop soon: one whose matches
+    // can be long (`(a+)+b`) would rescan the rest of the text from each
+    // `a`, quadratic time. Those scan the whole text once instead.
+    if hir
+        .properties()
+        .maximum_len()
+        .is_none_or(|n| n > MAX_TRIGGERED_LEN)
+    {
+        return None;
+    }
     let seq = Extractor::new().kind(ExtractKind::Prefix).extract(&hir);
     let lits = seq.literals()?;
     if lits.is_empty() {

@@ -30,7 +30,7 @@ use std::sync::OnceLock;
 
 const MAGIC: &[u8; 8] = b"KEFUMTCH";
 /// Version of the byte layout and of the matching semantics it encodes.
-pub(crate) const FORMAT: u32 = 2;
+pub(crate) const FORMAT: u32 = 3;
 const HEADER: usize = 8 + 4 + 8 + 8 + 8 + 8;
 
 /// Why bytes could not be loaded as a matcher. Each case means: compile the
