@@ -339,5 +339,42 @@ for (const [name, csp, launch] of BROWSERS) {
       assert.equal(await b.run(() => window.__replica.sent.length), chatBefore, 'the private message was not sent');
       assert.equal(await b.run((sel) => document.querySelector(sel).value, chat), '滚蛋');
     });
+
+    test('load more: the queue asks the page to load more through its own link; the new comments are triaged and marked', async () => {
+      // The page loads more only through its own "加载更多" link here (no
+      // loading on scroll), so whatever comes is what the queue asked for.
+      await b.open('/?replica-autoload=0');
+      await b.waitFor(() => document.querySelectorAll('.item1[data-kefu-urgency]').length >= 5, null, 20000);
+      await b.run(openQueue);
+      const coveredCount = () => {
+        const text = document.querySelector('#kefu-queue-host').shadowRoot.querySelector('.meta span').textContent;
+        return Number(/(\d+) 条评论/.exec(text)?.[1] ?? NaN);
+      };
+      const before = await b.waitFor(coveredCount);
+      const queuedBefore = await b.run(new Function(`return (${queueItems})().map((i) => i.text);`));
+      await b.run(() => document.querySelector('#kefu-queue-host').shadowRoot.querySelector('.meta button').click());
+      const after = await b.waitFor((n) => {
+        const text = document.querySelector('#kefu-queue-host').shadowRoot.querySelector('.meta span').textContent;
+        const m = Number(/(\d+) 条评论/.exec(text)?.[1] ?? NaN);
+        return m > n ? m : null;
+      }, before, 15000);
+      assert.ok(after > before, `more comments covered: ${before} → ${after}`);
+      // New comments reach the queue, triaged (an urgency and a category each).
+      const fresh = await b.waitFor(new Function('old', `const x = (${queueItems})().filter((i) => !old.includes(i.text));
+        return x.length && x.every((i) => i.urgency && i.category) ? x : null;`), queuedBefore, 15000);
+      assert.ok(fresh.length > 0);
+      // Their rows carry marks: scroll to the end of the list, where the new page is.
+      const rows = await b.waitFor(() => {
+        window.scrollTo(0, document.documentElement.scrollHeight);
+        const items = [...document.querySelectorAll('.item1')].filter((i) => {
+          const r = i.getBoundingClientRect();
+          return r.height > 0 && r.bottom > 0 && r.top < innerHeight;
+        });
+        const marked = items.filter((i) => i.dataset.kefuUrgency && i.querySelector('.kefu-badge'));
+        return items.length && marked.length === items.length ? items.map((i) => i.querySelector('.text').textContent) : null;
+      }, null, 15000);
+      const body = (q) => q.split('：').slice(1).join('：').replace(/\[[^\]]*\]/g, '').slice(0, 6);
+      assert.ok(fresh.some((f) => rows.some((r) => r.includes(body(f.text)))), 'a new comment of the queue is marked on the page');
+    });
   });
 }
