@@ -14,7 +14,7 @@
 (() => {
   'use strict';
 
-  const { ask, tell, settings, settingsListeners, WORDS, el, ageWords, parseTime } = globalThis.Kefu;
+  const { ask, tell, settings, settingsListeners, t, WORDS, ageWords, parseTime } = globalThis.Kefu;
   const S = globalThis.KefuSelectors;
   const BADGE = 'kefu-badge';
 
@@ -205,6 +205,7 @@
     const badge = document.createElement('span');
     badge.className = BADGE;
     badge.tabIndex = 0;
+    badge.lang = Kefu.lang;
     badge.setAttribute('role', 'note');
     textEl.parentNode.insertBefore(badge, textEl);
     return badge;
@@ -225,12 +226,13 @@
     const badge = badgeFor(row.textEl);
     const age = e.created ? ageWords((Date.now() - e.created) / 60000) : '';
     const label = [WORDS.urgency[r.urgency], WORDS.category[r.category], age].filter(Boolean).join(' · ');
-    const head = `${WORDS.category[r.category]} · ${WORDS.urgency[r.urgency]}（${r.score}）${r.corrected ? ' · 已人工修正' : ''}`;
+    const head = t('pageBadgeHead', WORDS.category[r.category], WORDS.urgency[r.urgency], r.score)
+      + (r.corrected ? t('pageBadgeCorrected') : '');
     const title = [head, ...r.reasons].join('\n');
     if (badge.textContent !== label) badge.textContent = label;
     if (badge.title !== title) badge.title = title;
     setData(badge, 'kefuUrgency', r.urgency);
-    badge.setAttribute('aria-label', `客服助手：${title.replace(/\n/g, '；')}`);
+    badge.setAttribute('aria-label', t('pageBadgeAria', title.replace(/\n/g, t('pageListSeparator'))));
   }
 
   /** A recycled row whose new content is not triaged yet shows no old mark. */

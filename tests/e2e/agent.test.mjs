@@ -10,11 +10,25 @@
 
 import { describe, test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { chromium, firefox } from './drivers.mjs';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { chromium, firefox, ROOT } from './drivers.mjs';
 
 const COMPOSER = 'textarea[class*="_input_"]';
 const URGENCY_RANK = { critical: 0, high: 1, normal: 2, low: 3, noise: 4 };
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+
+/** Kefu's words in the language the page shows them in (the `lang` of its
+ *  panels: Chromium runs in zh-CN here; this Firefox has only en-US). */
+const LOCALES = Object.fromEntries(['zh_CN', 'en'].map((l) => [l, JSON.parse(readFileSync(join(ROOT, 'extension', '_locales', l, 'messages.json'), 'utf8'))]));
+function localeOf(lang) {
+  return lang?.startsWith('zh') ? LOCALES.zh_CN : LOCALES.en;
+}
+/** A message as a regular expression, its $1… matching numbers (captured). */
+function messagePattern(lang, key) {
+  const text = localeOf(lang)[key].message.replace(/[.*+?^${}()|[\]\\]/g, (c) => (c === '$' ? c : `\\${c}`));
+  return new RegExp(text.replace(/\$\d/g, '(\\d+)'));
+}
 
 /** Items of the queue panel as the agent reads them. */
 function queueItems() {
@@ -70,8 +84,11 @@ for (const [name, csp, launch] of BROWSERS) {
       const ranks = items.map((i) => URGENCY_RANK[i.urgency]);
       assert.deepEqual(ranks, [...ranks].sort((x, y) => x - y), `urgent first: ${items.map((i) => i.urgency).join(',')}`);
       assert.ok(items.every((i) => i.urgency !== 'noise'), 'noise is hidden by default');
-      const covered = await b.run(() => document.querySelector('#kefu-queue-host').shadowRoot.querySelector('.meta span').textContent);
-      assert.match(covered, /已加载的 \d+ 条评论/);
+      const { covered, lang } = await b.run(() => {
+        const host = document.querySelector('#kefu-queue-host');
+        return { covered: host.shadowRoot.querySelector('.meta .covered').textContent, lang: host.lang };
+      });
+      assert.match(covered, messagePattern(lang, 'pageCovered'));
     });
 
     test('jump-to scrolls to the comment and opens its reply box; a reply drops it from the queue', async () => {
@@ -137,9 +154,10 @@ for (const [name, csp, launch] of BROWSERS) {
       assert.equal(placed.text, '最好');
       // Apply the suggestion from the tone bar's chip.
       await b.run((sel) => {
-        const host = document.querySelector(`[data-kefu-overlay="${document.querySelector(sel).dataset.kefuBox}"]`);
-        [...host.shadowRoot.querySelectorAll('.chip.block')].find((c) => c.textContent.includes('最好')).click();
-        host.shadowRoot.querySelector('.tip button').click();
+        const id = document.querySelector(sel).dataset.kefuBox;
+        const bar = document.querySelector(`[data-kefu-bar="${id}"]`).shadowRoot;
+        [...bar.querySelectorAll('.chip.block')].find((c) => c.textContent.includes('最好')).click();
+        document.querySelector(`[data-kefu-overlay="${id}"]`).shadowRoot.querySelector('.tip button').click();
       }, COMPOSER);
       const applied = await b.waitFor((sel) => {
         const v = document.querySelector(sel).value;
@@ -175,11 +193,10 @@ for (const [name, csp, launch] of BROWSERS) {
         return box.dataset.kefuBox ? { id: box.dataset.kefuBox, author } : null;
       }, null, 15000);
       const { id, author } = opened;
-      await b.waitFor((i) => !!document.querySelector(`[data-kefu-overlay="${i}"]`)?.shadowRoot.querySelector('.chip[aria-haspopup]'), id);
+      await b.waitFor((i) => !!document.querySelector(`[data-kefu-bar="${i}"]`)?.shadowRoot.querySelector('.chip.canned'), id);
       await b.run((i) => {
-        const root = document.querySelector(`[data-kefu-overlay="${i}"]`).shadowRoot;
-        root.querySelector('.chip[aria-haspopup]').click();
-        root.querySelector('.tip button').click();
+        document.querySelector(`[data-kefu-bar="${i}"]`).shadowRoot.querySelector('.chip.canned').click();
+        document.querySelector(`[data-kefu-overlay="${i}"]`).shadowRoot.querySelector('.tip button').click();
       }, id);
       const value = await b.waitFor((i) => document.querySelector(`textarea[data-kefu-box="${i}"]`).value || null, id);
       assert.ok(value.includes(`@${author}`), `the canned reply names the author: ${value}`);
@@ -228,7 +245,7 @@ for (const [name, csp, launch] of BROWSERS) {
       await b.waitFor(() => !!document.getElementById('kefu-panel-host'));
       const disabled = await b.run(() => {
         const root = document.getElementById('kefu-panel-host').shadowRoot;
-        return [...root.querySelectorAll('button')].find((x) => x.textContent === '仍要发布').disabled;
+        return root.querySelector('button[data-action="override"]').disabled;
       });
       assert.equal(disabled, true, 'no override without a reason');
       await b.run(() => {
@@ -236,7 +253,7 @@ for (const [name, csp, launch] of BROWSERS) {
         const reason = root.querySelector('textarea');
         reason.value = '「第一班」是时间顺序，不是宣传用语';
         reason.dispatchEvent(new Event('input'));
-        [...root.querySelectorAll('button')].find((x) => x.textContent === '仍要发布').click();
+        root.querySelector('button[data-action="override"]').click();
       });
       await b.waitFor((d) => [...document.querySelectorAll('.item1 .text')].some((t) => t.textContent.includes(d)), draft);
     });
@@ -346,18 +363,16 @@ for (const [name, csp, launch] of BROWSERS) {
       await b.open('/?replica-autoload=0');
       await b.waitFor(() => document.querySelectorAll('.item1[data-kefu-urgency]').length >= 5, null, 20000);
       await b.run(openQueue);
-      const coveredCount = () => {
-        const text = document.querySelector('#kefu-queue-host').shadowRoot.querySelector('.meta span').textContent;
-        return Number(/(\d+) 条评论/.exec(text)?.[1] ?? NaN);
-      };
-      const before = await b.waitFor(coveredCount);
+      const lang = await b.run(() => document.querySelector('#kefu-queue-host').lang);
+      const covered = messagePattern(lang, 'pageCovered').source;
+      const coveredCount = new Function('pattern', `const text = document.querySelector('#kefu-queue-host').shadowRoot.querySelector('.meta .covered').textContent;
+        return Number(new RegExp(pattern).exec(text)?.[1] ?? NaN);`);
+      const before = await b.waitFor(coveredCount, covered);
       const queuedBefore = await b.run(new Function(`return (${queueItems})().map((i) => i.text);`));
-      await b.run(() => document.querySelector('#kefu-queue-host').shadowRoot.querySelector('.meta button').click());
-      const after = await b.waitFor((n) => {
-        const text = document.querySelector('#kefu-queue-host').shadowRoot.querySelector('.meta span').textContent;
-        const m = Number(/(\d+) 条评论/.exec(text)?.[1] ?? NaN);
-        return m > n ? m : null;
-      }, before, 15000);
+      await b.run(() => document.querySelector('#kefu-queue-host').shadowRoot.querySelector('.meta button.more').click());
+      const after = await b.waitFor(new Function('[pattern, n]', `const text = document.querySelector('#kefu-queue-host').shadowRoot.querySelector('.meta .covered').textContent;
+        const m = Number(new RegExp(pattern).exec(text)?.[1] ?? NaN);
+        return m > n ? m : null;`), [covered, before], 15000);
       assert.ok(after > before, `more comments covered: ${before} → ${after}`);
       // New comments reach the queue, triaged (an urgency and a category each).
       const fresh = await b.waitFor(new Function('old', `const x = (${queueItems})().filter((i) => !old.includes(i.text));
