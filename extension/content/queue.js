@@ -65,7 +65,7 @@
   // not of Kefu's UI: they stay Chinese whatever the agent's language.
   const GREETINGS = ['您好', '亲，您好', '你好呀', '感谢关注', '抱歉让您久等了'];
   /** Alt+Shift+K opens the queue (or closes it) from anywhere on the page. */
-  const SHORTCUT = (e) => e.altKey && e.shiftKey && !e.ctrlKey && !e.metaKey && e.code === 'KeyK';
+  const SHORTCUT = (e) => e.altKey && e.shiftKey && !e.ctrlKey && !e.metaKey && (e.code === 'KeyK' || e.key?.toLowerCase() === 'k');
 
   const { host, root } = shadowHost('kefu-queue-host', CSS);
   const state = { open: false, tab: 'queue', category: null, showNoise: false, search: '', flow: null, answers: {}, vary: {} };

@@ -30,6 +30,27 @@ function messagePattern(lang, key) {
   return new RegExp(text.replace(/\$\d/g, '(\\d+)'));
 }
 
+/** The words Kefu shows on the page now, and the language it says they are in. */
+function pageWords() {
+  const host = document.querySelector('#kefu-queue-host');
+  const root = host.shadowRoot;
+  const badge = document.querySelector('.kefu-badge');
+  return {
+    lang: host.lang, toggle: root.querySelector('.toggle').firstChild.textContent,
+    tab: root.querySelector('[data-tab="queue"]').textContent,
+    badge: badge?.getAttribute('aria-label') ?? '', badgeLang: badge?.lang ?? '',
+  };
+}
+
+/** Checks the words against the locale the page says it shows. */
+function assertWords(seen) {
+  const words = localeOf(seen.lang);
+  assert.equal(seen.toggle, words.pageQueueTitle.message);
+  assert.equal(seen.tab, words.pageTabQueue.message);
+  assert.ok(seen.badge.startsWith(words.pageBadgeAria.message.replace('$1', '')), seen.badge);
+  assert.equal(seen.badgeLang, seen.lang);
+}
+
 /** Items of the queue panel as the agent reads them. */
 function queueItems() {
   const root = document.querySelector('#kefu-queue-host')?.shadowRoot;
@@ -58,6 +79,51 @@ function setBox([selector, text]) {
   box.value = text;
   box.dispatchEvent(new Event('input', { bubbles: true }));
 }
+
+// Kefu's words on the page come from _locales only: every key the content
+// scripts use exists in zh_CN and in en, and no Chinese UI text is written
+// into them (what Chinese they hold is the page's own words, matched, and the
+// replies' own words, posted).
+test('every UI word of the content scripts is a key present in both locales', () => {
+  const dir = join(ROOT, 'extension', 'content');
+  const sources = Object.fromEntries(['core.js', 'comments.js', 'guard.js', 'queue.js', 'content.js']
+    .map((f) => [f, readFileSync(join(dir, f), 'utf8')]));
+  const zh = Object.keys(LOCALES.zh_CN).sort();
+  const en = Object.keys(LOCALES.en).sort();
+  assert.deepEqual(zh, en, 'zh_CN and en have the same keys');
+  const used = new Set();
+  for (const src of Object.values(sources)) {
+    for (const m of src.matchAll(/\bt\(\s*'([A-Za-z0-9_]+)'/g)) used.add(m[1]);
+    for (const m of src.matchAll(/\bt\(mode === 'block' \? '(\w+)' : '(\w+)'\)/g)) used.add(m[1]).add(m[2]);
+    for (const m of src.matchAll(/\{ block: '(\w+)', warn: '(\w+)' \}\[report\.verdict\] \?\? '(\w+)'/g)) used.add(m[1]).add(m[2]).add(m[3]);
+  }
+  // Keys built from the engine's words: the SPEC's vocabulary and the tone bands.
+  const list = (name) => {
+    const core = sources['core.js'];
+    const body = /\[([^\]]*)\]/.exec(core.slice(core.indexOf(`const ${name} = [`)))[1];
+    return [...body.matchAll(/'(\w+)'/g)].map((m) => m[1]);
+  };
+  for (const u of list('URGENCIES')) used.add(`urgency_${u}`);
+  for (const c of list('CATEGORIES')) used.add(`category_${c}`);
+  for (const l of list('LABEL_KEYS')) used.add(`label_${l}`);
+  for (const v of ['block', 'warn', 'hint']) used.add(`severity_${v}`);
+  for (const band of ['dull', 'mildly interesting', 'interesting', 'highly interesting', 'dramatic']) used.add(`pageBand_${band.replace(/\W+/g, '_')}`);
+  assert.ok(used.size > 90, `keys found: ${used.size}`);
+  const missing = [...used].filter((k) => !LOCALES.zh_CN[k] || !LOCALES.en[k]);
+  assert.deepEqual(missing, [], 'every key used is in both locales');
+  // No Chinese outside comments, regular expressions of the page's own
+  // words, and the words of replies (greetings, default canned replies).
+  const stray = [];
+  for (const [file, src] of Object.entries(sources)) {
+    src.split('\n').forEach((line, i) => {
+      const code = line.replace(/\/\/.*$/, '').replace(/^\s*\*.*$/, '').replace(/\/\*.*?(\*\/|$)/g, '');
+      if (!/[\u4e00-\u9fff]/.test(code)) return;
+      if (/\.(test|exec|replace)\(|= \/\^?[^/]*[\u4e00-\u9fff]/.test(code) || /GREETINGS = |: \['@\{name\}|greeting = /.test(code)) return;
+      stray.push(`${file}:${i + 1}: ${line.trim()}`);
+    });
+  }
+  assert.deepEqual(stray, [], 'Chinese UI text written into a content script');
+});
 
 const BROWSERS = [
   ['chromium', 'strict', chromium],
@@ -89,6 +155,12 @@ for (const [name, csp, launch] of BROWSERS) {
         return { covered: host.shadowRoot.querySelector('.meta .covered').textContent, lang: host.lang };
       });
       assert.match(covered, messagePattern(lang, 'pageCovered'));
+    });
+
+    test('Kefu speaks the browser\'s language, from _locales', async () => {
+      const seen = await b.run(pageWords);
+      assert.match(seen.lang, /^(zh|en)\b/);
+      assertWords(seen);
     });
 
     test('jump-to scrolls to the comment and opens its reply box; a reply drops it from the queue', async () => {
@@ -152,6 +224,25 @@ for (const [name, csp, launch] of BROWSERS) {
       }, COMPOSER);
       assert.ok(placed.inside, 'the highlight lies over the text box');
       assert.equal(placed.text, '最好');
+      // The tone bar covers nothing of the page: not the box, not the
+      // composer's own row of emoji, options and send button under it.
+      const overlap = await b.waitFor((sel) => {
+        const box = document.querySelector(sel);
+        const bar = document.querySelector(`[data-kefu-bar="${box.dataset.kefuBox}"]`)?.shadowRoot.querySelector('.bar');
+        const b = bar?.getBoundingClientRect();
+        if (!b || !b.height) return null;
+        let composer = box.parentElement;
+        while (composer && !composer.querySelector('button.woo-button-primary')) composer = composer.parentElement;
+        const toolbar = composer.querySelector('[class*="_foot_"]');
+        const hit = (r) => r.left < b.right && b.left < r.right && r.top < b.bottom && b.top < r.bottom;
+        const controls = [...toolbar.querySelectorAll('button, i, label, span')].filter((n) => n.getBoundingClientRect().height > 0);
+        return {
+          box: hit(box.getBoundingClientRect()), toolbar: hit(toolbar.getBoundingClientRect()),
+          controls: controls.filter((n) => hit(n.getBoundingClientRect())).length,
+          below: b.top >= toolbar.getBoundingClientRect().bottom - 0.5,
+        };
+      }, COMPOSER);
+      assert.deepEqual(overlap, { box: false, toolbar: false, controls: 0, below: true }, 'the tone bar sits under the toolbar row, over nothing');
       // Apply the suggestion from the tone bar's chip.
       await b.run((sel) => {
         const id = document.querySelector(sel).dataset.kefuBox;
@@ -391,5 +482,87 @@ for (const [name, csp, launch] of BROWSERS) {
       const body = (q) => q.split('：').slice(1).join('：').replace(/\[[^\]]*\]/g, '').slice(0, 6);
       assert.ok(fresh.some((f) => rows.some((r) => r.includes(body(f.text)))), 'a new comment of the queue is marked on the page');
     });
+
+    test('keyboard: the queue opens with Alt+Shift+K, Tab moves through it, Enter opens a comment\'s reply box; focus is visible', async () => {
+      await b.open('/');
+      await b.waitFor(() => document.querySelectorAll('.item1[data-kefu-urgency]').length >= 5, null, 20000);
+      await b.run(() => {
+        const root = document.querySelector('#kefu-queue-host').shadowRoot;
+        if (!root.querySelector('.panel').hidden) root.querySelector('.close').click();
+        document.activeElement?.blur();
+      });
+      const focused = () => {
+        const root = document.querySelector('#kefu-queue-host').shadowRoot;
+        const a = root.activeElement;
+        if (!a) return null;
+        const items = [...root.querySelectorAll('li.item')];
+        const style = getComputedStyle(a);
+        return {
+          action: a.dataset.action ?? null, item: items.indexOf(a.closest('li.item')),
+          outline: style.outlineStyle !== 'none' && parseFloat(style.outlineWidth) >= 1,
+          label: a.getAttribute('aria-label') ?? '',
+        };
+      };
+      await b.keys('Alt+Shift+K');
+      const first = await b.waitFor(new Function(`const f = (${focused})(); return f && f.action === 'jump' ? f : null;`));
+      assert.equal(first.item, 0, 'opening the queue puts the focus on its first comment');
+      assert.ok(first.label.length > 10, 'the jump button tells a screen reader which comment it is');
+      // Tab: handled, correct, escalate, then the next comment's jump button.
+      await b.keys('Tab', 'Tab', 'Tab', 'Tab');
+      const second = await b.waitFor(new Function(`const f = (${focused})(); return f && f.action === 'jump' && f.item === 1 ? f : null;`));
+      assert.ok(second.outline, 'the focused control shows a visible focus ring');
+      const text = await b.run(() => document.querySelector('#kefu-queue-host').shadowRoot.querySelectorAll('li.item')[1].querySelector('.text').textContent);
+      const target = text.split('：').slice(1).join('：').replace(/\[[^\]]*\]/g, '').slice(0, 8);
+      await b.keys('Enter');
+      const opened = await b.waitFor((t) => {
+        const box = document.activeElement;
+        const item = box instanceof HTMLTextAreaElement ? box.closest('.item1, .item2') : null;
+        return item && item.textContent.includes(t) ? true : null;
+      }, target, 15000).catch(async (err) => {
+        const seen = await b.run(() => ({
+          status: document.querySelector('#kefu-queue-host').shadowRoot.querySelector('.status').textContent,
+          active: document.activeElement?.tagName, in: document.activeElement?.closest?.('.item1, .item2')?.textContent.slice(0, 60),
+        }));
+        throw new Error(`${err.message}; seen: ${JSON.stringify(seen)}`);
+      });
+      assert.ok(opened, 'Enter on the jump button opened that comment\'s reply box, focused');
+      // Escape in the panel closes it and gives the focus back to its toggle.
+      await b.run(() => document.querySelector('#kefu-queue-host').shadowRoot.querySelector('li.item button').focus());
+      await b.keys('Escape');
+      const back = await b.waitFor(() => {
+        const root = document.querySelector('#kefu-queue-host').shadowRoot;
+        return root.querySelector('.panel').hidden && root.activeElement === root.querySelector('.toggle') ? true : null;
+      });
+      assert.ok(back);
+    });
   });
 }
+
+// This machine's browsers ship only their en-US UI (no chromium-l10n, no
+// Firefox zh-CN language pack), so the Chinese words show only where those
+// are installed; the English ones are checked here, asked for explicitly.
+describe('Chromium asked for English (--lang=en-US)', () => {
+  let b;
+  before(async () => {
+    b = await chromium({ lang: 'en-US' });
+    await b.open('/');
+    await b.waitFor(() => document.querySelectorAll('.item1[data-kefu-urgency]').length >= 5, null, 20000);
+  });
+  after(async () => {
+    await b?.close();
+  });
+
+  test('the queue, the badges and the tone bar are in English', async () => {
+    const seen = await b.run(pageWords);
+    assert.match(seen.lang, /^en\b/);
+    assertWords(seen);
+    await b.run(() => window.scrollTo(0, 0));
+    await b.type(COMPOSER, '你这个傻逼');
+    const said = await b.waitFor((sel) => {
+      const box = document.querySelector(sel);
+      const bar = document.querySelector(`[data-kefu-bar="${box.dataset.kefuBox}"]`)?.shadowRoot;
+      return box.dataset.kefuVerdict === 'block' && bar?.querySelector('[role=status]')?.textContent;
+    }, COMPOSER);
+    assert.match(said, new RegExp(`^${LOCALES.en.pageVerdictBlock.message.replace(/\(\$1\)/, '')}`), said);
+  });
+});
