@@ -3,7 +3,9 @@
 // handled, corrected, answered comments dropping out), the overlay
 // (placement, a suggestion applied and undone), input-method composition,
 // override with a reason, drafts kept across a reload, hostile comment text
-// shown as text, and the post composer and private-message box guarded.
+// shown as text, the post composer and private-message box guarded,
+// navigation inside the app, "load more" through the page's own link, the
+// tone bar's place (over nothing), the keyboard, and the UI's language.
 //
 // The replica's window.__replica hooks are used only to set scenes up
 // (open the chat, the post composer); what is asserted is what an agent sees.
