@@ -351,10 +351,15 @@
 
   /** The row element showing this entry now, if any. */
   function rowOf(key) {
+    // A recycled view parked off screen may still hold this comment's old
+    // row: the one on screen comes first.
+    let parked = null;
     for (const item of document.querySelectorAll(S.commentItem)) {
-      if (readRow(item)?.key === key) return item;
+      if (readRow(item)?.key !== key) continue;
+      if (!item.closest(S.parkedRow)) return item;
+      parked ??= item;
     }
-    return null;
+    return parked;
   }
 
   function handle(key, handled = true) {

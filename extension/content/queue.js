@@ -218,10 +218,13 @@
   function keepFocus(fn) {
     const active = root.activeElement;
     const fid = active && panel.contains(active) ? active.kefuFid : null;
+    const at = [...list.children].indexOf(active?.closest?.('li.item'));
     fn();
     if (!fid || active.isConnected) return;
     const again = [...panel.querySelectorAll('button, select, textarea')].find((n) => n.kefuFid === fid);
-    (again ?? list.querySelector('li.item button') ?? selectedTab()).focus();
+    // A comment that left the queue (handled, answered): its neighbour takes the focus.
+    const items = list.querySelectorAll('li.item');
+    (again ?? items[Math.min(Math.max(at, 0), items.length - 1)]?.querySelector('button') ?? selectedTab()).focus();
   }
   const fid = (node, id) => {
     node.kefuFid = id;
