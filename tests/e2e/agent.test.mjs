@@ -484,10 +484,26 @@ for (const [name, csp, launch] of BROWSERS) {
       const body = (q) => q.split('：').slice(1).join('：').replace(/\[[^\]]*\]/g, '').slice(0, 6);
       assert.ok(fresh.some((f) => rows.some((r) => r.includes(body(f.text)))), 'a new comment of the queue is marked on the page');
     });
+  });
+}
 
-    test('keyboard: the queue opens with Alt+Shift+K, Tab moves through it, Enter opens a comment\'s reply box; focus is visible', async () => {
+
+// The keyboard, in a fresh profile of each browser. Known gap: about one
+// run in four, in one of the browsers, jump-to reports the comment "not on
+// the page" here (README, in the page); not yet understood.
+for (const [name, csp, launch] of BROWSERS) {
+  describe(`keyboard in ${name}, page CSP ${csp}`, () => {
+    let b;
+    before(async () => {
+      b = await launch({ csp });
       await b.open('/');
       await b.waitFor(() => document.querySelectorAll('.item1[data-kefu-urgency]').length >= 5, null, 20000);
+    });
+    after(async () => {
+      await b?.close();
+    });
+
+    test('keyboard: the queue opens with Alt+Shift+K, Tab moves through it, Enter opens a comment\'s reply box; focus is visible', async () => {
       await b.run(() => {
         const root = document.querySelector('#kefu-queue-host').shadowRoot;
         if (!root.querySelector('.panel').hidden) root.querySelector('.close').click();
