@@ -18,7 +18,8 @@
   const S = globalThis.KefuSelectors;
   const BADGE = 'kefu-badge';
 
-  /** key → entry {key, id, uid, name, text, created, rootid, isAuthor, json, result, order} */
+  /** key → entry {key, id, uid, name, text, created, rootid, isAuthor, json, result, order,
+   *  index (its row's place in the page's list, once seen)} */
   const store = new Map();
   const listeners = [];
   let order = 0;
@@ -304,6 +305,11 @@
         continue;
       }
       const e = store.get(row.key) ?? upsert(row.key, { uid: row.uid, name: row.name, text: row.text, created: row.created });
+      // Where the row sits in the page's list (its scroller view's index; a
+      // parked view keeps the index of the comment it still holds): jump-to
+      // steers by it, JSON or not.
+      const index = Number(item.closest(S.scrollerRow)?.dataset.index);
+      if (Number.isFinite(index) && (e.index == null || !item.closest(S.parkedRow))) e.index = index;
       if (item.matches('.item1')) markAnsweredInThread(item, row, e, company);
       const r = settings.triageOn ? judged(e) : null;
       if (r) applyMark(item, row, e, r);
@@ -389,5 +395,8 @@
     rescan: queueScan,
   };
 
+  // Listening now: main-world.js hands again what it read before (the
+  // page's first comments are often fetched before this script starts).
+  document.dispatchEvent(new CustomEvent('kefu:ready'));
   queueScan();
 })();

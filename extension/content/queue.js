@@ -356,8 +356,11 @@
       .filter((x) => Number.isFinite(x.index));
   }
 
-  /** Index of a top-level comment in the page's list (order of its JSON). */
+  /** Index of a top-level comment in the page's list: where its row was
+   *  seen, else its place in the JSON; -1 if neither is known. */
   function listIndex(key) {
+    const seen = C.store.get(key)?.index;
+    if (Number.isFinite(seen)) return seen;
     const top = [...C.store.values()].filter((x) => x.json && !x.rootid).sort((a, b) => a.order - b.order);
     return top.findIndex((x) => x.key === key);
   }
@@ -377,7 +380,6 @@
       const root = [...C.store.values()].find((x) => x.id === e.rootid);
       if (root) rootKey = root.key;
     }
-    const target = listIndex(rootKey);
     for (let tries = 0; tries < 40; tries += 1) {
       const row = C.rowOf(key) ?? (rootKey !== key ? C.rowOf(rootKey) : null);
       if (row && row.getBoundingClientRect().top > -5000) {
@@ -387,8 +389,15 @@
         if (!box) say(t('pageReplyNotOpened'));
         return box ?? false;
       }
+      // Looked up each time: the page may still be loading and rendering
+      // its list (no rows yet, or the comment not placed yet).
+      const target = listIndex(rootKey);
       const rows = activeRows();
-      if (!rows.length || target < 0) break;
+      if (!rows.length || target < 0) {
+        if (tries >= 10) break;
+        await sleep(120);
+        continue;
+      }
       const first = rows.reduce((a, b) => (a.index < b.index ? a : b));
       const last = rows.reduce((a, b) => (a.index > b.index ? a : b));
       const span = Math.max(1, last.index - first.index);
