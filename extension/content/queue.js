@@ -470,10 +470,14 @@
       }
       if (box) {
         box.focus();
-        // The page may focus its new box itself a frame later; either way
-        // the box is the one focused.
+        const focused = document.activeElement;
+        // The page may focus its new box itself a frame later, or drop the
+        // focus as it re-renders the row: the box is the one focused then,
+        // unless the agent has gone back to the queue meanwhile.
         await frame();
-        if (box.isConnected && document.activeElement !== box) box.focus();
+        const now = document.activeElement;
+        const backInQueue = now === host && focused !== host;
+        if (box.isConnected && now !== box && !backInQueue) box.focus();
         if (box.isConnected) return box;
       }
     }

@@ -545,6 +545,13 @@ for (const [name, csp, launch] of BROWSERS) {
         throw new Error(`${err.message}; seen: ${JSON.stringify(seen)}`);
       });
       assert.ok(opened, 'Enter on the jump button opened that comment\'s reply box, focused');
+      // And the focus stays there (nothing moves it again a frame later).
+      await sleep(300);
+      assert.ok(await b.run((t) => {
+        const box = document.activeElement;
+        const item = box instanceof HTMLTextAreaElement ? box.closest('.item1, .item2') : null;
+        return !!item && item.textContent.includes(t);
+      }, target), 'the reply box keeps the focus');
       // Escape in the panel closes it and gives the focus back to its toggle.
       await b.run(() => document.querySelector('#kefu-queue-host').shadowRoot.querySelector('li.item button').focus());
       await b.keys('Escape');
