@@ -8,11 +8,9 @@ cd "$(dirname "$0")/.."
 say() { printf '\033[1msetup:\033[0m %s\n' "$*"; }
 as_root() { if [ "$(id -u)" -eq 0 ]; then "$@"; else sudo "$@"; fi; }
 
-# Debian packages: browsers and drivers for the tests and the demo, their
-# Chinese UI (chromium-l10n, the Firefox zh-CN language pack: Kefu speaks the
-# browser's language, and the tests run in zh-CN), CJK fonts for screenshots,
-# zip for the packages.
-APT_PACKAGES=(chromium chromium-driver chromium-l10n firefox-esr firefox-esr-l10n-zh-cn fonts-noto-cjk fonts-noto-color-emoji zip)
+# Debian packages: browsers and drivers for the tests and the demo, CJK fonts
+# for screenshots, zip for the packages.
+APT_PACKAGES=(chromium chromium-driver firefox-esr fonts-noto-cjk fonts-noto-color-emoji zip)
 missing=()
 for p in "${APT_PACKAGES[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

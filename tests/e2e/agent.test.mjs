@@ -23,8 +23,7 @@ const URGENCY_RANK = { critical: 0, high: 1, normal: 2, low: 3, noise: 4 };
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
 /** Kefu's words in the language the page shows them in (the `lang` of its
- *  panels: zh-CN where the browsers' Chinese UI is installed, as
- *  scripts/setup.sh does; en where a browser has only its en-US UI). */
+ *  panels: Chromium runs in zh-CN here; this Firefox has only en-US). */
 const LOCALES = Object.fromEntries(['zh_CN', 'en'].map((l) => [l, JSON.parse(readFileSync(join(ROOT, 'extension', '_locales', l, 'messages.json'), 'utf8'))]));
 function localeOf(lang) {
   return lang?.startsWith('zh') ? LOCALES.zh_CN : LOCALES.en;
@@ -657,8 +656,9 @@ for (const [name, csp, launch] of BROWSERS) {
   });
 }
 
-// The browsers run in zh-CN (scripts/setup.sh installs their Chinese UI);
-// the English words are checked here, asked for explicitly.
+// This machine's browsers ship only their en-US UI (no chromium-l10n, no
+// Firefox zh-CN language pack), so the Chinese words show only where those
+// are installed; the English ones are checked here, asked for explicitly.
 describe('Chromium asked for English (--lang=en-US)', () => {
   let b;
   before(async () => {
