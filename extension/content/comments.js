@@ -14,11 +14,12 @@
 (() => {
   'use strict';
 
-  const { ask, tell, settings, settingsListeners, WORDS, el, ageWords, parseTime } = globalThis.Kefu;
+  const { ask, tell, settings, settingsListeners, t, WORDS, ageWords, parseTime } = globalThis.Kefu;
   const S = globalThis.KefuSelectors;
   const BADGE = 'kefu-badge';
 
-  /** key → entry {key, id, uid, name, text, created, rootid, isAuthor, json, result, order} */
+  /** key → entry {key, id, uid, name, text, created, rootid, isAuthor, json, result, order,
+   *  index (its row's place in the page's list, once seen)} */
   const store = new Map();
   const listeners = [];
   let order = 0;
@@ -205,6 +206,7 @@
     const badge = document.createElement('span');
     badge.className = BADGE;
     badge.tabIndex = 0;
+    badge.lang = Kefu.lang;
     badge.setAttribute('role', 'note');
     textEl.parentNode.insertBefore(badge, textEl);
     return badge;
@@ -225,12 +227,13 @@
     const badge = badgeFor(row.textEl);
     const age = e.created ? ageWords((Date.now() - e.created) / 60000) : '';
     const label = [WORDS.urgency[r.urgency], WORDS.category[r.category], age].filter(Boolean).join(' · ');
-    const head = `${WORDS.category[r.category]} · ${WORDS.urgency[r.urgency]}（${r.score}）${r.corrected ? ' · 已人工修正' : ''}`;
+    const head = t('pageBadgeHead', WORDS.category[r.category], WORDS.urgency[r.urgency], r.score)
+      + (r.corrected ? t('pageBadgeCorrected') : '');
     const title = [head, ...r.reasons].join('\n');
     if (badge.textContent !== label) badge.textContent = label;
     if (badge.title !== title) badge.title = title;
     setData(badge, 'kefuUrgency', r.urgency);
-    badge.setAttribute('aria-label', `客服助手：${title.replace(/\n/g, '；')}`);
+    badge.setAttribute('aria-label', t('pageBadgeAria', title.replace(/\n/g, t('pageListSeparator'))));
   }
 
   /** A recycled row whose new content is not triaged yet shows no old mark. */
@@ -302,6 +305,11 @@
         continue;
       }
       const e = store.get(row.key) ?? upsert(row.key, { uid: row.uid, name: row.name, text: row.text, created: row.created });
+      // Where the row sits in the page's list (its scroller view's index; a
+      // parked view keeps the index of the comment it still holds): jump-to
+      // steers by it, JSON or not.
+      const index = Number(item.closest(S.scrollerRow)?.dataset.index);
+      if (Number.isFinite(index) && (e.index == null || !item.closest(S.parkedRow))) e.index = index;
       if (item.matches('.item1')) markAnsweredInThread(item, row, e, company);
       const r = settings.triageOn ? judged(e) : null;
       if (r) applyMark(item, row, e, r);
@@ -349,10 +357,15 @@
 
   /** The row element showing this entry now, if any. */
   function rowOf(key) {
+    // A recycled view parked off screen may still hold this comment's old
+    // row: the one on screen comes first.
+    let parked = null;
     for (const item of document.querySelectorAll(S.commentItem)) {
-      if (readRow(item)?.key === key) return item;
+      if (readRow(item)?.key !== key) continue;
+      if (!item.closest(S.parkedRow)) return item;
+      parked ??= item;
     }
-    return null;
+    return parked;
   }
 
   function handle(key, handled = true) {
@@ -382,5 +395,8 @@
     rescan: queueScan,
   };
 
+  // Listening now: main-world.js hands again what it read before (the
+  // page's first comments are often fetched before this script starts).
+  document.dispatchEvent(new CustomEvent('kefu:ready'));
   queueScan();
 })();

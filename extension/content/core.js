@@ -1,8 +1,8 @@
 // Shared by Kefu's content scripts (they share one isolated world and load
 // in the manifest's order: selectors, core, comments, guard, queue, content).
 // Owns: the message channel to the background, the team's settings as the
-// content scripts see them, the words of the SPEC's vocabulary in Chinese,
-// and small DOM helpers. Nothing here knows about a particular feature.
+// content scripts see them, the UI words (every string the page shows comes
+// from _locales through `t`), and small DOM helpers. Nothing here knows about a particular feature.
 
 (() => {
   'use strict';
@@ -59,22 +59,26 @@
     if (area === 'local' && changes.settings) applySettings(changes.settings.newValue);
   });
 
-  const WORDS = {
-    urgency: { critical: '紧急', high: '优先', normal: '一般', low: '较低', noise: '忽略' },
-    category: {
-      safety: '安全', complaint: '投诉', question: '提问', suggestion: '建议',
-      praise: '表扬', chatter: '闲聊', spam: '广告',
-    },
-    label: {
-      insult: '辱骂', pii: '个人信息', ad_law: '广告法', overpromise: '过度承诺', blame: '指责',
-      buck_passing: '推诿', bureaucratic: '官腔', sarcasm: '反讽', ad_tone: '广告腔',
-      no_empathy: '缺少共情', cold: '冷淡', no_next_step: '没有下一步', too_long: '过长', repeated: '重复',
-    },
-    severity: { block: '禁止', warn: '提醒', hint: '建议' },
-  };
+  /** The UI word for `key` in the browser's language (_locales: zh_CN
+   *  first, en), with $1… filled from `subs`. A key missing from the
+   *  locale shows as itself: a test checks that none is. */
+  function t(key, ...subs) {
+    return api.i18n.getMessage(key, subs.map(String)) || key;
+  }
+  /** The language of those words, for `lang` attributes (screen readers). */
+  const lang = t('@@ui_locale').replace('_', '-');
+
   const URGENCIES = ['critical', 'high', 'normal', 'low', 'noise'];
   const CATEGORIES = ['safety', 'complaint', 'question', 'suggestion', 'praise', 'chatter', 'spam'];
-
+  const LABEL_KEYS = ['insult', 'pii', 'ad_law', 'overpromise', 'blame', 'buck_passing', 'bureaucratic', 'sarcasm',
+    'ad_tone', 'no_empathy', 'cold', 'no_next_step', 'too_long', 'repeated'];
+  const words = (prefix, keys) => Object.fromEntries(keys.map((k) => [k, t(`${prefix}_${k}`)]));
+  const WORDS = {
+    urgency: words('urgency', URGENCIES),
+    category: words('category', CATEGORIES),
+    label: words('label', LABEL_KEYS),
+    severity: words('severity', ['block', 'warn', 'hint']),
+  };
   /** An element with text (never HTML) and optional class and attributes. */
   function el(tag, text, cls, attrs) {
     const e = document.createElement(tag);
@@ -84,13 +88,13 @@
     return e;
   }
 
-  /** "刚刚", "5分钟", "3小时", "2天" for an age in minutes. */
+  /** "刚刚", "5分钟", "3小时", "2天" (or the English) for an age in minutes. */
   function ageWords(minutes) {
     if (minutes == null || !Number.isFinite(minutes)) return '';
-    if (minutes < 1) return '刚刚';
-    if (minutes < 60) return `${Math.floor(minutes)}分钟`;
-    if (minutes < 1440) return `${Math.floor(minutes / 60)}小时`;
-    return `${Math.floor(minutes / 1440)}天`;
+    if (minutes < 1) return t('pageAgeNow');
+    if (minutes < 60) return t('pageAgeMinutes', Math.floor(minutes));
+    if (minutes < 1440) return t('pageAgeHours', Math.floor(minutes / 60));
+    return t('pageAgeDays', Math.floor(minutes / 1440));
   }
 
   /** Weibo's "Tue Jan 23 16:44:41 +0800 2018", RFC 3339, or "26-5-31 18:34"
@@ -116,13 +120,14 @@
     const host = document.createElement('div');
     host.id = id;
     host.className = 'kefu-host';
+    host.lang = lang;
     const root = host.attachShadow({ mode: 'open' });
     root.append(el('style', css));
     return { host, root };
   }
 
   globalThis.Kefu = {
-    api, ask, tell, settings, ready, settingsListeners, WORDS, URGENCIES, CATEGORIES,
+    api, ask, tell, settings, ready, settingsListeners, t, lang, WORDS, URGENCIES, CATEGORIES,
     el, ageWords, parseTime, shadowHost,
   };
 })();

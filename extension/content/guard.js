@@ -17,7 +17,7 @@
 (() => {
   'use strict';
 
-  const { ask, tell, settings, WORDS, el, shadowHost, api } = globalThis.Kefu;
+  const { ask, tell, settings, t, WORDS, el, shadowHost, api } = globalThis.Kefu;
   const S = globalThis.KefuSelectors;
   const CHECK_DEBOUNCE_MS = 120;
 
@@ -275,30 +275,37 @@
     panel = shadowHost('kefu-panel-host', PANEL_CSS);
     const { host, root } = panel;
     host.dataset.kefuPanel = mode === 'block' ? 'blocked' : 'confirm';
-    const p = el('div', null, `panel ${mode}`, { role: 'alertdialog', 'aria-labelledby': 'kefu-panel-title' });
-    p.append(el('h2', mode === 'block' ? '这条回复不能发布' : '这条回复需要确认', null, { id: 'kefu-panel-title' }));
-    p.append(el('div', '原文仍保留在输入框中，未做任何改动。', 'hint'));
+    const p = el('div', null, `panel ${mode}`, { role: 'alertdialog', 'aria-labelledby': 'kefu-panel-title', 'aria-describedby': 'kefu-panel-hint' });
+    p.append(el('h2', t(mode === 'block' ? 'pageBlockedTitle' : 'pageConfirmTitle'), null, { id: 'kefu-panel-title' }));
+    p.append(el('div', t('pageDraftKept'), 'hint', { id: 'kefu-panel-hint' }));
     const ul = el('ul');
     for (const f of report.findings.filter((x) => x.severity !== 'hint')) {
       const li = el('li');
-      li.append(el('strong', `${WORDS.label[f.label] ?? f.label}（${WORDS.severity[f.severity] ?? f.severity}）：`));
+      li.append(el('strong', t('pageFindingHead', WORDS.label[f.label] ?? f.label, WORDS.severity[f.severity] ?? f.severity)));
       li.append(el('span', f.text.length > 40 ? `${f.text.slice(0, 40)}…` : f.text, 'quote'));
       li.append(el('div', f.message));
-      if (f.suggestion) li.append(el('div', `建议：${f.suggestion}`, 'hint'));
+      if (f.suggestion) li.append(el('div', t('pageSuggestion', f.suggestion), 'hint'));
       ul.append(li);
     }
     p.append(ul);
     const buttons = el('div', null, 'buttons');
-    const edit = el('button', '返回修改', 'primary');
-    edit.addEventListener('click', () => {
+    const edit = el('button', t('pageBackToEdit'), 'primary', { type: 'button', 'data-action': 'edit' });
+    const back = () => {
       hidePanel();
       box.focus();
+    };
+    edit.addEventListener('click', back);
+    p.addEventListener('keydown', (e) => {
+      if (e.key === 'Escape') {
+        e.preventDefault();
+        back();
+      }
     });
     buttons.append(edit);
     const canOverride = mode === 'confirm' || settings.allowOverride;
     if (canOverride) {
-      const reason = el('textarea', null, null, { 'aria-label': '仍要发布的理由（会记录给合规团队）', placeholder: '仍要发布的理由（会记录给合规团队）' });
-      const anyway = el('button', mode === 'block' ? '仍要发布' : '确认发布');
+      const reason = el('textarea', null, null, { 'aria-label': t('pageOverrideReason'), placeholder: t('pageOverrideReason') });
+      const anyway = el('button', t(mode === 'block' ? 'pageOverride' : 'pageConfirmSend'), null, { type: 'button', 'data-action': mode === 'block' ? 'override' : 'confirm' });
       if (mode === 'block') {
         p.append(reason);
         anyway.disabled = true;
@@ -327,9 +334,16 @@
   }
 
   // ---- the overlay and the tone bar ------------------------------------------
+  //
+  // Two shadow hosts per box: the overlay (highlights drawn over the box,
+  // and the tooltips), fixed over the page and letting the pointer through;
+  // and the tone bar (score, one chip per finding, canned replies), placed
+  // in the page's own flow under the box's composer, so that it covers
+  // nothing of the page (not the emoji and send row under the box).
 
   const overlays = new WeakMap();
   let overlayCount = 0;
+  const FOCUS = `:focus-visible { outline: 2px solid #1d6fe0; outline-offset: 1px; }`;
   const OVERLAY_CSS = `
     :host { all: initial; }
     .mirror { position: fixed; pointer-events: none; overflow: hidden; color: transparent; z-index: 2147483000;
@@ -337,47 +351,80 @@
     mark { color: transparent; background: transparent; border-bottom: 2px solid #ec9a00; border-radius: 0; }
     mark.block { border-bottom-color: #d21f1f; background: rgba(210,31,31,.10); }
     mark.hint { border-bottom: 2px dotted #2f6fd6; }
-    .bar { position: fixed; z-index: 2147483001; display: flex; gap: 6px; align-items: center; flex-wrap: wrap;
-      font: 12px/1.6 system-ui, "Noto Sans CJK SC", sans-serif; color: #555; pointer-events: auto; }
+    .tip { position: fixed; z-index: 2147483002; max-width: 320px; background: #222; color: #fff; border-radius: 6px;
+      padding: 6px 8px; font: 12px/1.5 system-ui, "Noto Sans CJK SC", sans-serif; pointer-events: auto; }
+    .tip button { margin-top: 4px; font: inherit; border: 0; border-radius: 4px; padding: 1px 8px; background: #ff8200; color: #fff; cursor: pointer; }
+    ${FOCUS}
+    .tip :focus-visible { outline-color: #8cc4ff; }
+    [hidden] { display: none !important; }`;
+  const BAR_CSS = `
+    :host { all: initial; display: block; }
+    :host([hidden]) { display: none; }
+    .bar { display: flex; gap: 6px; align-items: center; flex-wrap: wrap; padding: 2px 0;
+      font: 12px/1.6 system-ui, "Noto Sans CJK SC", sans-serif; color: #555; }
+    .bar.floating { position: fixed; z-index: 2147483001; }
     .score { padding: 0 6px; border-radius: 8px; background: #eef3fb; color: #2f5fa8; }
     .chip { border: 1px solid #ddd; border-radius: 8px; padding: 0 6px; background: #fff; cursor: pointer; font: inherit; color: inherit; }
     .chip.block { border-color: #d21f1f; color: #d21f1f; }
     .chip.warn { border-color: #ec9a00; color: #b26b00; }
-    .chip:focus-visible { outline: 2px solid #1d6fe0; }
-    .tip { position: fixed; z-index: 2147483002; max-width: 320px; background: #222; color: #fff; border-radius: 6px;
-      padding: 6px 8px; font: 12px/1.5 system-ui, "Noto Sans CJK SC", sans-serif; pointer-events: auto; }
-    .tip button { margin-top: 4px; font: inherit; border: 0; border-radius: 4px; padding: 1px 8px; background: #ff8200; color: #fff; cursor: pointer; }
-    [hidden] { display: none !important; }`;
+    .sr { position: absolute; width: 1px; height: 1px; overflow: hidden; clip: rect(0 0 0 0); white-space: nowrap; }
+    ${FOCUS}`;
 
   const MIRRORED = ['font-family', 'font-size', 'font-weight', 'font-style', 'letter-spacing', 'line-height',
     'padding-top', 'padding-right', 'padding-bottom', 'padding-left', 'border-top-width', 'border-right-width',
     'border-bottom-width', 'border-left-width', 'text-align', 'text-indent', 'word-spacing', 'tab-size'];
+
+  /** The box's composer: its nearest ancestor that holds a send button.
+   *  The tone bar goes at its end, in the flow; null where there is none. */
+  function composerOf(box) {
+    for (let n = box.parentElement; n && n !== document.body; n = n.parentElement) {
+      if (n.querySelector(S.sendButton)) return n;
+    }
+    return null;
+  }
+
+  /** What a screen reader hears when a box's verdict changes. */
+  function verdictWords(report) {
+    const worst = report.findings.filter((f) => f.severity === report.verdict);
+    const names = [...new Set(worst.map((f) => WORDS.label[f.label] ?? f.label))].join(t('pageListSeparator'));
+    const key = { block: 'pageVerdictBlock', warn: 'pageVerdictWarn' }[report.verdict] ?? 'pageVerdictOk';
+    return t(key, names);
+  }
 
   function overlayFor(box) {
     let o = overlays.get(box);
     if (o) return o;
     const { host, root } = shadowHost('', OVERLAY_CSS);
     host.removeAttribute('id');
-    // Tie the overlay to its box, for people and tests reading the page.
+    const { host: barHost, root: barRoot } = shadowHost('', BAR_CSS);
+    barHost.removeAttribute('id');
+    // Tie the overlay and the bar to their box, for people and tests reading the page.
     overlayCount += 1;
     box.dataset.kefuBox = String(overlayCount);
     host.dataset.kefuOverlay = String(overlayCount);
+    barHost.dataset.kefuBar = String(overlayCount);
     const mirror = el('div', null, 'mirror');
-    const bar = el('div', null, 'bar', { role: 'status', 'aria-live': 'polite' });
-    const tip = el('div', null, 'tip', { role: 'tooltip' });
+    const tip = el('div', null, 'tip', { role: 'dialog', tabindex: '-1' });
     tip.hidden = true;
-    root.append(mirror, bar, tip);
+    root.append(mirror, tip);
+    const bar = el('div', null, 'bar', { role: 'group', 'aria-label': t('pageBarLabel') });
+    const live = el('span', null, 'sr', { role: 'status', 'aria-live': 'polite' });
+    barRoot.append(bar, live);
     let report = null;
     let text = '';
+    let said = null;
+    /** The chip whose tooltip is open, to return the focus to. */
+    let opener = null;
 
     function place() {
       if (!box.isConnected) {
         host.remove();
+        barHost.remove();
         return;
       }
       const r = box.getBoundingClientRect();
       const visible = r.width > 0 && r.height > 0 && getComputedStyle(box).visibility !== 'hidden';
-      host.hidden = !visible || !report;
+      host.hidden = barHost.hidden = !visible || !report;
       if (host.hidden) return;
       const cs = getComputedStyle(box);
       for (const p of MIRRORED) mirror.style.setProperty(p, cs.getPropertyValue(p));
@@ -386,7 +433,17 @@
       Object.assign(mirror.style, { left: `${r.left}px`, top: `${r.top}px`, width: `${r.width}px`, height: `${r.height}px` });
       mirror.scrollTop = box.scrollTop;
       mirror.scrollLeft = box.scrollLeft;
-      Object.assign(bar.style, { left: `${r.left}px`, top: `${r.bottom + 2}px`, maxWidth: `${r.width}px` });
+      const composer = composerOf(box);
+      if (composer) {
+        // In the flow, after the composer's own rows (re-added if the page re-rendered them away).
+        if (barHost.parentNode !== composer || barHost.nextSibling) composer.append(barHost);
+        bar.classList.remove('floating');
+        bar.style.cssText = '';
+      } else {
+        if (barHost.parentNode !== document.body) document.body.append(barHost);
+        bar.classList.add('floating');
+        Object.assign(bar.style, { left: `${r.left}px`, top: `${r.bottom + 2}px`, maxWidth: `${r.width}px` });
+      }
     }
 
     function render() {
@@ -397,90 +454,124 @@
         .filter((f) => f.end > f.start && !(f.start === 0 && f.end >= text.length && ['cold', 'no_empathy', 'no_next_step'].includes(f.label)))
         .sort((a, b) => a.start - b.start);
       let at = 0;
-      spans.forEach((f, i) => {
-        if (f.start < at) return; // overlapping: the first one is drawn
+      for (const f of spans) {
+        if (f.start < at) continue; // overlapping: the first one is drawn
         mirror.append(document.createTextNode(text.slice(at, f.start)));
         const m = el('mark', text.slice(f.start, f.end), f.severity);
         m.dataset.i = String(report.findings.indexOf(f));
         mirror.append(m);
         at = f.end;
-        void i;
-      });
+      }
       mirror.append(document.createTextNode(`${text.slice(at)}\n`));
       if (report.tone) {
-        bar.append(el('span', `人情味 ${report.tone.score} · ${report.tone.band}`, 'score', { title: '人情味（Flesch Human Interest，按中文回复调整）' }));
+        const band = t(`pageBand_${String(report.tone.band).replace(/\W+/g, '_')}`);
+        bar.append(el('span', t('pageTone', report.tone.score, band), 'score', { title: t('pageToneTitle') }));
       }
       report.findings.forEach((f, i) => {
-        const chip = el('button', `${WORDS.label[f.label] ?? f.label}${f.text && f.text.length <= 12 ? `：${f.text}` : ''}`, `chip ${f.severity}`, { type: 'button' });
-        chip.title = f.message + (f.suggestion ? `\n建议：${f.suggestion}` : '');
-        chip.addEventListener('click', () => showTip(i, chip.getBoundingClientRect()));
+        const name = WORDS.label[f.label] ?? f.label;
+        const chip = el('button', f.text && f.text.length <= 12 ? t('pageChip', name, f.text) : name, `chip ${f.severity}`, {
+          type: 'button', 'aria-haspopup': 'dialog', 'aria-expanded': 'false', 'data-severity': f.severity,
+        });
+        chip.title = f.message + (f.suggestion ? `\n${t('pageSuggestion', f.suggestion)}` : '');
+        chip.addEventListener('click', (ev) => showTip(i, chip, ev.detail === 0));
         bar.append(chip);
       });
-      const canned = el('button', '常用回复', 'chip', { type: 'button', 'aria-haspopup': 'true' });
-      canned.addEventListener('click', () => showCanned(canned.getBoundingClientRect()));
+      const canned = el('button', t('pageCanned'), 'chip canned', { type: 'button', 'aria-haspopup': 'dialog', 'aria-expanded': 'false' });
+      canned.addEventListener('click', (ev) => showCanned(canned, ev.detail === 0));
       bar.append(canned);
+      const words = verdictWords(report);
+      if (words !== said) live.textContent = said = words;
     }
+
+    /** Opens the tooltip under `chip`; from the keyboard (`byKey`), the
+     *  focus moves into it, and Escape brings it back. */
+    function openTip(chip, byKey, rect = chip.getBoundingClientRect()) {
+      closeTip(false);
+      opener = chip;
+      chip.setAttribute('aria-expanded', 'true');
+      tip.setAttribute('aria-label', chip.textContent);
+      tip.hidden = false;
+      Object.assign(tip.style, { left: `${rect.left}px`, top: `${rect.bottom + 4}px` });
+      if (byKey) (tip.querySelector('button') ?? tip).focus();
+    }
+    function closeTip(refocus) {
+      if (tip.hidden) return;
+      tip.hidden = true;
+      opener?.setAttribute('aria-expanded', 'false');
+      if (refocus && opener?.isConnected) opener.focus();
+      opener = null;
+    }
+    tip.addEventListener('keydown', (ev) => {
+      if (ev.key === 'Escape') {
+        ev.preventDefault();
+        closeTip(true);
+      }
+    });
 
     /** The team's canned replies for the category of the comment this box
      *  answers (all of them for a box that answers none); `{name}` becomes
      *  the author. Inserted as the agent's own typing: Ctrl+Z undoes it. */
-    function showCanned(rect) {
+    function showCanned(chip, byKey) {
       const item = box.closest(S.commentItem);
       const row = item ? Kefu.comments.readRow(item) : null;
       const entry = row ? Kefu.comments.store.get(row.key) : null;
       const category = entry ? Kefu.comments.judged(entry)?.category : null;
       const all = settings.cannedReplies ?? {};
       const cats = category && all[category]?.length ? [category] : Object.keys(all);
-      tip.replaceChildren(el('div', category ? `常用回复 · ${WORDS.category[category] ?? category}` : '常用回复'));
+      tip.replaceChildren(el('div', category ? t('pageCannedFor', WORDS.category[category] ?? category) : t('pageCanned')));
       for (const c of cats) {
-        for (const text of all[c] ?? []) {
-          const filled = text.replace(/\{name\}/g, row?.name ?? '');
+        for (const reply of all[c] ?? []) {
+          const filled = reply.replace(/\{name\}/g, row?.name ?? '');
           const b = el('button', filled.length > 40 ? `${filled.slice(0, 40)}…` : filled, null, { type: 'button', title: filled });
           b.addEventListener('mousedown', (ev) => ev.preventDefault());
           b.addEventListener('click', () => {
+            closeTip(false);
             box.focus();
             if (!document.execCommand('insertText', false, filled)) {
               box.setRangeText(filled, box.selectionStart, box.selectionEnd, 'end');
               box.dispatchEvent(new Event('input', { bubbles: true }));
             }
-            tip.hidden = true;
           });
           tip.append(el('div'), b);
         }
       }
-      tip.hidden = false;
-      Object.assign(tip.style, { left: `${rect.left}px`, top: `${rect.bottom + 4}px` });
+      openTip(chip, byKey);
     }
 
-    function showTip(i, rect) {
+    function showTip(i, chip, byKey, rect) {
       const f = report?.findings[i];
       if (!f) return;
-      tip.replaceChildren(el('div', `${WORDS.label[f.label] ?? f.label}（${WORDS.severity[f.severity]}）`), el('div', f.message));
+      tip.replaceChildren(el('div', t('pageFindingHead', WORDS.label[f.label] ?? f.label, WORDS.severity[f.severity] ?? f.severity)), el('div', f.message));
       if (f.suggestion) {
-        tip.append(el('div', `建议：${f.suggestion}`));
+        tip.append(el('div', t('pageSuggestion', f.suggestion)));
         // A suggestion is offered as a replacement when it is one (a short
         // phrase), not advice (a sentence: 「用具体的说法，例如……」).
         const canReplace = f.end > f.start && !(f.start === 0 && f.end >= text.length)
           && f.suggestion.length <= 16 && !/[，。；！？「」“”…]|例如/.test(f.suggestion);
         if (canReplace) {
-          const apply = el('button', `替换为「${f.suggestion}」`, null, { type: 'button' });
+          const apply = el('button', t('pageReplaceWith', f.suggestion), null, { type: 'button', 'data-action': 'apply' });
           apply.addEventListener('mousedown', (ev) => ev.preventDefault());
-          apply.addEventListener('click', () => applySuggestion(box, f, text));
+          apply.addEventListener('click', () => {
+            closeTip(false);
+            applySuggestion(box, f, text);
+          });
           tip.append(apply);
         }
       }
-      tip.hidden = false;
-      Object.assign(tip.style, { left: `${rect.left}px`, top: `${rect.bottom + 4}px` });
+      openTip(chip, byKey, rect);
     }
 
     // Hover over a highlight (the overlay lets the pointer through to the box).
     box.addEventListener('mousemove', (ev) => {
       const hit = [...mirror.querySelectorAll('mark')].find((m) => [...m.getClientRects()].some((r) =>
         ev.clientX >= r.left && ev.clientX <= r.right && ev.clientY >= r.top && ev.clientY <= r.bottom + 2));
-      if (hit) showTip(Number(hit.dataset.i), hit.getBoundingClientRect());
+      if (!hit) return;
+      const i = Number(hit.dataset.i);
+      const chip = bar.querySelectorAll('.chip')[i];
+      if (chip && opener !== chip) showTip(i, chip, false, hit.getBoundingClientRect());
     });
     box.addEventListener('blur', () => setTimeout(() => {
-      if (!host.shadowRoot.activeElement) tip.hidden = true;
+      if (!root.activeElement && !barRoot.activeElement) closeTip(false);
     }, 150));
 
     const ro = new ResizeObserver(place);
@@ -490,19 +581,20 @@
     window.addEventListener('resize', place);
 
     o = {
-      show(r, t) {
+      show(r, t2) {
         report = r;
-        text = t;
-        tip.hidden = true;
+        text = t2;
+        closeTip(false);
         render();
         if (!host.isConnected) document.body.append(host);
         place();
       },
       hide() {
         report = null;
-        host.hidden = true;
+        host.hidden = barHost.hidden = true;
       },
       host,
+      barHost,
     };
     overlays.set(box, o);
     return o;

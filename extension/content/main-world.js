@@ -43,6 +43,27 @@
     }
   }
 
+  // The isolated content script starts at document_idle, and the page may
+  // have fetched its first comments before then: an event sent before
+  // anyone listens is lost, and Kefu would know those comments only from
+  // the rows on screen. So what is handed before the content script says
+  // it listens ('kefu:ready') is kept (the last few answers) and handed
+  // again then, once.
+  const EARLY_MAX = 20;
+  let early = [];
+  function send(detail) {
+    if (early) {
+      early.push(detail);
+      if (early.length > EARLY_MAX) early.shift();
+    }
+    document.dispatchEvent(new CustomEvent(EVENT, { detail }));
+  }
+  document.addEventListener('kefu:ready', () => {
+    const kept = early ?? [];
+    early = null;
+    for (const detail of kept) document.dispatchEvent(new CustomEvent(EVENT, { detail }));
+  });
+
   /** `at`: when the request started (performance.now(), the same clock in
    *  both worlds), so that the content script can drop answers to requests
    *  made on a page the app has since navigated away from. */
@@ -53,7 +74,7 @@
       collect(Array.isArray(json?.data) ? json.data : json?.data ? [json.data] : null, out);
       collect(json?.rootComment, out);
       if (out.length) {
-        document.dispatchEvent(new CustomEvent(EVENT, { detail: JSON.stringify({ at, comments: out }) }));
+        send(JSON.stringify({ at, comments: out }));
       }
     } catch {
       // Not JSON we understand: the DOM fallback still works.

@@ -9,7 +9,7 @@
 (() => {
   'use strict';
 
-  const { settings, settingsListeners, WORDS, URGENCIES, CATEGORIES, el, ageWords, shadowHost } = globalThis.Kefu;
+  const { settings, settingsListeners, t, WORDS, URGENCIES, CATEGORIES, el, ageWords, shadowHost } = globalThis.Kefu;
   const C = globalThis.Kefu.comments;
   const S = globalThis.KefuSelectors;
 
@@ -37,7 +37,7 @@
     .filters input[type=search] { flex: 1; font: inherit; padding: 2px 6px; border: 1px solid #ddd; border-radius: 4px; }
     ol { list-style: none; margin: 0; padding: 0; overflow: auto; flex: 1; }
     li.item { padding: 8px 12px; border-bottom: 1px solid #f0f0f0; }
-    li.item:focus-within { background: #fffaf3; }
+    li.item:focus-within { background: #fffaf3; box-shadow: inset 3px 0 0 #1d6fe0; }
     .line1 { display: flex; gap: 6px; align-items: center; font-size: 12px; }
     .u { color: #fff; border-radius: 8px; padding: 0 6px; background: #8a8a8a; }
     .u.critical { background: #d21f1f; } .u.high { background: #ec6a00; } .u.normal { background: #2f6fd6; } .u.low { background: #4c9a5a; }
@@ -49,7 +49,8 @@
     .actions { display: flex; gap: 6px; flex-wrap: wrap; margin-top: 4px; }
     .actions button, .actions select, .flow button, .cluster button { font: 12px/1.6 inherit; border: 1px solid #ccc; border-radius: 4px; background: #fff; padding: 0 8px; cursor: pointer; }
     .actions button.primary, .flow button.primary, .cluster button.primary { background: #ff8200; border-color: #ff8200; color: #fff; }
-    button:focus-visible, select:focus-visible, input:focus-visible, textarea:focus-visible { outline: 2px solid #1d6fe0; outline-offset: 1px; }
+    button:focus-visible, select:focus-visible, input:focus-visible, textarea:focus-visible, [tabindex]:focus-visible { outline: 2px solid #1d6fe0; outline-offset: 1px; }
+    .sr { position: absolute; width: 1px; height: 1px; overflow: hidden; clip: rect(0 0 0 0); white-space: nowrap; }
     .empty { padding: 20px 12px; color: #888; }
     .cluster { padding: 8px 12px; border-bottom: 1px solid #f0f0f0; }
     .cluster h3 { margin: 0; font-size: 13px; }
@@ -60,59 +61,103 @@
     .status { font-size: 12px; color: #2d7d3a; min-height: 1.5em; padding: 0 12px; }
     [hidden] { display: none !important; }`;
 
+  // Greetings are words of the reply itself (posted to Chinese customers),
+  // not of Kefu's UI: they stay Chinese whatever the agent's language.
   const GREETINGS = ['您好', '亲，您好', '你好呀', '感谢关注', '抱歉让您久等了'];
+  /** Alt+Shift+K opens the queue (or closes it) from anywhere on the page. */
+  const SHORTCUT = (e) => e.altKey && e.shiftKey && !e.ctrlKey && !e.metaKey && (e.code === 'KeyK' || e.key?.toLowerCase() === 'k');
 
   const { host, root } = shadowHost('kefu-queue-host', CSS);
-  const state = { open: false, tab: 'queue', category: null, showNoise: false, search: '', flow: null };
+  const state = { open: false, tab: 'queue', category: null, showNoise: false, search: '', flow: null, answers: {}, vary: {} };
 
-  const toggle = el('button', '客服队列', 'toggle', { type: 'button', 'aria-controls': 'kefu-queue', 'aria-expanded': 'false' });
+  const toggle = el('button', t('pageQueueTitle'), 'toggle', {
+    type: 'button', 'aria-controls': 'kefu-queue', 'aria-expanded': 'false', 'aria-keyshortcuts': 'Alt+Shift+K', title: t('pageQueueShortcut'),
+  });
   const badgeN = el('span', '0', 'n');
   toggle.append(badgeN);
-  const panel = el('section', null, 'panel', { id: 'kefu-queue', 'aria-label': '客服队列' });
+  const panel = el('section', null, 'panel', { id: 'kefu-queue', role: 'region', 'aria-labelledby': 'kefu-queue-title' });
   panel.hidden = true;
   root.append(toggle, panel);
 
   const header = el('header');
-  const title = el('h2', '客服队列');
-  const close = el('button', '×', 'close', { type: 'button', 'aria-label': '关闭' });
+  const title = el('h2', null, null, { id: 'kefu-queue-title' });
+  title.append(el('span', t('pageQueueTitle')));
+  const close = el('button', '×', 'close', { type: 'button', 'aria-label': t('pageClose') });
   title.append(close);
   const tabs = el('div', null, 'tabs', { role: 'tablist' });
-  const tabQueue = el('button', '待回复', null, { role: 'tab', type: 'button', 'data-tab': 'queue' });
-  const tabClusters = el('button', '常见问题', null, { role: 'tab', type: 'button', 'data-tab': 'clusters' });
+  const tabQueue = el('button', t('pageTabQueue'), null, { role: 'tab', type: 'button', 'data-tab': 'queue', id: 'kefu-tab-queue', 'aria-controls': 'kefu-list' });
+  const tabClusters = el('button', t('pageTabClusters'), null, { role: 'tab', type: 'button', 'data-tab': 'clusters', id: 'kefu-tab-clusters', 'aria-controls': 'kefu-list' });
   tabs.append(tabQueue, tabClusters);
   const meta = el('div', null, 'meta');
-  const covered = el('span');
-  const more = el('button', '加载更多评论', null, { type: 'button' });
+  const covered = el('span', null, 'covered');
+  const more = el('button', t('pageLoadMore'), 'more', { type: 'button' });
   meta.append(covered, more);
-  const counts = el('div', null, 'counts', { 'aria-label': '按类别筛选' });
+  const counts = el('div', null, 'counts', { role: 'group', 'aria-label': t('pageFilterByCategory') });
   const filters = el('div', null, 'filters');
-  const search = el('input', null, null, { type: 'search', placeholder: '搜索评论', 'aria-label': '搜索评论' });
+  const search = el('input', null, null, { type: 'search', placeholder: t('pageSearch'), 'aria-label': t('pageSearch') });
   const noiseLabel = el('label');
   const noiseBox = el('input', null, null, { type: 'checkbox' });
-  noiseLabel.append(noiseBox, document.createTextNode('显示忽略'));
+  noiseLabel.append(noiseBox, document.createTextNode(t('pageShowNoise')));
   filters.append(search, noiseLabel);
   header.append(title, tabs, meta, counts, filters);
   const status = el('div', null, 'status', { role: 'status', 'aria-live': 'polite' });
-  const list = el('ol', null, null, { 'aria-label': '待回复的评论，紧急的在前' });
-  const flowBox = el('div', null, 'flow');
+  const list = el('ol', null, null, { id: 'kefu-list', role: 'tabpanel', 'aria-label': t('pageQueueListLabel') });
+  const flowBox = el('div', null, 'flow', { role: 'region', 'aria-live': 'polite', 'aria-label': t('pageFlowLabel') });
   flowBox.hidden = true;
   panel.append(header, status, list, flowBox);
 
-  function setOpen(open) {
+  /** Opens or closes the panel; keyboard focus goes with it (into the
+   *  panel on opening, back to the toggle on closing). */
+  function setOpen(open, { focus = false } = {}) {
     state.open = open;
     panel.hidden = !open;
     toggle.hidden = open;
     toggle.setAttribute('aria-expanded', String(open));
     if (open) render();
+    if (!focus) return;
+    if (open) (list.querySelector('li.item button.primary') ?? selectedTab()).focus();
+    else toggle.focus();
   }
-  toggle.addEventListener('click', () => setOpen(true));
-  close.addEventListener('click', () => setOpen(false));
-  for (const t of [tabQueue, tabClusters]) {
-    t.addEventListener('click', () => {
-      state.tab = t.dataset.tab;
+  const selectedTab = () => (state.tab === 'clusters' ? tabClusters : tabQueue);
+  toggle.addEventListener('click', () => setOpen(true, { focus: true }));
+  close.addEventListener('click', () => setOpen(false, { focus: true }));
+  window.addEventListener('keydown', (e) => {
+    if (SHORTCUT(e)) {
+      e.preventDefault();
+      setOpen(!state.open, { focus: true });
+    }
+  }, true);
+  panel.addEventListener('keydown', (e) => {
+    if (e.key === 'Escape' && !e.defaultPrevented) {
+      e.preventDefault();
+      setOpen(false, { focus: true });
+    }
+  });
+  for (const tab of [tabQueue, tabClusters]) {
+    tab.addEventListener('click', () => {
+      state.tab = tab.dataset.tab;
       render();
     });
+    // Arrow keys move between the tabs (one tab stop for the tab list).
+    tab.addEventListener('keydown', (e) => {
+      if (e.key !== 'ArrowLeft' && e.key !== 'ArrowRight') return;
+      e.preventDefault();
+      state.tab = state.tab === 'queue' ? 'clusters' : 'queue';
+      render();
+      selectedTab().focus();
+    });
   }
+  // Up and down arrows move between the comments of the queue, to the same
+  // control of the next one.
+  list.addEventListener('keydown', (e) => {
+    if ((e.key !== 'ArrowDown' && e.key !== 'ArrowUp') || e.target.tagName === 'SELECT' || e.target.tagName === 'TEXTAREA') return;
+    const item = e.target.closest('li.item');
+    const next = e.key === 'ArrowDown' ? item?.nextElementSibling : item?.previousElementSibling;
+    if (!next) return;
+    e.preventDefault();
+    const same = e.target.dataset.action && next.querySelector(`[data-action="${e.target.dataset.action}"]`);
+    (same ?? next.querySelector('button')).focus();
+  });
   search.addEventListener('input', () => {
     state.search = search.value.trim();
     render();
@@ -122,14 +167,15 @@
     render();
   });
   more.addEventListener('click', () => {
-    // Kefu sends nothing to Weibo: it asks the page to use its own "load more".
+    // Kefu sends nothing to Weibo: it asks the page to use its own "load
+    // more" (matched by its class, or by the page's own words).
     const link = [...document.querySelectorAll(S.loadMore)].find((n) => n.offsetParent !== null)
       ?? [...document.querySelectorAll('a, button')].find((n) => /加载更多|查看更多评论/.test(n.textContent ?? ''));
     if (link) {
       link.click();
-      say('已请求页面加载更多评论');
+      say(t('pageLoadMoreAsked'));
     } else {
-      say('页面上没有「加载更多」，评论可能已全部加载');
+      say(t('pageLoadMoreNone'));
     }
   });
 
@@ -167,14 +213,42 @@
     return out;
   }
 
+  /** Runs a re-render without losing the keyboard focus: a control that is
+   *  rebuilt gets it back (controls carry `kefuFid`: what they are for). */
+  function keepFocus(fn) {
+    const active = root.activeElement;
+    const fid = active && panel.contains(active) ? active.kefuFid : null;
+    const at = [...list.children].indexOf(active?.closest?.('li.item'));
+    fn();
+    if (!fid || active.isConnected) return;
+    const again = [...panel.querySelectorAll('button, select, textarea')].find((n) => n.kefuFid === fid);
+    // A comment that left the queue (handled, answered): its neighbour takes the focus.
+    const items = list.querySelectorAll('li.item');
+    (again ?? items[Math.min(Math.max(at, 0), items.length - 1)]?.querySelector('button') ?? selectedTab()).focus();
+  }
+  const fid = (node, id) => {
+    node.kefuFid = id;
+    return node;
+  };
+
   function render() {
     const all = queueEntries();
     const visible = all.filter(({ r }) => state.showNoise || r.urgency !== 'noise');
-    badgeN.textContent = String(visible.filter(({ r }) => r.urgency === 'critical' || r.urgency === 'high').length);
+    const urgent = visible.filter(({ r }) => r.urgency === 'critical' || r.urgency === 'high').length;
+    badgeN.textContent = String(urgent);
+    toggle.setAttribute('aria-label', t('pageQueueToggleLabel', urgent));
     if (!state.open) return;
-    tabQueue.setAttribute('aria-selected', String(state.tab === 'queue'));
-    tabClusters.setAttribute('aria-selected', String(state.tab === 'clusters'));
-    covered.textContent = `已读取页面上已加载的 ${C.store.size} 条评论，待回复 ${visible.length} 条`;
+    keepFocus(() => renderOpen(all, visible));
+  }
+
+  function renderOpen(all, visible) {
+    for (const tab of [tabQueue, tabClusters]) {
+      const selected = tab === selectedTab();
+      tab.setAttribute('aria-selected', String(selected));
+      tab.tabIndex = selected ? 0 : -1;
+    }
+    list.setAttribute('aria-labelledby', selectedTab().id);
+    covered.textContent = t('pageCovered', C.store.size, visible.length);
     counts.hidden = filters.hidden = state.tab !== 'queue';
     if (state.tab === 'clusters') {
       renderClusters(all);
@@ -184,6 +258,7 @@
     for (const { r } of visible) byCat[r.category] += 1;
     counts.replaceChildren(...CATEGORIES.filter((c) => byCat[c] > 0).map((c) => {
       const b = el('button', `${WORDS.category[c]} ${byCat[c]}`, null, { type: 'button', 'aria-pressed': String(state.category === c), 'data-category': c });
+      fid(b, `category|${c}`);
       b.addEventListener('click', () => {
         state.category = state.category === c ? null : c;
         render();
@@ -193,7 +268,7 @@
     const shown = visible.filter(({ e, r }) => (!state.category || r.category === state.category)
       && (!state.search || e.text.includes(state.search) || (e.name ?? '').includes(state.search)));
     if (!shown.length) {
-      list.replaceChildren(el('li', '没有待回复的评论', 'empty'));
+      list.replaceChildren(el('li', t('pageQueueEmpty'), 'empty'));
       return;
     }
     list.replaceChildren(...shown.slice(0, 300).map(itemView));
@@ -203,35 +278,40 @@
     const li = el('li', null, 'item', { 'data-urgency': r.urgency, 'data-category': r.category });
     const line1 = el('div', null, 'line1');
     line1.append(el('span', WORDS.urgency[r.urgency], `u ${r.urgency}`), el('span', WORDS.category[r.category]));
-    if (r.corrected) line1.append(el('span', '已修正', 'reasons'));
+    if (r.corrected) line1.append(el('span', t('pageCorrected'), 'reasons'));
     const m = ageMinutes(e);
-    line1.append(el('span', m == null ? '' : `${ageWords(m)}前`, `age ${ageClass(e, r)}`, { title: `回复目标：${settings.targets[r.urgency] ?? '—'} 分钟` }));
+    const target = settings.targets[r.urgency];
+    line1.append(el('span', m == null ? '' : t('pageAgo', ageWords(m)), `age ${ageClass(e, r)}`, { title: target ? t('pageTarget', target) : '' }));
     li.append(line1);
     const text = el('div', null, 'text');
     text.append(el('span', `${e.name ?? ''}：`, 'who'), el('span', e.text.length > 120 ? `${e.text.slice(0, 120)}…` : e.text));
     li.append(text);
-    li.append(el('div', r.reasons.join('；'), 'reasons'));
+    li.append(el('div', r.reasons.join(t('pageListSeparator')), 'reasons'));
+    // What a screen reader says on reaching the item's first control.
+    const summary = [WORDS.urgency[r.urgency], WORDS.category[r.category], m == null ? '' : t('pageAgo', ageWords(m)),
+      `${e.name ?? ''}：${e.text.slice(0, 60)}`].filter(Boolean).join(' · ');
     const actions = el('div', null, 'actions');
-    const jump = el('button', '跳转并回复', 'primary', { type: 'button' });
+    const jump = el('button', t('pageJump'), 'primary', { type: 'button', 'data-action': 'jump', 'aria-label': `${t('pageJump')}：${summary}` });
     jump.addEventListener('click', () => jumpTo(e.key, { reply: true, category: r.category }));
-    const done = el('button', '已处理', null, { type: 'button' });
+    const done = el('button', t('pageHandled'), null, { type: 'button', 'data-action': 'handled' });
     done.addEventListener('click', () => {
       C.handle(e.key);
-      say('已标记为已处理');
+      say(t('pageHandledSaid'));
     });
-    const fix = el('select', null, null, { 'aria-label': '修正类别或紧急程度' });
-    fix.append(el('option', '修正…', null, { value: '' }));
-    for (const c of CATEGORIES) fix.append(el('option', `类别：${WORDS.category[c]}`, null, { value: `category:${c}` }));
-    for (const u of URGENCIES) fix.append(el('option', `紧急程度：${WORDS.urgency[u]}`, null, { value: `urgency:${u}` }));
+    const fix = el('select', null, null, { 'aria-label': t('pageCorrect'), 'data-action': 'correct' });
+    fix.append(el('option', t('pageCorrectPrompt'), null, { value: '' }));
+    for (const c of CATEGORIES) fix.append(el('option', t('pageCorrectCategory', WORDS.category[c]), null, { value: `category:${c}` }));
+    for (const u of URGENCIES) fix.append(el('option', t('pageCorrectUrgency', WORDS.urgency[u]), null, { value: `urgency:${u}` }));
     fix.addEventListener('change', () => {
       const [field, value] = fix.value.split(':');
       if (field) {
         C.correct(e.key, { [field]: value });
-        say('已修正，并记录为分诊反馈');
+        say(t('pageCorrectedSaid'));
       }
     });
-    const escalate = el('button', '转交', null, { type: 'button', title: '复制说明并打开该类别的联系人' });
+    const escalate = el('button', t('pageEscalate'), null, { type: 'button', 'data-action': 'escalate', title: t('pageEscalateTitle') });
     escalate.addEventListener('click', () => escalateEntry(e, r));
+    for (const control of [jump, done, fix, escalate]) fid(control, `${control.dataset.action}|${e.key}`);
     actions.append(jump, done, fix, escalate);
     li.append(actions);
     return li;
@@ -241,11 +321,11 @@
 
   async function escalateEntry(e, r) {
     const note = [
-      `【客服转交】${WORDS.category[r.category]} · ${WORDS.urgency[r.urgency]}`,
-      `链接：${location.href}`,
-      `用户：${e.name ?? ''}（${e.uid ?? ''}）`,
-      `内容：${e.text}`,
-      `原因：${r.reasons.join('；')}`,
+      t('pageNoteHead', WORDS.category[r.category], WORDS.urgency[r.urgency]),
+      t('pageNoteLink', location.href),
+      t('pageNoteAuthor', e.name ?? '', e.uid ?? ''),
+      t('pageNoteText', e.text),
+      t('pageNoteReasons', r.reasons.join(t('pageListSeparator'))),
     ].join('\n');
     try {
       await navigator.clipboard.writeText(note);
@@ -255,12 +335,12 @@
     const contact = settings.escalation?.[r.category];
     if (contact) {
       const url = /^[^@\s]+@[^@\s]+$/.test(contact)
-        ? `mailto:${contact}?subject=${encodeURIComponent(`客服转交：${WORDS.category[r.category]}`)}&body=${encodeURIComponent(note)}`
+        ? `mailto:${contact}?subject=${encodeURIComponent(t('pageNoteSubject', WORDS.category[r.category]))}&body=${encodeURIComponent(note)}`
         : contact;
       if (/^(mailto:|https:)/.test(url)) window.open(url, '_blank', 'noopener');
-      say(`已复制转交说明，并打开联系人：${contact}`);
+      say(t('pageEscalatedTo', contact));
     } else {
-      say('已复制转交说明（此类别未设置联系人，可在设置中添加）');
+      say(t('pageEscalatedNoContact'));
     }
   }
 
@@ -276,14 +356,18 @@
       .filter((x) => Number.isFinite(x.index));
   }
 
-  /** Index of a top-level comment in the page's list (order of its JSON). */
+  /** Index of a top-level comment in the page's list: where its row was
+   *  seen, else its place in the JSON; -1 if neither is known. */
   function listIndex(key) {
+    const seen = C.store.get(key)?.index;
+    if (Number.isFinite(seen)) return seen;
     const top = [...C.store.values()].filter((x) => x.json && !x.rootid).sort((a, b) => a.order - b.order);
     return top.findIndex((x) => x.key === key);
   }
 
   /**
-   * Scrolls the page to a comment and (optionally) opens its reply box. The
+   * Scrolls the page to a comment and (optionally) opens its reply box:
+   * true (or the box) once there, false if not. The
    * scroller renders only rows near the screen, so it steers by the rows'
    * data-index until the comment's row exists.
    */
@@ -296,19 +380,24 @@
       const root = [...C.store.values()].find((x) => x.id === e.rootid);
       if (root) rootKey = root.key;
     }
-    const target = listIndex(rootKey);
     for (let tries = 0; tries < 40; tries += 1) {
       const row = C.rowOf(key) ?? (rootKey !== key ? C.rowOf(rootKey) : null);
       if (row && row.getBoundingClientRect().top > -5000) {
-        row.scrollIntoView({ block: 'center' });
-        await sleep(120);
-        const again = C.rowOf(key) ?? row;
-        again.scrollIntoView({ block: 'center' });
-        if (reply) await openReply(again);
-        return true;
+        if (!(await settledRow(key, rootKey))) continue;
+        if (!reply) return true;
+        const box = await openReply(key, rootKey);
+        if (!box) say(t('pageReplyNotOpened'));
+        return box ?? false;
       }
+      // Looked up each time: the page may still be loading and rendering
+      // its list (no rows yet, or the comment not placed yet).
+      const target = listIndex(rootKey);
       const rows = activeRows();
-      if (!rows.length || target < 0) break;
+      if (!rows.length || target < 0) {
+        if (tries >= 10) break;
+        await sleep(120);
+        continue;
+      }
       const first = rows.reduce((a, b) => (a.index < b.index ? a : b));
       const last = rows.reduce((a, b) => (a.index > b.index ? a : b));
       const span = Math.max(1, last.index - first.index);
@@ -317,20 +406,82 @@
       window.scrollBy(0, (target - anchor.index) * avg + (anchor.rect.top - 120));
       await sleep(120);
     }
-    say('没有在页面上找到这条评论（可能已被删除，或需要先加载更多）');
+    say(t('pageNotFound'));
     return false;
   }
 
-  async function openReply(row) {
-    const icon = [...row.querySelectorAll(S.replyIcon)].find((i) => i.closest(S.commentItem) === row);
-    const existing = () => [...row.querySelectorAll(S.textBox)].find((t) => t.closest(S.commentItem) === row);
-    if (!existing() && icon) {
-      (icon.closest('button, a, [role="button"]') ?? icon).click();
+  /** The next frame (or 50 ms, where frames do not run). */
+  const frame = () => new Promise((r) => {
+    requestAnimationFrame(() => r());
+    setTimeout(r, 50);
+  });
+
+  /**
+   * The comment's row, on screen, once the scroller has settled: the
+   * scroller measures rows after rendering them and moves them again, and
+   * recycles a row element for another comment at any time, so the row is
+   * looked up afresh each frame until it stays put for two of them.
+   */
+  async function settledRow(key, rootKey) {
+    let lastTop = null;
+    let still = 0;
+    for (let i = 0; i < 40; i += 1) {
+      const row = C.rowOf(key) ?? (rootKey !== key ? C.rowOf(rootKey) : null);
+      if (!row) return null;
+      const r = row.getBoundingClientRect();
+      if (r.top < 60 || r.bottom > innerHeight - 20 || r.height === 0) {
+        row.scrollIntoView({ block: 'center' });
+        still = 0;
+      } else if (lastTop != null && Math.abs(r.top - lastTop) < 1) {
+        still += 1;
+        if (still >= 2) return row;
+      } else {
+        still = 0;
+      }
+      lastTop = row.getBoundingClientRect().top;
+      await frame();
     }
-    for (let i = 0; i < 20 && !existing(); i += 1) await sleep(50);
-    const box = existing();
-    box?.focus();
-    return box ?? null;
+    return C.rowOf(key) ?? (rootKey !== key ? C.rowOf(rootKey) : null);
+  }
+
+  /** The reply box that belongs to this row itself (not to a nested reply). */
+  const ownBox = (row) => (row ? [...row.querySelectorAll(S.textBox)].find((b) => b.closest(S.commentItem) === row) : null);
+
+  /**
+   * Opens a comment's reply box through the page's own reply control and
+   * focuses it. The page renders the box on its next update, into a row the
+   * scroller may have moved or recycled meanwhile: so the row is found
+   * again before each try, a box already open is never toggled shut, and
+   * the click is tried again if no box came.
+   */
+  async function openReply(key, rootKey = key) {
+    for (let attempt = 0; attempt < 4; attempt += 1) {
+      const row = await settledRow(key, rootKey);
+      if (!row) return null;
+      let box = ownBox(row);
+      if (!box) {
+        const icon = [...row.querySelectorAll(S.replyIcon)].find((i) => i.closest(S.commentItem) === row);
+        if (!icon) return null;
+        (icon.closest('button, a, [role="button"]') ?? icon).click();
+        for (let i = 0; i < 20 && !box; i += 1) {
+          await frame();
+          box = ownBox(C.rowOf(key) ?? row);
+        }
+      }
+      if (box) {
+        box.focus();
+        const focused = document.activeElement;
+        // The page may focus its new box itself a frame later, or drop the
+        // focus as it re-renders the row: the box is the one focused then,
+        // unless the agent has gone back to the queue meanwhile.
+        await frame();
+        const now = document.activeElement;
+        const backInQueue = now === host && focused !== host;
+        if (box.isConnected && now !== box && !backInQueue) box.focus();
+        if (box.isConnected) return box;
+      }
+    }
+    return null;
   }
 
   // ---- common questions -------------------------------------------------------------
@@ -348,24 +499,34 @@
   function renderClusters(entries) {
     const groups = clusters(entries);
     if (!groups.length) {
-      list.replaceChildren(el('li', '还没有多人问的同一个问题', 'empty'));
+      list.replaceChildren(el('li', t('pageClustersEmpty'), 'empty'));
       return;
     }
     list.replaceChildren(...groups.map((members) => {
       const li = el('li', null, 'cluster', { 'data-size': String(members.length) });
-      li.append(el('h3', `${members.length} 人在问：${members[0].e.text.slice(0, 40)}`));
+      li.append(el('h3', t('pageClusterHead', members.length, members[0].e.text.slice(0, 40))));
       const ul = el('ul');
       for (const { e } of members) ul.append(el('li', `${e.name ?? ''}：${e.text}`));
       li.append(ul);
-      const answer = el('textarea', null, null, { 'aria-label': '写一次回答，逐条回复给他们', placeholder: '写一次回答，逐条回复给他们' });
+      // What the agent writes survives the re-renders (kept by the cluster's first comment).
+      const id = members[0].e.key;
+      const answer = fid(el('textarea', null, null, { 'aria-label': t('pageClusterAnswer'), placeholder: t('pageClusterAnswer') }), `answer|${id}`);
+      answer.value = state.answers[id] ?? '';
+      answer.addEventListener('input', () => {
+        state.answers[id] = answer.value;
+      });
       const vary = el('label');
       const varyBox = el('input', null, null, { type: 'checkbox' });
-      varyBox.checked = true;
-      vary.append(varyBox, document.createTextNode('每条换一个问候语（避免同质化）'));
-      const go = el('button', `逐条回复（${members.length}）`, 'primary', { type: 'button' });
+      varyBox.checked = state.vary[id] ?? true;
+      varyBox.addEventListener('change', () => {
+        state.vary[id] = varyBox.checked;
+      });
+      vary.append(varyBox, document.createTextNode(t('pageClusterVary')));
+      const go = fid(el('button', t('pageClusterGo', members.length), 'primary', { type: 'button' }), `go|${id}`);
       go.addEventListener('click', () => {
         if (!answer.value.trim()) {
-          say('请先写好回答');
+          say(t('pageClusterNoAnswer'));
+          answer.focus();
           return;
         }
         startFlow(members.map((m) => m.e.key), answer.value.trim(), varyBox.checked);
@@ -391,7 +552,7 @@
     const flow = state.flow;
     if (!flow) return;
     if (flow.i >= flow.keys.length) {
-      flowBox.replaceChildren(el('div', `完成：已回复 ${flow.sent.length} / ${flow.keys.length} 条`));
+      flowBox.replaceChildren(el('div', t('pageFlowDone', flow.sent.length, flow.keys.length)));
       state.flow = null;
       setTimeout(() => {
         flowBox.hidden = true;
@@ -401,18 +562,17 @@
     const key = flow.keys[flow.i];
     const e = C.store.get(key);
     flowBox.hidden = false;
-    flowBox.replaceChildren(el('div', `第 ${flow.i + 1} / ${flow.keys.length} 条：${e?.name ?? ''}：${(e?.text ?? '').slice(0, 40)}`));
-    const found = e && (await jumpTo(key, { reply: true }));
-    const row = found ? C.rowOf(key) : null;
-    const box = row ? [...row.querySelectorAll(S.textBox)].find((t) => t.closest(S.commentItem) === row) : null;
+    flowBox.replaceChildren(el('div', t('pageFlowStep', flow.i + 1, flow.keys.length, `${e?.name ?? ''}：${(e?.text ?? '').slice(0, 40)}`)));
+    const opened = e ? await jumpTo(key, { reply: true }) : null;
+    const box = opened instanceof HTMLTextAreaElement ? opened : null;
     if (!box) {
-      flowBox.append(el('div', '无法打开这条评论的回复框，已跳过', 'warn'));
+      flowBox.append(el('div', t('pageFlowSkipped'), 'warn'));
       flow.i += 1;
       setTimeout(stepFlow, 800);
       return;
     }
     const text = replyFor(flow, flow.i, e);
-    if (flow.sent.includes(text)) flowBox.append(el('div', '注意：这条回复与前面的一条完全相同，微博会惩罚同质化内容', 'warn'));
+    if (flow.sent.includes(text)) flowBox.append(el('div', t('pageFlowRepeated'), 'warn'));
     box.focus();
     box.select();
     if (!document.execCommand('insertText', false, text)) {
@@ -421,13 +581,13 @@
     }
     flow.box = box;
     flow.text = text;
-    flowBox.append(el('div', '检查无误后，请在回复框中点「回复」或按 Ctrl+Enter 发送。'));
-    const skip = el('button', '跳过这条', null, { type: 'button' });
+    flowBox.append(el('div', t('pageFlowHowToSend')));
+    const skip = el('button', t('pageFlowSkip'), null, { type: 'button' });
     skip.addEventListener('click', () => {
       flow.i += 1;
       stepFlow();
     });
-    const stop = el('button', '结束', null, { type: 'button' });
+    const stop = el('button', t('pageFlowStop'), null, { type: 'button' });
     stop.addEventListener('click', () => {
       state.flow = null;
       flowBox.hidden = true;

@@ -24,6 +24,8 @@ globalThis.KefuSelectors = Object.freeze({
   replyIcon: 'i.woo-font--comment[title="评论"]',
   // The virtual scroller's row views (data-index: position in the list).
   scrollerRow: '.wbpro-scroller-item[data-index]',
+  // A row view the scroller has parked off screen, old content still inside.
+  parkedRow: '[data-active="false"]',
   // The list's own "load more" link.
   loadMore: '[class*="Bottom_more_"]',
 });

@@ -3,18 +3,57 @@
 // handled, corrected, answered comments dropping out), the overlay
 // (placement, a suggestion applied and undone), input-method composition,
 // override with a reason, drafts kept across a reload, hostile comment text
-// shown as text, and the post composer and private-message box guarded.
+// shown as text, the post composer and private-message box guarded,
+// navigation inside the app, "load more" through the page's own link, the
+// tone bar's place (over nothing), the keyboard, jump-to right after the
+// page loads (comments fetched before Kefu started; comments known from their
+// rows only), and the UI's language.
 //
 // The replica's window.__replica hooks are used only to set scenes up
 // (open the chat, the post composer); what is asserted is what an agent sees.
 
 import { describe, test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { chromium, firefox } from './drivers.mjs';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { chromium, firefox, ROOT } from './drivers.mjs';
 
 const COMPOSER = 'textarea[class*="_input_"]';
 const URGENCY_RANK = { critical: 0, high: 1, normal: 2, low: 3, noise: 4 };
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+
+/** Kefu's words in the language the page shows them in (the `lang` of its
+ *  panels: Chromium runs in zh-CN here; this Firefox has only en-US). */
+const LOCALES = Object.fromEntries(['zh_CN', 'en'].map((l) => [l, JSON.parse(readFileSync(join(ROOT, 'extension', '_locales', l, 'messages.json'), 'utf8'))]));
+function localeOf(lang) {
+  return lang?.startsWith('zh') ? LOCALES.zh_CN : LOCALES.en;
+}
+/** A message as a regular expression, its $1… matching numbers (captured). */
+function messagePattern(lang, key) {
+  const text = localeOf(lang)[key].message.replace(/[.*+?^${}()|[\]\\]/g, (c) => (c === '$' ? c : `\\${c}`));
+  return new RegExp(text.replace(/\$\d/g, '(\\d+)'));
+}
+
+/** The words Kefu shows on the page now, and the language it says they are in. */
+function pageWords() {
+  const host = document.querySelector('#kefu-queue-host');
+  const root = host.shadowRoot;
+  const badge = document.querySelector('.kefu-badge');
+  return {
+    lang: host.lang, toggle: root.querySelector('.toggle').firstChild.textContent,
+    tab: root.querySelector('[data-tab="queue"]').textContent,
+    badge: badge?.getAttribute('aria-label') ?? '', badgeLang: badge?.lang ?? '',
+  };
+}
+
+/** Checks the words against the locale the page says it shows. */
+function assertWords(seen) {
+  const words = localeOf(seen.lang);
+  assert.equal(seen.toggle, words.pageQueueTitle.message);
+  assert.equal(seen.tab, words.pageTabQueue.message);
+  assert.ok(seen.badge.startsWith(words.pageBadgeAria.message.replace('$1', '')), seen.badge);
+  assert.equal(seen.badgeLang, seen.lang);
+}
 
 /** Items of the queue panel as the agent reads them. */
 function queueItems() {
@@ -45,6 +84,51 @@ function setBox([selector, text]) {
   box.dispatchEvent(new Event('input', { bubbles: true }));
 }
 
+// Kefu's words on the page come from _locales only: every key the content
+// scripts use exists in zh_CN and in en, and no Chinese UI text is written
+// into them (what Chinese they hold is the page's own words, matched, and the
+// replies' own words, posted).
+test('every UI word of the content scripts is a key present in both locales', () => {
+  const dir = join(ROOT, 'extension', 'content');
+  const sources = Object.fromEntries(['core.js', 'comments.js', 'guard.js', 'queue.js', 'content.js']
+    .map((f) => [f, readFileSync(join(dir, f), 'utf8')]));
+  const zh = Object.keys(LOCALES.zh_CN).sort();
+  const en = Object.keys(LOCALES.en).sort();
+  assert.deepEqual(zh, en, 'zh_CN and en have the same keys');
+  const used = new Set();
+  for (const src of Object.values(sources)) {
+    for (const m of src.matchAll(/\bt\(\s*'([A-Za-z0-9_]+)'/g)) used.add(m[1]);
+    for (const m of src.matchAll(/\bt\(mode === 'block' \? '(\w+)' : '(\w+)'\)/g)) used.add(m[1]).add(m[2]);
+    for (const m of src.matchAll(/\{ block: '(\w+)', warn: '(\w+)' \}\[report\.verdict\] \?\? '(\w+)'/g)) used.add(m[1]).add(m[2]).add(m[3]);
+  }
+  // Keys built from the engine's words: the SPEC's vocabulary and the tone bands.
+  const list = (name) => {
+    const core = sources['core.js'];
+    const body = /\[([^\]]*)\]/.exec(core.slice(core.indexOf(`const ${name} = [`)))[1];
+    return [...body.matchAll(/'(\w+)'/g)].map((m) => m[1]);
+  };
+  for (const u of list('URGENCIES')) used.add(`urgency_${u}`);
+  for (const c of list('CATEGORIES')) used.add(`category_${c}`);
+  for (const l of list('LABEL_KEYS')) used.add(`label_${l}`);
+  for (const v of ['block', 'warn', 'hint']) used.add(`severity_${v}`);
+  for (const band of ['dull', 'mildly interesting', 'interesting', 'highly interesting', 'dramatic']) used.add(`pageBand_${band.replace(/\W+/g, '_')}`);
+  assert.ok(used.size > 90, `keys found: ${used.size}`);
+  const missing = [...used].filter((k) => !LOCALES.zh_CN[k] || !LOCALES.en[k]);
+  assert.deepEqual(missing, [], 'every key used is in both locales');
+  // No Chinese outside comments, regular expressions of the page's own
+  // words, and the words of replies (greetings, default canned replies).
+  const stray = [];
+  for (const [file, src] of Object.entries(sources)) {
+    src.split('\n').forEach((line, i) => {
+      const code = line.replace(/\/\/.*$/, '').replace(/^\s*\*.*$/, '').replace(/\/\*.*?(\*\/|$)/g, '');
+      if (!/[\u4e00-\u9fff]/.test(code)) return;
+      if (/\.(test|exec|replace)\(|= \/\^?[^/]*[\u4e00-\u9fff]/.test(code) || /GREETINGS = |: \['@\{name\}|greeting = /.test(code)) return;
+      stray.push(`${file}:${i + 1}: ${line.trim()}`);
+    });
+  }
+  assert.deepEqual(stray, [], 'Chinese UI text written into a content script');
+});
+
 const BROWSERS = [
   ['chromium', 'strict', chromium],
   ['chromium', 'none', chromium],
@@ -70,8 +154,17 @@ for (const [name, csp, launch] of BROWSERS) {
       const ranks = items.map((i) => URGENCY_RANK[i.urgency]);
       assert.deepEqual(ranks, [...ranks].sort((x, y) => x - y), `urgent first: ${items.map((i) => i.urgency).join(',')}`);
       assert.ok(items.every((i) => i.urgency !== 'noise'), 'noise is hidden by default');
-      const covered = await b.run(() => document.querySelector('#kefu-queue-host').shadowRoot.querySelector('.meta span').textContent);
-      assert.match(covered, /已加载的 \d+ 条评论/);
+      const { covered, lang } = await b.run(() => {
+        const host = document.querySelector('#kefu-queue-host');
+        return { covered: host.shadowRoot.querySelector('.meta .covered').textContent, lang: host.lang };
+      });
+      assert.match(covered, messagePattern(lang, 'pageCovered'));
+    });
+
+    test('Kefu speaks the browser\'s language, from _locales', async () => {
+      const seen = await b.run(pageWords);
+      assert.match(seen.lang, /^(zh|en)\b/);
+      assertWords(seen);
     });
 
     test('jump-to scrolls to the comment and opens its reply box; a reply drops it from the queue', async () => {
@@ -135,11 +228,31 @@ for (const [name, csp, launch] of BROWSERS) {
       }, COMPOSER);
       assert.ok(placed.inside, 'the highlight lies over the text box');
       assert.equal(placed.text, '最好');
+      // The tone bar covers nothing of the page: not the box, not the
+      // composer's own row of emoji, options and send button under it.
+      const overlap = await b.waitFor((sel) => {
+        const box = document.querySelector(sel);
+        const bar = document.querySelector(`[data-kefu-bar="${box.dataset.kefuBox}"]`)?.shadowRoot.querySelector('.bar');
+        const b = bar?.getBoundingClientRect();
+        if (!b || !b.height) return null;
+        let composer = box.parentElement;
+        while (composer && !composer.querySelector('button.woo-button-primary')) composer = composer.parentElement;
+        const toolbar = composer.querySelector('[class*="_foot_"]');
+        const hit = (r) => r.left < b.right && b.left < r.right && r.top < b.bottom && b.top < r.bottom;
+        const controls = [...toolbar.querySelectorAll('button, i, label, span')].filter((n) => n.getBoundingClientRect().height > 0);
+        return {
+          box: hit(box.getBoundingClientRect()), toolbar: hit(toolbar.getBoundingClientRect()),
+          controls: controls.filter((n) => hit(n.getBoundingClientRect())).length,
+          below: b.top >= toolbar.getBoundingClientRect().bottom - 0.5,
+        };
+      }, COMPOSER);
+      assert.deepEqual(overlap, { box: false, toolbar: false, controls: 0, below: true }, 'the tone bar sits under the toolbar row, over nothing');
       // Apply the suggestion from the tone bar's chip.
       await b.run((sel) => {
-        const host = document.querySelector(`[data-kefu-overlay="${document.querySelector(sel).dataset.kefuBox}"]`);
-        [...host.shadowRoot.querySelectorAll('.chip.block')].find((c) => c.textContent.includes('最好')).click();
-        host.shadowRoot.querySelector('.tip button').click();
+        const id = document.querySelector(sel).dataset.kefuBox;
+        const bar = document.querySelector(`[data-kefu-bar="${id}"]`).shadowRoot;
+        [...bar.querySelectorAll('.chip.block')].find((c) => c.textContent.includes('最好')).click();
+        document.querySelector(`[data-kefu-overlay="${id}"]`).shadowRoot.querySelector('.tip button').click();
       }, COMPOSER);
       const applied = await b.waitFor((sel) => {
         const v = document.querySelector(sel).value;
@@ -175,11 +288,10 @@ for (const [name, csp, launch] of BROWSERS) {
         return box.dataset.kefuBox ? { id: box.dataset.kefuBox, author } : null;
       }, null, 15000);
       const { id, author } = opened;
-      await b.waitFor((i) => !!document.querySelector(`[data-kefu-overlay="${i}"]`)?.shadowRoot.querySelector('.chip[aria-haspopup]'), id);
+      await b.waitFor((i) => !!document.querySelector(`[data-kefu-bar="${i}"]`)?.shadowRoot.querySelector('.chip.canned'), id);
       await b.run((i) => {
-        const root = document.querySelector(`[data-kefu-overlay="${i}"]`).shadowRoot;
-        root.querySelector('.chip[aria-haspopup]').click();
-        root.querySelector('.tip button').click();
+        document.querySelector(`[data-kefu-bar="${i}"]`).shadowRoot.querySelector('.chip.canned').click();
+        document.querySelector(`[data-kefu-overlay="${i}"]`).shadowRoot.querySelector('.tip button').click();
       }, id);
       const value = await b.waitFor((i) => document.querySelector(`textarea[data-kefu-box="${i}"]`).value || null, id);
       assert.ok(value.includes(`@${author}`), `the canned reply names the author: ${value}`);
@@ -228,7 +340,7 @@ for (const [name, csp, launch] of BROWSERS) {
       await b.waitFor(() => !!document.getElementById('kefu-panel-host'));
       const disabled = await b.run(() => {
         const root = document.getElementById('kefu-panel-host').shadowRoot;
-        return [...root.querySelectorAll('button')].find((x) => x.textContent === '仍要发布').disabled;
+        return root.querySelector('button[data-action="override"]').disabled;
       });
       assert.equal(disabled, true, 'no override without a reason');
       await b.run(() => {
@@ -236,7 +348,7 @@ for (const [name, csp, launch] of BROWSERS) {
         const reason = root.querySelector('textarea');
         reason.value = '「第一班」是时间顺序，不是宣传用语';
         reason.dispatchEvent(new Event('input'));
-        [...root.querySelectorAll('button')].find((x) => x.textContent === '仍要发布').click();
+        root.querySelector('button[data-action="override"]').click();
       });
       await b.waitFor((d) => [...document.querySelectorAll('.item1 .text')].some((t) => t.textContent.includes(d)), draft);
     });
@@ -274,25 +386,31 @@ for (const [name, csp, launch] of BROWSERS) {
       assert.equal(injected, false);
     });
 
-    // Chromium only for now: in Firefox a comment of the post left behind
-    // still reaches the queue after navigating (a known gap, in the notes).
-    const navigationTest = name === 'chromium' ? test : test.todo;
-    navigationTest('navigating inside the app to another post, the queue covers that post only', async () => {
+    test('navigating inside the app to another post, the queue covers that post only', async () => {
       await b.run(openQueue);
+      const queuedBefore = await b.run(new Function(`return (${queueItems})().map((i) => i.text);`));
+      assert.ok(queuedBefore.length > 0, 'the first post has comments in the queue');
       await b.run(() => window.__replica.navigate('/detail/Nxyz789'));
       await b.waitFor(() => location.pathname === '/detail/Nxyz789' && document.querySelectorAll('.item1[data-kefu-urgency]').length >= 3, null, 20000);
-      const texts = await b.waitFor(() => {
-        const rows = [...document.querySelectorAll('.item1 .text')].map((t) => t.textContent);
-        const root = document.querySelector('#kefu-queue-host').shadowRoot;
-        const queued = [...root.querySelectorAll('li.item .text')].map((t) => t.textContent);
-        return queued.length ? { rows, queued } : null;
-      });
+      // The comments of this post as the agent sees them: the list is
+      // virtual (only rows near the screen exist), so scroll through it.
+      await b.run(() => window.scrollTo(0, 0));
+      const rows = await b.waitFor(() => {
+        window.__seen ??= new Set();
+        for (const t of document.querySelectorAll('.item1 .text, .item2 .text')) window.__seen.add(t.textContent);
+        const end = [...document.querySelectorAll('.Bottom_text_1kFLe')].some((n) => n.textContent.includes('没有更多'))
+          && innerHeight + scrollY >= document.documentElement.scrollHeight - 2;
+        window.scrollBy(0, 300);
+        return end ? [...window.__seen] : null;
+      }, null, 20000);
+      const queued = await b.waitFor(new Function(`const x = (${queueItems})().map((i) => i.text); return x.length ? x : null;`));
       // Every comment in the queue is one of this post's (by its text).
-      for (const q of texts.queued) {
+      for (const q of queued) {
         // Emoticons are images on the page: compare the words around them.
         const body = q.split('：').slice(1).join('：').replace(/\[[^\]]*\]/g, '').slice(0, 6);
-        assert.ok(texts.rows.some((r) => r.includes(body)), `«${q}» is a comment of the post on screen`);
+        assert.ok(rows.some((r) => r.includes(body)), `«${q}» is a comment of the post on screen`);
       }
+      assert.ok(!queued.some((q) => queuedBefore.includes(q)), 'nothing of the post left behind is queued');
       await b.run(() => window.__replica.navigate('/'));
       await b.waitFor(() => document.querySelectorAll('.item1[data-kefu-urgency]').length >= 5, null, 20000);
     });
@@ -333,5 +451,236 @@ for (const [name, csp, launch] of BROWSERS) {
       assert.equal(await b.run(() => window.__replica.sent.length), chatBefore, 'the private message was not sent');
       assert.equal(await b.run((sel) => document.querySelector(sel).value, chat), '滚蛋');
     });
+
+    test('load more: the queue asks the page to load more through its own link; the new comments are triaged and marked', async () => {
+      // The page loads more only through its own "加载更多" link here (no
+      // loading on scroll), so whatever comes is what the queue asked for.
+      await b.open('/?replica-autoload=0');
+      await b.waitFor(() => document.querySelectorAll('.item1[data-kefu-urgency]').length >= 5, null, 20000);
+      await b.run(openQueue);
+      const lang = await b.run(() => document.querySelector('#kefu-queue-host').lang);
+      const covered = messagePattern(lang, 'pageCovered').source;
+      const coveredCount = new Function('pattern', `const text = document.querySelector('#kefu-queue-host').shadowRoot.querySelector('.meta .covered').textContent;
+        return Number(new RegExp(pattern).exec(text)?.[1] ?? NaN);`);
+      const before = await b.waitFor(coveredCount, covered);
+      const queuedBefore = await b.run(new Function(`return (${queueItems})().map((i) => i.text);`));
+      await b.run(() => document.querySelector('#kefu-queue-host').shadowRoot.querySelector('.meta button.more').click());
+      const after = await b.waitFor(new Function('[pattern, n]', `const text = document.querySelector('#kefu-queue-host').shadowRoot.querySelector('.meta .covered').textContent;
+        const m = Number(new RegExp(pattern).exec(text)?.[1] ?? NaN);
+        return m > n ? m : null;`), [covered, before], 15000);
+      assert.ok(after > before, `more comments covered: ${before} → ${after}`);
+      // New comments reach the queue, triaged (an urgency and a category each).
+      const fresh = await b.waitFor(new Function('old', `const x = (${queueItems})().filter((i) => !old.includes(i.text));
+        return x.length && x.every((i) => i.urgency && i.category) ? x : null;`), queuedBefore, 15000);
+      assert.ok(fresh.length > 0);
+      // Their rows carry marks: scroll to the end of the list, where the new page is.
+      const rows = await b.waitFor(() => {
+        window.scrollTo(0, document.documentElement.scrollHeight);
+        const items = [...document.querySelectorAll('.item1')].filter((i) => {
+          const r = i.getBoundingClientRect();
+          return r.height > 0 && r.bottom > 0 && r.top < innerHeight;
+        });
+        const marked = items.filter((i) => i.dataset.kefuUrgency && i.querySelector('.kefu-badge'));
+        return items.length && marked.length === items.length ? items.map((i) => i.querySelector('.text').textContent) : null;
+      }, null, 15000);
+      const body = (q) => q.split('：').slice(1).join('：').replace(/\[[^\]]*\]/g, '').slice(0, 6);
+      assert.ok(fresh.some((f) => rows.some((r) => r.includes(body(f.text)))), 'a new comment of the queue is marked on the page');
+    });
   });
 }
+
+
+// The keyboard, in a fresh profile of each browser.
+for (const [name, csp, launch] of BROWSERS) {
+  describe(`keyboard in ${name}, page CSP ${csp}`, () => {
+    let b;
+    before(async () => {
+      b = await launch({ csp });
+      await b.open('/');
+      await b.waitFor(() => document.querySelectorAll('.item1[data-kefu-urgency]').length >= 5, null, 20000);
+    });
+    after(async () => {
+      await b?.close();
+    });
+
+    test('keyboard: the queue opens with Alt+Shift+K, Tab moves through it, Enter opens a comment\'s reply box; focus is visible', async () => {
+      await b.run(() => {
+        const root = document.querySelector('#kefu-queue-host').shadowRoot;
+        if (!root.querySelector('.panel').hidden) root.querySelector('.close').click();
+        document.activeElement?.blur();
+      });
+      const focused = () => {
+        const root = document.querySelector('#kefu-queue-host').shadowRoot;
+        const a = root.activeElement;
+        if (!a) return null;
+        const items = [...root.querySelectorAll('li.item')];
+        const style = getComputedStyle(a);
+        return {
+          action: a.dataset.action ?? null, item: items.indexOf(a.closest('li.item')),
+          outline: style.outlineStyle !== 'none' && parseFloat(style.outlineWidth) >= 1,
+          label: a.getAttribute('aria-label') ?? '',
+        };
+      };
+      await b.keys('Alt+Shift+K');
+      const first = await b.waitFor(new Function(`const f = (${focused})(); return f && f.action === 'jump' ? f : null;`));
+      assert.equal(first.item, 0, 'opening the queue puts the focus on its first comment');
+      assert.ok(first.label.length > 10, 'the jump button tells a screen reader which comment it is');
+      // Tab: handled, correct, escalate, then the next comment's jump button.
+      await b.keys('Tab', 'Tab', 'Tab', 'Tab');
+      const second = await b.waitFor(new Function(`const f = (${focused})(); return f && f.action === 'jump' && f.item === 1 ? f : null;`));
+      assert.ok(second.outline, 'the focused control shows a visible focus ring');
+      const text = await b.run(() => document.querySelector('#kefu-queue-host').shadowRoot.querySelectorAll('li.item')[1].querySelector('.text').textContent);
+      const target = text.split('：').slice(1).join('：').replace(/\[[^\]]*\]/g, '').slice(0, 8);
+      await b.keys('Enter');
+      const opened = await b.waitFor((t) => {
+        const box = document.activeElement;
+        const item = box instanceof HTMLTextAreaElement ? box.closest('.item1, .item2') : null;
+        return item && item.textContent.includes(t) ? true : null;
+      }, target, 15000).catch(async (err) => {
+        const seen = await b.run(() => ({
+          status: document.querySelector('#kefu-queue-host').shadowRoot.querySelector('.status').textContent,
+          active: document.activeElement?.tagName, in: document.activeElement?.closest?.('.item1, .item2')?.textContent.slice(0, 60),
+        }));
+        throw new Error(`${err.message}; seen: ${JSON.stringify(seen)}`);
+      });
+      assert.ok(opened, 'Enter on the jump button opened that comment\'s reply box, focused');
+      // And the focus stays there (nothing moves it again a frame later).
+      await sleep(300);
+      assert.ok(await b.run((t) => {
+        const box = document.activeElement;
+        const item = box instanceof HTMLTextAreaElement ? box.closest('.item1, .item2') : null;
+        return !!item && item.textContent.includes(t);
+      }, target), 'the reply box keeps the focus');
+      // Escape in the panel closes it and gives the focus back to its toggle.
+      await b.run(() => document.querySelector('#kefu-queue-host').shadowRoot.querySelector('li.item button').focus());
+      await b.keys('Escape');
+      const back = await b.waitFor(() => {
+        const root = document.querySelector('#kefu-queue-host').shadowRoot;
+        return root.querySelector('.panel').hidden && root.activeElement === root.querySelector('.toggle') ? true : null;
+      });
+      assert.ok(back);
+    });
+  });
+}
+
+// Jump-to right after the page loads, in a fresh profile of each browser.
+// Weibo may fetch its first comments before Kefu's content script starts
+// (?replica-early=1 makes that certain: the replica asks for them by
+// synchronous XHR while the document loads); and where Weibo's JSON is not
+// seen at all, Kefu knows the comments only from the rows the virtual list
+// has rendered, some of them already parked off screen.
+/** The words of a queue item's comment, as its row on the page shows them
+ *  (emoticons are images there: the words before them). */
+const itemWords = (text) => text.split('：').slice(1).join('：').replace(/\[[^\]]*\]/g, '').slice(0, 8);
+/** The comment whose reply box has the focus includes these words. */
+function replyBoxOf(words) {
+  const box = document.activeElement;
+  const item = box instanceof HTMLTextAreaElement ? box.closest('.item1, .item2') : null;
+  return item && item.textContent.includes(words) ? true : null;
+}
+/** What the queue said, and where the focus is, when a jump failed. */
+function jumpSeen() {
+  return {
+    status: document.querySelector('#kefu-queue-host').shadowRoot.querySelector('.status').textContent,
+    active: document.activeElement?.tagName, in: document.activeElement?.closest?.('.item1, .item2')?.textContent.slice(0, 60),
+  };
+}
+
+for (const [name, csp, launch] of BROWSERS) {
+  describe(`jump-to right after load in ${name}, page CSP ${csp}`, () => {
+    let b;
+    before(async () => {
+      b = await launch({ csp });
+    });
+    after(async () => {
+      await b?.close();
+    });
+
+    test('comments fetched before Kefu started are all queued, and Enter on the last one opens its reply box', async () => {
+      await b.open('/?replica-early=1');
+      await b.waitFor(() => document.querySelectorAll('.item1[data-kefu-urgency]').length >= 5, null, 20000);
+      const loaded = await b.run(() => window.__replica.comments().length);
+      await b.keys('Alt+Shift+K');
+      const focusedItem = () => {
+        const root = document.querySelector('#kefu-queue-host').shadowRoot;
+        const a = root.activeElement;
+        return a?.dataset.action === 'jump' ? [...root.querySelectorAll('li.item')].indexOf(a.closest('li.item')) : null;
+      };
+      await b.waitFor(new Function(`return (${focusedItem})() === 0;`));
+      // The queue covers the whole first page, not only the rows on screen.
+      const covered = await b.waitFor((n) => {
+        const host = document.querySelector('#kefu-queue-host');
+        const text = host.shadowRoot.querySelector('.meta .covered').textContent;
+        const m = /\d+/.exec(text);
+        return m && Number(m[0]) >= n ? { text, lang: host.lang } : null;
+      }, loaded, 5000).catch(async () => assert.fail(`the queue covers the ${loaded} comments loaded: ${await b.run(() => document.querySelector('#kefu-queue-host').shadowRoot.querySelector('.meta .covered').textContent)}`));
+      assert.match(covered.text, messagePattern(covered.lang, 'pageCovered'));
+      // Down to the last comment of the queue (likely far down the page), Enter.
+      const n = await b.run(() => document.querySelector('#kefu-queue-host').shadowRoot.querySelectorAll('li.item').length);
+      for (let i = 1; i < n; i += 1) await b.keys('ArrowDown');
+      await b.waitFor(new Function(`return (${focusedItem})() === ${n - 1};`));
+      const text = await b.run((i) => document.querySelector('#kefu-queue-host').shadowRoot.querySelectorAll('li.item')[i].querySelector('.text').textContent, n - 1);
+      await b.keys('Enter');
+      const opened = await b.waitFor(replyBoxOf, itemWords(text), 15000)
+        .catch(async (err) => assert.fail(`${err.message}; seen: ${JSON.stringify(await b.run(jumpSeen))}`));
+      assert.ok(opened, `Enter opened the reply box of «${text}»`);
+    });
+
+    test('with Weibo\'s JSON unseen (comments read from their rows only), jump-to reaches every queued comment', async () => {
+      await b.open('/');
+      await b.waitFor(() => document.querySelectorAll('.item1[data-kefu-urgency]').length >= 5, null, 20000);
+      // The page swallows what Kefu's page-world script hands over, then
+      // goes to another post and back: Kefu reads that post from its rows.
+      await b.run(() => {
+        window.addEventListener('kefu:comments', (e) => e.stopImmediatePropagation(), true);
+        return window.__replica.navigate('/detail/Nxyz789').then(() => window.__replica.navigate('/')).then(() => true);
+      });
+      await b.waitFor(() => location.pathname === '/' && document.querySelectorAll('.item1[data-kefu-urgency]').length >= 5, null, 20000);
+      await b.run(openQueue);
+      const texts = await b.waitFor(new Function(`const x = (${queueItems})().map((i) => i.text); return x.length >= 5 ? x : null;`));
+      // Each from the top of the page, where the rows further down are not
+      // rendered (or parked off screen with their old content).
+      for (const text of texts) {
+        const found = await b.run((t) => {
+          window.scrollTo(0, 0);
+          const items = [...document.querySelector('#kefu-queue-host').shadowRoot.querySelectorAll('li.item')];
+          const li = items.find((x) => x.querySelector('.text').textContent === t);
+          li?.querySelector('button.primary').click();
+          return !!li;
+        }, text);
+        assert.ok(found, `«${text}» is still queued`);
+        await b.waitFor(replyBoxOf, itemWords(text), 15000)
+          .catch(async (err) => assert.fail(`jump-to «${text}»: ${err.message}; seen: ${JSON.stringify(await b.run(jumpSeen))}`));
+      }
+    });
+  });
+}
+
+// This machine's browsers ship only their en-US UI (no chromium-l10n, no
+// Firefox zh-CN language pack), so the Chinese words show only where those
+// are installed; the English ones are checked here, asked for explicitly.
+describe('Chromium asked for English (--lang=en-US)', () => {
+  let b;
+  before(async () => {
+    b = await chromium({ lang: 'en-US' });
+    await b.open('/');
+    await b.waitFor(() => document.querySelectorAll('.item1[data-kefu-urgency]').length >= 5, null, 20000);
+  });
+  after(async () => {
+    await b?.close();
+  });
+
+  test('the queue, the badges and the tone bar are in English', async () => {
+    const seen = await b.run(pageWords);
+    assert.match(seen.lang, /^en\b/);
+    assertWords(seen);
+    await b.run(() => window.scrollTo(0, 0));
+    await b.type(COMPOSER, '你这个傻逼');
+    const said = await b.waitFor((sel) => {
+      const box = document.querySelector(sel);
+      const bar = document.querySelector(`[data-kefu-bar="${box.dataset.kefuBox}"]`)?.shadowRoot;
+      return box.dataset.kefuVerdict === 'block' && bar?.querySelector('[role=status]')?.textContent;
+    }, COMPOSER);
+    assert.match(said, new RegExp(`^${LOCALES.en.pageVerdictBlock.message.replace(/\(\$1\)/, '')}`), said);
+  });
+});

@@ -19,6 +19,8 @@
 //   ctrlEnter(selector)  press Ctrl+Enter in the element
 //   press(selector, key) press a key ('Enter', 'Control+z') in the element
 //   reload()             reload the page
+//   keys(...keys)        press keys wherever the focus is ('Tab', 'Enter',
+//                        'Alt+Shift+K'), one after the other
 //   waitFor(fn, arg, ms) poll run(fn, arg) until truthy; return its value
 //   screenshot(file)     a PNG of the viewport
 //   close()
@@ -54,17 +56,22 @@ async function pollUntil(check, ms, what) {
 
 /** Chromium with dist/chrome, the replica served at https://weibo.com/.
  *  `profile`: a profile directory to use (and keep on close), so that a
- *  test can close the browser and start it again on the same profile. */
-export async function chromium({ csp = 'none', headless = true, profile: keep } = {}) {
+ *  test can close the browser and start it again on the same profile.
+ *  `lang`: the browser's language. */
+export async function chromium({ csp = 'none', headless = true, profile: keep, lang = 'zh-CN' } = {}) {
   const { chromium: pw } = await import('playwright-core');
   const ext = join(ROOT, 'dist', 'chrome');
   const profile = keep ?? mkdtempSync(join(tmpdir(), 'kefu-chromium-'));
   const context = await pw.launchPersistentContext(profile, {
     executablePath: '/usr/bin/chromium',
     headless,
-    locale: 'zh-CN',
+    locale: lang,
+    // Chromium on Linux takes its UI language (and so the extension's
+    // _locales) from the environment, not from --lang.
+    env: { ...process.env, LANGUAGE: lang.replace('-', '_'), LANG: `${lang.replace('-', '_')}.UTF-8` },
     viewport: { width: 1280, height: 900 },
-    args: [...CHROMIUM_ARGS, `--disable-extensions-except=${ext}`, `--load-extension=${ext}`],
+    args: [...CHROMIUM_ARGS.filter((a) => !a.startsWith('--lang=')), `--lang=${lang}`,
+      `--disable-extensions-except=${ext}`, `--load-extension=${ext}`],
   });
   await context.route('https://weibo.com/**', async (route) => {
     const req = route.request();
@@ -103,6 +110,9 @@ export async function chromium({ csp = 'none', headless = true, profile: keep } 
       await page.keyboard.press(key);
     },
     reload: () => page.reload({ waitUntil: 'domcontentloaded' }),
+    async keys(...keys) {
+      for (const k of keys) await page.keyboard.press(k);
+    },
     waitFor(fn, arg, ms = 10000) {
       return pollUntil(() => page.evaluate(fn, arg), ms, fn.toString().slice(0, 120));
     },
@@ -215,6 +225,19 @@ export async function firefox({ csp = 'none', prefs = {}, profile } = {}) {
       await (await find(selector)).sendKeys(keys.length > 1 ? Key.chord(...keys) : keys[0]);
     },
     reload: () => driver.navigate().refresh(),
+    async keys(...keys) {
+      const names = { Enter: Key.ENTER, Tab: Key.TAB, Escape: Key.ESCAPE, Control: Key.CONTROL, Shift: Key.SHIFT,
+        Alt: Key.ALT, ArrowDown: Key.ARROW_DOWN, ArrowUp: Key.ARROW_UP };
+      for (const k of keys) {
+        const parts = k.split('+').map((p) => names[p] ?? p.toLowerCase());
+        const mods = parts.slice(0, -1);
+        let a = driver.actions();
+        for (const m of mods) a = a.keyDown(m);
+        a = a.sendKeys(parts[parts.length - 1]);
+        for (const m of mods.reverse()) a = a.keyUp(m);
+        await a.perform();
+      }
+    },
     waitFor(fn, arg, ms = 10000) {
       return pollUntil(() => run(fn, arg), ms, fn.toString().slice(0, 120));
     },

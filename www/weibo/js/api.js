@@ -1,11 +1,29 @@
 // The page's requests to its own origin, in the shapes weibo.com uses.
 //
 // Every request looks up `fetch` (or `XMLHttpRequest`, with ?replica-xhr=1:
-// weibo.com's own client is axios over XHR) at call time, so a script that
+// weibo.com's own client is axios over XHR; or ?replica-early=1, below) at call time, so a script that
 // wraps them at document_start sees every call. All URLs are relative: the
 // page works under https://weibo.com/ (Playwright routing) and on localhost.
 
-const useXhr = new URLSearchParams(location.search).get('replica-xhr') === '1';
+const params = new URLSearchParams(location.search);
+const useXhr = params.get('replica-xhr') === '1';
+// ?replica-early=1: what the page asks before DOMContentLoaded (the post and
+// its first page of comments) is asked by synchronous XHR, so that the
+// answers are in before any extension's idle-time content scripts start: a
+// page whose data comes faster than an extension starts (a warm cache, a busy
+// machine), made certain instead of now and then.
+const early = params.get('replica-early') === '1';
+let parsed = false;
+document.addEventListener('DOMContentLoaded', () => { parsed = true; });
+
+function syncXhr(method, url, body) {
+  const x = new XMLHttpRequest();
+  x.open(method, url, false);
+  if (body) x.setRequestHeader('Content-Type', 'application/x-www-form-urlencoded; charset=UTF-8');
+  x.setRequestHeader('Accept', 'application/json, text/plain, */*');
+  x.send(body || null);
+  return JSON.parse(x.responseText);
+}
 
 function xhr(method, url, body) {
   return new Promise((resolve, reject) => {
@@ -23,6 +41,7 @@ function xhr(method, url, body) {
 
 async function request(method, url, form) {
   const body = form ? new URLSearchParams(form).toString() : undefined;
+  if (early && !parsed) return syncXhr(method, url, body);
   if (useXhr) return xhr(method, url, body);
   const res = await window.fetch(url, {
     method,
