@@ -41,11 +41,26 @@
     return item ? Kefu.comments.readRow(item)?.text : undefined;
   }
 
+  /** Asks the engine for a check; if the answer does not come (the service
+   *  worker was stopped mid-check: it starts again on the next message, in
+   *  about 100 ms), asks again, twice, before giving up. Only then does a
+   *  send go through unchecked (Kefu never breaks the send button). */
+  async function askCheck(payload) {
+    for (let attempt = 0; ; attempt += 1) {
+      try {
+        return await ask('kefu:check', payload);
+      } catch (err) {
+        if (attempt >= 2) throw err;
+        await new Promise((resolve) => setTimeout(resolve, 200 * (attempt + 1) ** 2));
+      }
+    }
+  }
+
   function checkText(text, replyTo) {
     const key = `${replyTo ?? ''}\u0000${text}`;
     if (reports.has(key)) return Promise.resolve(reports.get(key));
     if (checking.has(key)) return checking.get(key);
-    const p = ask('kefu:check', { draft: text, replyTo, recent: recent.slice(-20) })
+    const p = askCheck({ draft: text, replyTo, recent: recent.slice(-20) })
       .then(({ report }) => {
         if (reports.size >= MAX_REPORTS) reports.delete(reports.keys().next().value);
         reports.set(key, report);

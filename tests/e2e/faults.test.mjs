@@ -179,10 +179,10 @@ describe('faults in chromium', () => {
     await b.waitFor((k) => window.__replica.sent.length > k, n);
   });
 
-  // Known gap (SPEC: a reply whose verdict is block is not sent): when the
-  // worker dies mid-check Kefu fails open. Passes once the content script
-  // retries a check whose channel closed (the worker restarts in ~100 ms).
-  test.todo('a reply that would be blocked is not let through when the worker dies mid-check', () => {
+  // SPEC: a reply whose verdict is block is not sent. When the worker dies
+  // mid-check, the content script asks again (the worker starts again on
+  // the next message) and the send is held by the verdict.
+  test('a reply that would be blocked is not let through when the worker dies mid-check', () => {
     assert.equal(releasedBlocked, false);
   });
 
