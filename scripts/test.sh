@@ -50,7 +50,7 @@ step "the replica page's own tests (routes and data)"
 node --test --test-concurrency=1 www/test/
 
 step "end to end: the extension in Chromium and Firefox on the replica page"
-node --test --test-concurrency=1 --test-timeout=120000 tests/e2e/
+node --test --test-concurrency=1 --test-timeout=300000 tests/e2e/
 
 echo
 echo "all tests passed"

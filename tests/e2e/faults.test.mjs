@@ -141,7 +141,7 @@ describe('faults in chromium', () => {
     await b.run(() => document.getElementById('kefu-panel-host')?.shadowRoot.querySelector('button.primary')?.click());
   });
 
-  test('the service worker stopped in the middle of a check: the send goes on as without Kefu, the draft stays, checks resume', async () => {
+  test('the service worker stopped in the middle of a check: the check is asked again, the draft stays, checks resume', async () => {
     // A long draft (with an insult at its end) keeps the engine busy for
     // about a second; the worker is stopped while the check of the send
     // runs. Documented degradation: Kefu cannot check, so it lets the send
