@@ -146,7 +146,7 @@ async function workingDay(b, ext, listUrl) {
     const reason = root.querySelector('textarea');
     reason.value = '客户要求引用原话';
     reason.dispatchEvent(new Event('input'));
-    [...root.querySelectorAll('button')].find((x) => x.textContent === '仍要发布').click();
+    root.querySelector('button[data-action="override"]').click();
   });
   await b.waitFor((d) => [...document.querySelectorAll('.item1 .text')].some((t) => t.textContent.includes(d.slice(0, 8))), DRAFTS[2]);
   // A good reply, sent.
