@@ -1,5 +1,5 @@
 //! Building a [`Matcher`] from lists: fold every phrase and allow context to
-//! an automaton key, merge equal keys into one slot with several entries,
+//! a trie key, merge equal keys into one slot with several entries,
 //! and add the common words that contain some phrase.
 
 use super::{
@@ -8,7 +8,6 @@ use super::{
 };
 use crate::fold::{fold_digit, fold_str};
 use crate::lists::PhraseList;
-use daachorse::{CharwiseDoubleArrayAhoCorasickBuilder, MatchKind};
 use std::collections::HashMap;
 
 /// Words that contain a listed phrase but are innocent (路口交通 ⊃ 口交): a
@@ -73,7 +72,7 @@ impl Builder {
         } else {
             plain.clone()
         };
-        // With digit folding on for the automaton, a key with a digit in it
+        // With digit folding on for the trie, a key with a digit in it
         // also matches numerals (一 for 1); an entry that does not fold
         // digits must then see the very forms it was written with.
         let exact = if self.digits && !fold_digits && key.chars().any(|c| c.is_ascii_digit()) {
@@ -215,7 +214,7 @@ fn from_parts(
 ) -> Result<Matcher, BuildError> {
     let mut b = b;
     // The maps from keys to slots are done with: free them before the
-    // automaton is built, the peak of a compile (wasm memory never shrinks).
+    // trie is built, the peak of a compile (wasm memory never shrinks).
     b.slot_of = FastMap::default();
     b.exact_of = FastMap::default();
     // Stable: a slot's entries keep the order of the lists.
@@ -236,21 +235,16 @@ fn from_parts(
         first += count;
     }
     let entries: Vec<Entry> = b.entries.into_iter().map(|(_, e)| e).collect();
-    let automaton = if b.keys.is_empty() {
-        None
-    } else {
-        // The stepper we scan with does not use daachorse's prefilter:
-        // leave it out and save its 64 KiB.
-        Some(
-            CharwiseDoubleArrayAhoCorasickBuilder::new()
-                .match_kind(MatchKind::Standard)
-                .use_prefilter(false)
-                .build_with_values(b.keys.iter().zip(0u32..).map(|(k, v)| (k.as_str(), v)))
-                .map_err(|e| BuildError(format!("the lists cannot be compiled: {e}")))?,
-        )
-    };
+    // The trie's node numbers are u32, one per key char at most.
+    if b.keys.iter().map(|k| k.len() as u64).sum::<u64>() >= u64::from(u32::MAX) {
+        return Err(BuildError(
+            "the lists cannot be compiled: too many phrases".to_string(),
+        ));
+    }
+    let keys: Vec<Vec<char>> = b.keys.into_iter().map(|k| k.chars().collect()).collect();
+    let trie = kefu_scan::Trie::new(&keys);
     Ok(Matcher {
-        automaton,
+        trie,
         slots,
         entries,
         exact: b.exact,

@@ -1,21 +1,24 @@
 //! Compiled phrase lists: many phrases found at once in folded text.
 //!
 //! Every phrase of every list, every allow context and the common-word
-//! dictionary (`lists/common-words.txt`) go into one double-array
-//! Aho-Corasick automaton (`daachorse`) over folded text (`crate::fold`), so
-//! the time to scan a reply does not grow with the size of the lists, and
-//! the text is read once, folding as it goes. Patterns are Rust regular
+//! dictionary (`lists/common-words.txt`) go into one trie over folded text
+//! (`crate::fold`), entered through a bitmap of the keys' first two
+//! characters (`kefu_scan::Trie`): the time to scan a reply grows with the
+//! text and the longest phrase, not with the number of phrases. The text is
+//! folded once into an array, then searched. Patterns are Rust regular
 //! expressions, run on the folded text (linear time: no list can hang the
 //! page). Hits are reported at original char offsets, spanning any
 //! separators inserted inside the phrase.
 //!
-//! Why daachorse rather than `aho-corasick` (measured in `benches/lists.rs`,
-//! numbers in BENCHMARKS.md): on a 64k-phrase list it builds faster, scans
-//! folded CJK text faster one character at a time (we fold as we go and
-//! never build the folded string), takes less memory, and it can serialize
-//! a built automaton and load it back with validation, which `aho-corasick`
-//! cannot: [`Matcher::to_bytes`] / [`Matcher::from_bytes`] (`serial`) let an
-//! extension restart without recompiling.
+//! Why not an Aho-Corasick automaton (daachorse, `aho-corasick`; measured
+//! side by side in `benches/lists.rs`, numbers in BENCHMARKS.md): on a
+//! large list nearly every Chinese character begins some phrase, so an
+//! automaton pays failure transitions at most characters, while only one
+//! position in ten begins a phrase's first two characters; the trie scans
+//! the 64k-phrase benchmark several times faster, builds faster in less
+//! memory, and its three flat arrays serialize and load back with a cheap
+//! validation ([`Matcher::to_bytes`] / [`Matcher::from_bytes`], `serial`),
+//! so an extension restarts without recompiling.
 //!
 //! Rules for a hit (SPEC "Phrase lists"):
 //! - a phrase that begins (ends) with a Latin letter or digit hits only where
@@ -43,7 +46,7 @@ pub mod dictionary;
 
 use crate::fold::{fold_digit, table};
 use crate::lists::PhraseList;
-use daachorse::CharwiseDoubleArrayAhoCorasick;
+use kefu_scan::Trie;
 use regex::Regex;
 
 /// A phrase or pattern of a rule found in a text.
@@ -66,14 +69,16 @@ pub struct BuildError(String);
 
 /// All lists, compiled.
 pub struct Matcher {
-    automaton: Option<CharwiseDoubleArrayAhoCorasick<u32>>,
-    /// Per automaton key: its length and the entries it stands for.
+    /// Every key (folded phrase, allow context, common word, trigger);
+    /// a key's value is its slot.
+    trie: Trie,
+    /// Per key: its length and the entries it stands for.
     slots: Vec<Slot>,
     entries: Vec<Entry>,
     /// Plain folded forms for entries that must match exactly (see
     /// [`Entry::exact`]).
     exact: Vec<Box<str>>,
-    /// Whether the automaton runs on digit-folded text (some rule has
+    /// Whether the trie runs on digit-folded text (some rule has
     /// `fold_digits`).
     digits: bool,
     patterns: Vec<Pattern>,
@@ -110,7 +115,7 @@ struct Entry {
     kind: Kind,
     list: u32,
     rule: u32,
-    /// When the automaton runs on digit-folded text but this entry does not
+    /// When the trie runs on digit-folded text but this entry does not
     /// fold digits, the index in `exact` of the plain folded form the text
     /// must equal (`NO_EXACT` when there is no digit in it to confuse).
     exact: u32,
@@ -123,7 +128,7 @@ struct Pattern {
     rule: u32,
     fold_digits: bool,
     source: String,
-    /// Whether the pattern has trigger literals in the automaton; then
+    /// Whether the pattern has trigger literals in the trie; then
     /// `regex` is anchored (`^(?:…)`) and run only at triggers, else it
     /// scans the whole text.
     triggered: bool,
@@ -264,9 +269,9 @@ impl Matcher {
     ///
     /// # Panics
     ///
-    /// Only if the lists exceed the automaton's capacity (about 2³¹ states,
-    /// far beyond any list a person writes); [`Matcher::try_new`] returns
-    /// that as an error instead.
+    /// Only if the lists exceed the trie's capacity (2³² nodes, far
+    /// beyond any list a person writes); [`Matcher::try_new`] returns that
+    /// as an error instead.
     pub fn new(lists: &[PhraseList]) -> Matcher {
         Matcher::try_new(lists).unwrap_or_else(|e| panic!("{e}"))
     }
@@ -291,7 +296,7 @@ impl Matcher {
 
     /// Approximate heap memory held, in bytes.
     pub fn heap_bytes(&self) -> usize {
-        self.automaton.as_ref().map_or(0, |a| a.heap_bytes())
+        self.trie.heap_bytes()
             + self.slots.len() * std::mem::size_of::<Slot>()
             + self.entries.len() * std::mem::size_of::<Entry>()
             + self.exact.iter().map(|e| e.len() + 16).sum::<usize>()
@@ -311,20 +316,27 @@ impl Matcher {
         let mut allows: Vec<(Kind, Span)> = Vec::new();
         // (pattern index, folded start) where a pattern may match.
         let mut triggers: Vec<(u32, u32)> = Vec::new();
-        match &self.automaton {
-            // The loop itself is in `kefu-scan`, built for speed.
-            Some(ac) => kefu_scan::scan(
-                t,
-                ac,
-                self.digits,
-                text,
-                &mut chars,
-                &mut origin,
-                &mut |value, so_far| {
-                    self.on_match(value, so_far, &mut hits, &mut allows, &mut triggers)
-                },
-            ),
-            None => kefu_scan::fold_into(t, text, &mut chars, &mut origin),
+        // Both loops are in `kefu-scan`, built for speed.
+        kefu_scan::fold_into(t, text, &mut chars, &mut origin);
+        if !self.trie.is_empty() {
+            let digits;
+            let keyed: &[char] = if self.digits {
+                digits = kefu_scan::fold_digits(t, &chars);
+                &digits
+            } else {
+                &chars
+            };
+            self.trie.find(keyed, &mut |slot, start, end| {
+                self.on_match(
+                    slot,
+                    start,
+                    end,
+                    &chars,
+                    &mut hits,
+                    &mut allows,
+                    &mut triggers,
+                )
+            });
         }
         if !triggers.is_empty() || self.patterns.iter().any(|p| !p.triggered) {
             self.find_patterns(&chars, &triggers, &mut hits);
@@ -335,27 +347,29 @@ impl Matcher {
         self.finish(&chars, &origin, hits, allows)
     }
 
+    #[allow(clippy::too_many_arguments)]
     fn on_match(
         &self,
         slot: u32,
+        start: u32,
+        end: u32,
         chars: &[char],
         hits: &mut Vec<Span>,
         allows: &mut Vec<(Kind, Span)>,
         triggers: &mut Vec<(u32, u32)>,
     ) {
-        // Checked access: a loaded matcher's automaton values are not
-        // trusted to stay inside the slot table.
+        // Checked access: a loaded matcher's trie values are not trusted to
+        // stay inside the slot table.
         let Some(&s) = self.slots.get(slot as usize) else {
-            return;
-        };
-        let end = chars.len() as u32;
-        let Some(start) = end.checked_sub(s.len) else {
             return;
         };
         for e in &self.entries[s.first as usize..(s.first + s.count) as usize] {
             if e.exact != NO_EXACT {
                 let want = &self.exact[e.exact as usize];
-                if !want.chars().eq(chars[start as usize..].iter().copied()) {
+                if !want
+                    .chars()
+                    .eq(chars[start as usize..end as usize].iter().copied())
+                {
                     continue;
                 }
             }
@@ -486,9 +500,9 @@ impl Matcher {
         if hits.is_empty() {
             return Vec::new();
         }
-        // `allows` are in the order the automaton found them: by end. No
-        // sort needed (a text full of common words has tens of thousands).
-        debug_assert!(allows.windows(2).all(|w| w[0].1.end <= w[1].1.end));
+        // `allows` are in the order the trie found them: by start. No sort
+        // needed (a text full of common words has tens of thousands).
+        debug_assert!(allows.windows(2).all(|w| w[0].1.start <= w[1].1.start));
         let latin = |i: u32| {
             chars
                 .get(i as usize)
@@ -536,15 +550,15 @@ impl Matcher {
 
     /// Whether an allow span of the hit's scope covers `start..end`.
     fn covered(&self, allows: &[(Kind, Span)], list: u32, rule: u32, start: u32, end: u32) -> bool {
-        // Allows are sorted by end; one that covers the hit ends at or after
-        // it, and at most `max_allow` chars after its start.
-        let lo = allows.partition_point(|(_, s)| s.end < end);
-        let last_end = start.saturating_add(self.max_allow as u32);
+        // Allows are sorted by start; one that covers the hit starts at or
+        // before it, and at most `max_allow` chars before its end.
+        let lo =
+            allows.partition_point(|(_, s)| s.start < end.saturating_sub(self.max_allow as u32));
         allows[lo..]
             .iter()
-            .take_while(|(_, s)| s.end <= last_end)
+            .take_while(|(_, s)| s.start <= start)
             .any(|(kind, s)| {
-                s.start <= start
+                s.end >= end
                     && match kind {
                         Kind::Common => true,
                         Kind::ListAllow => s.list == list,

@@ -10,11 +10,11 @@
 //! lists      u64      Matcher::fingerprint_of the lists it was built from
 //! length     u64      payload length
 //! checksum   u64      `checksum` of the payload
-//! payload             slots, entries, exact forms, patterns, automaton
+//! payload             slots, entries, exact forms, patterns, trie
 //! ```
 //!
-//! Loading checks all of it and the automaton's own structure (daachorse's
-//! validating `deserialize`), so damaged or foreign bytes give a
+//! Loading checks all of it and the trie's own structure
+//! (`Trie::from_parts`), so damaged or foreign bytes give a
 //! [`LoadError`], never a panic or a wrong matcher. Patterns are stored as
 //! source and recompiled on load (regexes have no serialized form; lists
 //! have few patterns).
@@ -25,12 +25,11 @@ use super::{
     Pattern, Slot,
 };
 use crate::lists::PhraseList;
-use daachorse::CharwiseDoubleArrayAhoCorasick;
 use std::sync::OnceLock;
 
 const MAGIC: &[u8; 8] = b"KEFUMTCH";
 /// Version of the byte layout and of the matching semantics it encodes.
-pub(crate) const FORMAT: u32 = 3;
+pub(crate) const FORMAT: u32 = 4;
 const HEADER: usize = 8 + 4 + 8 + 8 + 8 + 8;
 
 /// Why bytes could not be loaded as a matcher. Each case means: compile the
@@ -132,12 +131,10 @@ impl Matcher {
             p.push(u8::from(pat.fold_digits) | u8::from(pat.triggered) << 1);
             put_str(&mut p, &pat.source);
         }
-        match &self.automaton {
-            Some(a) => {
-                p.push(1);
-                p.extend_from_slice(&a.serialize());
-            }
-            None => p.push(0),
+        let (first, label, value) = self.trie.parts();
+        put_u32(&mut p, label.len() as u32);
+        for part in [first, label, value] {
+            p.extend(part.iter().flat_map(|v| v.to_le_bytes()));
         }
         let mut out = Vec::with_capacity(HEADER + p.len());
         out.extend_from_slice(MAGIC);
@@ -252,16 +249,11 @@ impl Matcher {
                 regex,
             });
         }
-        let automaton = match r.u8()? {
-            0 => None,
-            1 => {
-                let (a, rest) = CharwiseDoubleArrayAhoCorasick::<u32>::deserialize(r.0)
-                    .map_err(|_| damaged("invalid automaton"))?;
-                r.0 = rest;
-                Some(a)
-            }
-            _ => return Err(damaged("invalid automaton flag")),
-        };
+        let nodes = r.count(12)?;
+        let first = kefu_scan::u32s_from_le(r.take((nodes + 1) * 4)?);
+        let label = kefu_scan::u32s_from_le(r.take(nodes * 4)?);
+        let value = kefu_scan::u32s_from_le(r.take(nodes * 4)?);
+        let trie = kefu_scan::Trie::from_parts(first, label, value).map_err(damaged)?;
         if !r.0.is_empty() {
             return Err(damaged("trailing bytes"));
         }
@@ -279,7 +271,7 @@ impl Matcher {
             return Err(damaged("exact form outside the table"));
         }
         Ok(Matcher {
-            automaton,
+            trie,
             slots,
             entries,
             exact,

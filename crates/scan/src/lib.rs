@@ -1,11 +1,11 @@
-//! The hot loop of Kefu's phrase matching: fold each character of a text
-//! and step the phrase automaton with it.
+//! The hot loops of Kefu's phrase matching: fold each character of a text,
+//! and find every phrase in the folded text ([`Trie`]).
 //!
 //! It lives in its own crate for one reason: the wasm engine is built for
 //! size (`opt-level = "z"`), which halves the speed of this loop, and Cargo
 //! sets the optimization level per crate. Only non-generic code can live
 //! here for that to work (generic code is compiled, and optimized, in the
-//! crate that uses it), so [`scan`] takes its callback as `dyn`; and the
+//! crate that uses it), so [`Trie::find`] takes its callback as `dyn`; and the
 //! entry points are never inlined, or link-time optimization would move
 //! them into their size-optimized callers.
 //!
@@ -13,6 +13,9 @@
 //! `kefu::fold`'s business; this crate only holds the table's layout.
 
 use daachorse::CharwiseDoubleArrayAhoCorasick;
+
+pub mod trie;
+pub use trie::Trie;
 
 /// Code points per page of the table.
 pub const PAGE: usize = 256;
@@ -112,48 +115,35 @@ impl FoldTable {
 }
 
 /// Folds `text` into `chars` (what is left of each character that is not a
-/// separator) and `origin` (the index in `text`, in chars, of each), and
-/// walks `automaton` over the folded characters (their digits folded too
-/// when `fold_digits`), calling `on_match(value, chars so far)` for every
-/// match that ends at the character just pushed, overlapping matches
-/// included.
-// `never`: with link-time optimization the size-optimized caller would
-// otherwise take this loop in and compile it its own way.
-#[inline(never)]
-pub fn scan(
-    table: &FoldTable,
-    automaton: &CharwiseDoubleArrayAhoCorasick<u32>,
-    fold_digits: bool,
-    text: &str,
-    chars: &mut Vec<char>,
-    origin: &mut Vec<u32>,
-    on_match: &mut dyn FnMut(u32, &[char]),
-) {
-    chars.reserve(text.len() / 2);
-    origin.reserve(text.len() / 2);
-    let mut stepper = automaton.find_overlapping_stepper();
-    for (n, c) in text.chars().enumerate() {
-        let Some(f) = table.fold(c) else { continue };
-        chars.push(f);
-        origin.push(n as u32);
-        stepper.consume(if fold_digits { table.digit(f) } else { f });
-        for m in stepper.matches() {
-            on_match(m.value(), chars);
-        }
-    }
-}
-
-/// [`scan`] without an automaton: folds only.
+/// separator) and `origin` (the index in `text`, in chars, of each).
 #[inline(never)]
 pub fn fold_into(table: &FoldTable, text: &str, chars: &mut Vec<char>, origin: &mut Vec<u32>) {
-    chars.reserve(text.len() / 2);
-    origin.reserve(text.len() / 2);
+    // A char takes at least one byte: no push below reallocates.
+    chars.reserve(text.len());
+    origin.reserve(text.len());
     for (n, c) in text.chars().enumerate() {
         if let Some(f) = table.fold(c) {
             chars.push(f);
             origin.push(n as u32);
         }
     }
+}
+
+/// Little-endian u32s from bytes (a length not a multiple of four drops
+/// the rest); for loading a compiled list quickly.
+#[inline(never)]
+pub fn u32s_from_le(bytes: &[u8]) -> Vec<u32> {
+    bytes
+        .chunks_exact(4)
+        .map(|c| u32::from_le_bytes([c[0], c[1], c[2], c[3]]))
+        .collect()
+}
+
+/// Replaces each Chinese numeral in `chars` by its digit
+/// ([`FoldTable::digit`]).
+#[inline(never)]
+pub fn fold_digits(table: &FoldTable, chars: &[char]) -> Vec<char> {
+    chars.iter().map(|&c| table.digit(c)).collect()
 }
 
 /// Every occurrence of `automaton`'s patterns in `text` (no folding),
@@ -175,26 +165,19 @@ mod tests {
     use super::*;
 
     #[test]
-    fn scan_folds_skips_separators_and_reports_matches_at_their_end() {
+    fn folding_skips_separators_and_keeps_origins() {
         let mut t = FoldTable::new();
         t.map('驢', '驴');
         t.separator('*' as u32); // ASCII is decided without the table anyway
         t.separator(0x200b);
-        let ac = CharwiseDoubleArrayAhoCorasick::<u32>::with_values([("蠢驴", 7u32), ("sb", 9)])
-            .unwrap();
-        let (mut chars, mut origin, mut seen) = (Vec::new(), Vec::new(), Vec::new());
-        scan(
-            &t,
-            &ac,
-            false,
-            "蠢*驢 S.B蠢\u{200b}驴",
-            &mut chars,
-            &mut origin,
-            &mut |v, so_far| seen.push((v, so_far.len())),
-        );
+        let (mut chars, mut origin) = (Vec::new(), Vec::new());
+        fold_into(&t, "蠢*驢 S.B蠢\u{200b}驴", &mut chars, &mut origin);
         assert_eq!(chars.iter().collect::<String>(), "蠢驴sb蠢驴");
         assert_eq!(origin, [0, 2, 4, 6, 7, 9]);
-        assert_eq!(seen, [(7, 2), (9, 4), (7, 6)]);
+        let trie = Trie::new(&[vec!['蠢', '驴'], vec!['s', 'b']]);
+        let mut seen = Vec::new();
+        trie.find(&chars, &mut |v, s, e| seen.push((v, s, e)));
+        assert_eq!(seen, [(0, 0, 2), (1, 2, 4), (0, 4, 6)]);
     }
 
     #[test]
