@@ -131,11 +131,9 @@ impl Matcher {
             p.push(u8::from(pat.fold_digits) | u8::from(pat.triggered) << 1);
             put_str(&mut p, &pat.source);
         }
-        let (first, label, value) = self.trie.parts();
-        put_u32(&mut p, label.len() as u32);
-        for part in [first, label, value] {
-            p.extend(part.iter().flat_map(|v| v.to_le_bytes()));
-        }
+        let trie = self.trie.to_bytes();
+        put_u32(&mut p, trie.len() as u32);
+        p.extend_from_slice(&trie);
         let mut out = Vec::with_capacity(HEADER + p.len());
         out.extend_from_slice(MAGIC);
         put_u32(&mut out, FORMAT);
@@ -249,11 +247,8 @@ impl Matcher {
                 regex,
             });
         }
-        let nodes = r.count(12)?;
-        let first = kefu_scan::u32s_from_le(r.take((nodes + 1) * 4)?);
-        let label = kefu_scan::u32s_from_le(r.take(nodes * 4)?);
-        let value = kefu_scan::u32s_from_le(r.take(nodes * 4)?);
-        let trie = kefu_scan::Trie::from_parts(first, label, value).map_err(damaged)?;
+        let n = r.count(1)?;
+        let trie = kefu_scan::Trie::from_bytes(r.take(n)?).map_err(damaged)?;
         if !r.0.is_empty() {
             return Err(damaged("trailing bytes"));
         }

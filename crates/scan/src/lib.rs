@@ -43,11 +43,24 @@ impl Default for FoldTable {
 }
 
 impl FoldTable {
-    /// A table that folds nothing.
+    /// A table that folds nothing but ASCII (see [`FoldTable::fold`]).
     pub fn new() -> FoldTable {
+        let mut ascii = [0; PAGE];
+        for (cp, delta) in ascii.iter_mut().enumerate().take(128) {
+            let c = cp as u8;
+            *delta = if c.is_ascii_uppercase() {
+                i32::from(b'a') - i32::from(b'A')
+            } else if c.is_ascii_alphanumeric() || c == b'%' {
+                0
+            } else {
+                SEPARATOR
+            };
+        }
+        let mut index = vec![0; PAGES];
+        index[0] = 1;
         FoldTable {
-            index: vec![0; PAGES],
-            pages: vec![[0; PAGE]],
+            index,
+            pages: vec![[0; PAGE], ascii],
             digits: Vec::new(),
         }
     }
@@ -66,7 +79,8 @@ impl FoldTable {
     }
 
     /// The folded form of `c`, or `None` for a separator. ASCII, most of
-    /// what Latin evasions are made of, is decided without the table: every
+    /// what Latin evasions are made of, is decided by a fixed rule (set up
+    /// by [`FoldTable::new`]; [`FoldTable::set`] leaves it alone): every
     /// ASCII character that is not a letter or digit is white space,
     /// punctuation, a symbol or a control character, all separators but
     /// `%`, which means something inside a phrase ("100%").
@@ -90,8 +104,11 @@ impl FoldTable {
         }
     }
 
-    /// Sets the delta of a code point.
+    /// Sets the delta of a code point (not of ASCII, whose rule is fixed).
     pub fn set(&mut self, cp: u32, delta: i32) {
+        if cp < 128 {
+            return;
+        }
         let block = (cp as usize) >> 8;
         if self.index[block] == 0 {
             self.pages.push([0; PAGE]);
@@ -118,25 +135,29 @@ impl FoldTable {
 /// separator) and `origin` (the index in `text`, in chars, of each).
 #[inline(never)]
 pub fn fold_into(table: &FoldTable, text: &str, chars: &mut Vec<char>, origin: &mut Vec<u32>) {
-    // A char takes at least one byte: no push below reallocates.
+    // A char takes at least one byte: room for every char of the text. Each
+    // char is written at `k`, which moves on only past one that is not a
+    // separator: no branch on what the char is (text mixes punctuation,
+    // Latin and Chinese, and such branches are mispredicted).
     chars.reserve(text.len());
     origin.reserve(text.len());
+    let (c0, o0) = (chars.len(), origin.len());
+    let spare = &mut chars.spare_capacity_mut()[..text.len()];
+    let ospare = &mut origin.spare_capacity_mut()[..text.len()];
+    let mut k = 0;
     for (n, c) in text.chars().enumerate() {
-        if let Some(f) = table.fold(c) {
-            chars.push(f);
-            origin.push(n as u32);
-        }
+        let cp = c as u32;
+        let delta = table.pages[table.index[(cp >> 8) as usize] as usize][(cp & 0xff) as usize];
+        spare[k].write(char::from_u32(cp.wrapping_add(delta as u32)).unwrap_or('\0'));
+        ospare[k].write(n as u32);
+        k += usize::from(delta != SEPARATOR);
     }
-}
-
-/// Little-endian u32s from bytes (a length not a multiple of four drops
-/// the rest); for loading a compiled list quickly.
-#[inline(never)]
-pub fn u32s_from_le(bytes: &[u8]) -> Vec<u32> {
-    bytes
-        .chunks_exact(4)
-        .map(|c| u32::from_le_bytes([c[0], c[1], c[2], c[3]]))
-        .collect()
+    // SAFETY: the first `k` elements of both spare capacities were written
+    // above (each index up to `k` was written before `k` moved past it).
+    unsafe {
+        chars.set_len(c0 + k);
+        origin.set_len(o0 + k);
+    }
 }
 
 /// Replaces each Chinese numeral in `chars` by its digit

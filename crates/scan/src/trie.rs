@@ -23,28 +23,79 @@
 /// The value of a node where no key ends.
 pub const NONE: u32 = u32::MAX;
 
+/// A node: its character, its children (`first..first + count`, in order
+/// of their characters) and the key that ends here. One record, so that a
+/// step of a walk reads one place in memory: the children's block.
+#[derive(Debug, Clone, Copy, Default)]
+struct Node {
+    label: u32,
+    first: u32,
+    count: u32,
+    value: u32,
+}
+
+/// A pair of first characters and the depth-two node they lead to, inlined
+/// (its `first`, `count`, `value`): a walk's first step reads only this.
+/// `a` = 0 (never a folded character) marks an empty bucket; `b` = 0 a
+/// one-character key (the depth-one node).
+#[derive(Debug, Clone, Copy, Default)]
+struct Pair {
+    a: u32,
+    b: u32,
+    first: u32,
+    count: u32,
+    value: u32,
+}
+
 /// Compiled keys; see the module documentation.
 #[derive(Debug, Clone, Default)]
 pub struct Trie {
-    first: Vec<u32>,
-    label: Vec<u32>,
-    value: Vec<u32>,
-    /// `(first, second, node)` by the pair's hash, open addressing; node 0
-    /// (the root, never a depth-two node) marks an empty bucket.
-    pairs: Vec<[u32; 3]>,
+    /// Breadth first; `nodes[0]` is the root.
+    nodes: Vec<Node>,
+    /// The pairs by hash, open addressing.
+    pairs: Vec<Pair>,
     pair_shift: u32,
     /// One bit per hash of a pair (more buckets than `pairs`), so that most
     /// positions are dismissed by a bit test.
     bits: Vec<u64>,
     bit_shift: u32,
-    /// Whether some key is one character long: those are in `pairs` with
-    /// 0 (never a folded character) as their second character.
+    /// One bit per hash of a two-character key `a b` (as `a b 0`) and of
+    /// the first three characters `a b c` of every longer key: most pairs
+    /// that begin a key begin none that the text goes on with, and this
+    /// test, without reading the pair's entry, dismisses them.
+    deep: Vec<u64>,
+    deep_shift: u32,
+    /// Whether some key is one character long.
     singles: bool,
 }
 
 #[inline(always)]
 fn mix(a: u32, b: u32) -> u64 {
     ((u64::from(a) << 32) | u64::from(b)).wrapping_mul(0x9e37_79b9_7f4a_7c15)
+}
+
+/// The hash of `a b c` from that of `a b`.
+#[inline(always)]
+fn mix3(ab: u64, c: u32) -> u64 {
+    (ab ^ u64::from(c)).wrapping_mul(0xff51_afd7_ed55_8ccd)
+}
+
+#[inline(always)]
+fn has(bits: &[u64], shift: u32, h: u64) -> bool {
+    let bit = (h >> shift) as usize;
+    bits[bit >> 6] & (1 << (bit & 63)) != 0
+}
+
+/// A bitmap of `2^k` bits, 32 for each of `n` hashes (at least 512), and
+/// the shift that takes a hash to a bit.
+fn bitmap(n: usize) -> (Vec<u64>, u32) {
+    let bits = (n * 32).max(512).next_power_of_two();
+    (vec![0; bits / 64], 64 - bits.trailing_zeros())
+}
+
+fn set(bits: &mut [u64], shift: u32, h: u64) {
+    let bit = (h >> shift) as usize;
+    bits[bit >> 6] |= 1 << (bit & 63);
 }
 
 impl Trie {
@@ -57,7 +108,10 @@ impl Trie {
             .filter(|&k| !keys[k as usize].is_empty())
             .collect();
         sort_keys(keys, &mut order);
-        let (mut first, mut label, mut value) = (Vec::new(), vec![0u32], vec![NONE]);
+        let mut nodes = vec![Node {
+            value: NONE,
+            ..Node::default()
+        }];
         // The nodes of one depth, in number order: each as the range of
         // `order` whose keys begin with the node's characters.
         let mut level: Vec<(u32, u32)> = vec![(0, order.len() as u32)];
@@ -66,12 +120,12 @@ impl Trie {
         while !level.is_empty() {
             let mut next = Vec::new();
             for &(lo, hi) in &level {
-                first.push(label.len() as u32);
+                let first = nodes.len() as u32;
                 let mut i = lo as usize;
                 let key = |i: usize| &keys[order[i] as usize];
                 // Sorted, a key that ends here comes before those it begins.
                 while i < hi as usize && key(i).len() == depth {
-                    value[node] = order[i];
+                    nodes[node].value = order[i];
                     i += 1;
                 }
                 while i < hi as usize {
@@ -80,153 +134,187 @@ impl Trie {
                     while j < hi as usize && key(j)[depth] == c {
                         j += 1;
                     }
-                    label.push(c as u32);
-                    value.push(NONE);
+                    nodes.push(Node {
+                        label: c as u32,
+                        value: NONE,
+                        ..Node::default()
+                    });
                     next.push((i as u32, j as u32));
                     i = j;
                 }
+                nodes[node].first = first;
+                nodes[node].count = nodes.len() as u32 - first;
                 node += 1;
             }
             level = next;
             depth += 1;
         }
-        first.push(label.len() as u32);
         let mut t = Trie {
-            first,
-            label,
-            value,
+            nodes,
             ..Trie::default()
         };
         t.index();
         t
     }
 
-    /// A trie from the arrays of [`Trie::parts`], checked so that no walk
-    /// can index out of bounds or loop.
+    /// The trie as bytes: the node count, then each node's character, child
+    /// count and value (little-endian u32s); [`Trie::from_bytes`] reads it.
     #[inline(never)]
-    pub fn from_parts(
-        first: Vec<u32>,
-        label: Vec<u32>,
-        value: Vec<u32>,
-    ) -> Result<Trie, &'static str> {
-        let n = label.len();
-        if n == 0 || value.len() != n || first.len() != n + 1 {
-            return Err("trie arrays of unequal lengths");
+    pub fn to_bytes(&self) -> Vec<u8> {
+        let mut out = Vec::with_capacity(4 + self.nodes.len() * 12);
+        out.extend_from_slice(&(self.nodes.len() as u32).to_le_bytes());
+        for n in &self.nodes {
+            out.extend_from_slice(&n.label.to_le_bytes());
         }
-        if first[n] as usize != n {
-            return Err("trie ranges do not cover the nodes");
+        for n in &self.nodes {
+            out.extend_from_slice(&n.count.to_le_bytes());
         }
-        // Children come after their parent and ranges follow each other, so
-        // every walk moves forward and stays inside the arrays.
-        for (i, w) in first.windows(2).enumerate() {
-            if w[0] > w[1] || w[1] as usize > n || (w[0] < w[1] && w[0] as usize <= i) {
-                return Err("trie ranges out of order");
+        for n in &self.nodes {
+            out.extend_from_slice(&n.value.to_le_bytes());
+        }
+        out
+    }
+
+    /// A trie from [`Trie::to_bytes`], checked so that no walk can index
+    /// out of bounds or loop: children come after their parent, every node
+    /// but the root is some node's child, and siblings are in order.
+    #[inline(never)]
+    pub fn from_bytes(bytes: &[u8]) -> Result<Trie, &'static str> {
+        let word =
+            |i: usize| u32::from_le_bytes([bytes[i], bytes[i + 1], bytes[i + 2], bytes[i + 3]]);
+        if bytes.len() < 4 {
+            return Err("trie truncated");
+        }
+        let n = word(0) as usize;
+        if n == 0 || bytes.len() != 4 + n * 12 {
+            return Err("trie of the wrong length");
+        }
+        let (labels, counts, values) = (4, 4 + n * 4, 4 + n * 8);
+        let mut nodes = Vec::with_capacity(n);
+        let mut first: u64 = 1;
+        for i in 0..n {
+            let count = word(counts + i * 4);
+            if count > 0 && first <= i as u64 {
+                return Err("trie children before their parent");
             }
-            let labels = &label[w[0] as usize..w[1] as usize];
-            if labels.windows(2).any(|l| l[0] >= l[1]) || labels.first() == Some(&0) {
+            nodes.push(Node {
+                label: word(labels + i * 4),
+                first: first as u32,
+                count,
+                value: word(values + i * 4),
+            });
+            first += u64::from(count);
+            if first > n as u64 {
+                return Err("trie children outside the nodes");
+            }
+        }
+        if first != n as u64 {
+            return Err("trie nodes that no node leads to");
+        }
+        for p in &nodes {
+            let kids = &nodes[p.first as usize..(p.first + p.count) as usize];
+            if kids.first().is_some_and(|k| k.label == 0)
+                || kids.windows(2).any(|w| w[0].label >= w[1].label)
+            {
                 return Err("trie labels out of order");
             }
         }
         let mut t = Trie {
-            first,
-            label,
-            value,
+            nodes,
             ..Trie::default()
         };
         t.index();
         Ok(t)
     }
 
-    /// The arrays that define the trie: `first`, `label`, `value`.
-    pub fn parts(&self) -> (&[u32], &[u32], &[u32]) {
-        (&self.first, &self.label, &self.value)
-    }
-
     /// Number of nodes, the root included.
     pub fn len(&self) -> usize {
-        self.label.len()
+        self.nodes.len()
     }
 
     /// Whether no key is in the trie.
     pub fn is_empty(&self) -> bool {
-        self.label.len() <= 1
+        self.nodes.len() <= 1
     }
 
     /// Approximate heap memory held, in bytes.
     pub fn heap_bytes(&self) -> usize {
-        (self.first.len() + self.label.len() + self.value.len()) * 4
-            + self.pairs.len() * 12
-            + self.bits.len() * 8
+        self.nodes.len() * std::mem::size_of::<Node>()
+            + self.pairs.len() * std::mem::size_of::<Pair>()
+            + (self.bits.len() + self.deep.len()) * 8
     }
 
-    fn children(&self, node: u32) -> std::ops::Range<usize> {
-        let n = node as usize;
-        match (self.first.get(n), self.first.get(n + 1)) {
-            (Some(&a), Some(&b)) => a as usize..b as usize,
-            _ => 0..0,
-        }
+    fn children(&self, n: &Node) -> &[Node] {
+        self.nodes
+            .get(n.first as usize..(n.first as usize).saturating_add(n.count as usize))
+            .unwrap_or(&[])
     }
 
-    #[inline(always)]
-    fn child(&self, node: u32, c: u32) -> Option<u32> {
-        let r = self.children(node);
-        let start = r.start;
-        let labels = &self.label[r];
-        let i = if labels.len() <= 8 {
-            labels.iter().position(|&l| l == c)?
-        } else {
-            labels.binary_search(&c).ok()?
-        };
-        Some((start + i) as u32)
-    }
-
-    /// Builds the pair index from the arrays.
+    /// Builds the pair index from the nodes.
     fn index(&mut self) {
-        let mut entries: Vec<[u32; 3]> = Vec::new();
-        for n1 in self.children(0) {
-            let c1 = self.label[n1];
-            if self.value[n1] != NONE {
-                entries.push([c1, 0, n1 as u32]);
+        let mut entries: Vec<Pair> = Vec::new();
+        let mut deep: Vec<u64> = Vec::new();
+        let Some(root) = self.nodes.first() else {
+            return;
+        };
+        for n1 in self.children(root) {
+            if n1.value != NONE {
+                entries.push(Pair {
+                    a: n1.label,
+                    b: 0,
+                    first: 0,
+                    count: 0,
+                    value: n1.value,
+                });
             }
-            for n2 in self.children(n1 as u32) {
-                entries.push([c1, self.label[n2], n2 as u32]);
+            for n2 in self.children(n1) {
+                let ab = mix(n1.label, n2.label);
+                if n2.value != NONE {
+                    deep.push(mix3(ab, 0));
+                }
+                deep.extend(self.children(n2).iter().map(|n3| mix3(ab, n3.label)));
+                entries.push(Pair {
+                    a: n1.label,
+                    b: n2.label,
+                    first: n2.first,
+                    count: n2.count,
+                    value: n2.value,
+                });
             }
         }
-        self.singles = entries.iter().any(|e| e[1] == 0);
+        self.singles = entries.iter().any(|e| e.b == 0);
+        (self.deep, self.deep_shift) = bitmap(deep.len());
+        for h in deep {
+            set(&mut self.deep, self.deep_shift, h);
+        }
+        (self.bits, self.bit_shift) = bitmap(entries.len());
         let buckets = (entries.len() * 2).max(8).next_power_of_two();
         self.pair_shift = 64 - buckets.trailing_zeros();
-        let bits = (entries.len() * 16).max(512).next_power_of_two();
-        self.bit_shift = 64 - bits.trailing_zeros();
-        self.pairs = vec![[0; 3]; buckets];
-        self.bits = vec![0; bits / 64];
-        for [a, b, node] in entries {
-            let h = mix(a, b);
-            let bit = (h >> self.bit_shift) as usize;
-            self.bits[bit >> 6] |= 1 << (bit & 63);
+        self.pairs = vec![Pair::default(); buckets];
+        for e in entries {
+            let h = mix(e.a, e.b);
+            set(&mut self.bits, self.bit_shift, h);
             let mut i = (h >> self.pair_shift) as usize;
-            while self.pairs[i][2] != 0 {
+            while self.pairs[i].a != 0 {
                 i = (i + 1) & (buckets - 1);
             }
-            self.pairs[i] = [a, b, node];
+            self.pairs[i] = e;
         }
     }
 
-    /// The depth-two node of the pair `a b` (depth one for `b` = 0).
+    /// The entry of the pair `a b` (`b` = 0: the one-character key `a`),
+    /// whose hash is `h`.
     #[inline(always)]
-    fn pair(&self, a: u32, b: u32, h: u64) -> Option<u32> {
-        let bit = (h >> self.bit_shift) as usize;
-        if self.bits[bit >> 6] & (1 << (bit & 63)) == 0 {
-            return None;
-        }
+    fn pair(&self, a: u32, b: u32, h: u64) -> Option<&Pair> {
         let mask = self.pairs.len() - 1;
         let mut i = (h >> self.pair_shift) as usize;
         loop {
-            let [x, y, node] = self.pairs[i];
-            if node == 0 {
+            let p = &self.pairs[i];
+            if p.a == 0 {
                 return None;
             }
-            if x == a && y == b {
-                return Some(node);
+            if p.a == a && p.b == b {
+                return Some(p);
             }
             i = (i + 1) & mask;
         }
@@ -245,21 +333,44 @@ impl Trie {
             if self.singles {
                 self.single(a, i, f);
             }
-            let Some(mut node) = self.pair(a, b, mix(a, b)) else {
+            // Most positions end here: no key begins with `a b`.
+            let ab = mix(a, b);
+            if !has(&self.bits, self.bit_shift, ab) {
+                continue;
+            }
+            // Then most: no key is `a b`, and none begins with `a b c`.
+            let c = text.get(i + 2).map_or(0, |&c| c as u32);
+            if !has(&self.deep, self.deep_shift, mix3(ab, 0))
+                && !has(&self.deep, self.deep_shift, mix3(ab, c))
+            {
+                continue;
+            }
+            let Some(p) = self.pair(a, b, ab) else {
                 continue;
             };
+            if p.value != NONE {
+                f(p.value, i as u32, i as u32 + 2);
+            }
+            let (mut first, mut count) = (p.first, p.count);
             let mut end = i + 2;
-            loop {
-                let v = self.value[node as usize];
-                if v != NONE {
-                    f(v, i as u32, end as u32);
-                }
-                let Some(&c) = text.get(end) else { break };
-                match self.child(node, c as u32) {
-                    Some(n) => node = n,
-                    None => break,
-                }
+            while let (true, Some(&c)) = (count > 0, text.get(end)) {
+                let Some(kids) = self.nodes.get(first as usize..(first + count) as usize) else {
+                    break;
+                };
+                let c = c as u32;
+                let at = if kids.len() <= 8 {
+                    kids.iter().position(|k| k.label == c)
+                } else {
+                    kids.binary_search_by_key(&c, |k| k.label).ok()
+                };
+                let Some(k) = at.map(|at| &kids[at]) else {
+                    break;
+                };
                 end += 1;
+                if k.value != NONE {
+                    f(k.value, i as u32, end as u32);
+                }
+                (first, count) = (k.first, k.count);
             }
         }
         if self.singles {
@@ -271,8 +382,12 @@ impl Trie {
 
     #[inline(always)]
     fn single(&self, a: u32, i: usize, f: &mut dyn FnMut(u32, u32, u32)) {
-        if let Some(n) = self.pair(a, 0, mix(a, 0)) {
-            f(self.value[n as usize], i as u32, i as u32 + 1);
+        let h = mix(a, 0);
+        if !has(&self.bits, self.bit_shift, h) {
+            return;
+        }
+        if let Some(p) = self.pair(a, 0, h) {
+            f(p.value, i as u32, i as u32 + 1);
         }
     }
 }
@@ -411,24 +526,37 @@ mod tests {
             .collect();
         let t = Trie::new(&ks);
         assert_eq!(all(&t, &text), naive(&ks, &text));
-        let (f, l, v) = t.parts();
-        let back = Trie::from_parts(f.to_vec(), l.to_vec(), v.to_vec()).unwrap();
+        let back = Trie::from_bytes(&t.to_bytes()).unwrap();
         assert_eq!(all(&back, &text), naive(&ks, &text));
     }
 
     #[test]
-    fn damaged_parts_are_refused() {
+    fn damaged_bytes_are_refused() {
         let t = Trie::new(&keys(&["ab", "ac", "b"]));
-        let (f, l, v) = t.parts();
-        let (f, l, v) = (f.to_vec(), l.to_vec(), v.to_vec());
-        let mut loops = f.clone();
-        loops[1] = 0; // a node whose children include the root
-        assert!(Trie::from_parts(loops, l.clone(), v.clone()).is_err());
-        let mut unsorted = l.clone();
-        unsorted.swap(1, 2);
-        assert!(Trie::from_parts(f.clone(), unsorted, v.clone()).is_err());
-        assert!(Trie::from_parts(f.clone(), l.clone(), v[1..].to_vec()).is_err());
-        assert!(Trie::from_parts(f, l, v).is_ok());
+        let good = t.to_bytes();
+        assert!(Trie::from_bytes(&good).is_ok());
+        let n = t.len();
+        let count = |i: usize| 4 + n * 4 + i * 4;
+        // The root's children counted as the root's own: a walk could loop.
+        let mut loops = good.clone();
+        loops[count(1)..count(1) + 4].copy_from_slice(&2u32.to_le_bytes());
+        loops[count(0)..count(0) + 4].copy_from_slice(&0u32.to_le_bytes());
+        assert!(Trie::from_bytes(&loops).is_err());
+        // Siblings out of order (binary search would miss).
+        let mut unsorted = good.clone();
+        unsorted.swap(4, 8);
+        unsorted.swap(5, 9);
+        assert!(Trie::from_bytes(&unsorted).is_err());
+        assert!(Trie::from_bytes(&good[..good.len() - 1]).is_err());
+        assert!(Trie::from_bytes(&[]).is_err());
+        // Any byte changed: an error or a trie that walks safely.
+        for i in 0..good.len() {
+            let mut b = good.clone();
+            b[i] ^= 0xff;
+            if let Ok(t) = Trie::from_bytes(&b) {
+                t.find(&"abcab".chars().collect::<Vec<_>>(), &mut |_, _, _| {});
+            }
+        }
     }
 
     #[test]
