@@ -316,27 +316,37 @@ impl Matcher {
         let mut allows: Vec<(Kind, Span)> = Vec::new();
         // (pattern index, folded start) where a pattern may match.
         let mut triggers: Vec<(u32, u32)> = Vec::new();
-        // Both loops are in `kefu-scan`, built for speed.
-        kefu_scan::fold_into(t, text, &mut chars, &mut origin);
-        if !self.trie.is_empty() {
-            let digits;
-            let keyed: &[char] = if self.digits {
-                digits = kefu_scan::fold_digits(t, &chars);
-                &digits
-            } else {
-                &chars
-            };
-            self.trie.find(keyed, &mut |slot, start, end| {
-                self.on_match(
-                    slot,
-                    start,
-                    end,
-                    &chars,
-                    &mut hits,
-                    &mut allows,
-                    &mut triggers,
-                )
-            });
+        // The loops are in `kefu-scan`, built for speed.
+        let mut on = |slot, start, end, chars: &[char]| {
+            self.on_match(
+                slot,
+                start,
+                end,
+                chars,
+                &mut hits,
+                &mut allows,
+                &mut triggers,
+            )
+        };
+        if !self.digits && !self.trie.has_singles() {
+            // The usual case: fold, and find where keys may begin, in one
+            // pass; then walk from there.
+            let mut starts = Vec::new();
+            kefu_scan::fold_with_starts(t, &self.trie, text, &mut chars, &mut origin, &mut starts);
+            self.trie
+                .find_from(&chars, &starts, &mut |s, a, b| on(s, a, b, &chars));
+        } else {
+            kefu_scan::fold_into(t, text, &mut chars, &mut origin);
+            if !self.trie.is_empty() {
+                let digits;
+                let keyed: &[char] = if self.digits {
+                    digits = kefu_scan::fold_digits(t, &chars);
+                    &digits
+                } else {
+                    &chars
+                };
+                self.trie.find(keyed, &mut |s, a, b| on(s, a, b, &chars));
+            }
         }
         if !triggers.is_empty() || self.patterns.iter().any(|p| !p.triggered) {
             self.find_patterns(&chars, &triggers, &mut hits);

@@ -160,6 +160,55 @@ pub fn fold_into(table: &FoldTable, text: &str, chars: &mut Vec<char>, origin: &
     }
 }
 
+/// [`fold_into`], and at the same time the positions (in `chars`) where a
+/// key of `trie` of two characters or more may begin, into `starts`, for
+/// [`Trie::find_from`]: one pass over the text instead of two.
+#[inline(never)]
+pub fn fold_with_starts(
+    table: &FoldTable,
+    trie: &Trie,
+    text: &str,
+    chars: &mut Vec<char>,
+    origin: &mut Vec<u32>,
+    starts: &mut Vec<u32>,
+) {
+    if trie.is_empty() {
+        return fold_into(table, text, chars, origin);
+    }
+    chars.reserve(text.len());
+    origin.reserve(text.len());
+    starts.reserve(text.len());
+    let (c0, o0, s0) = (chars.len(), origin.len(), starts.len());
+    let spare = &mut chars.spare_capacity_mut()[..text.len()];
+    let ospare = &mut origin.spare_capacity_mut()[..text.len()];
+    let sspare = &mut starts.spare_capacity_mut()[..text.len()];
+    let (mut k, mut m) = (0, 0);
+    // The last char kept (0 before the first: never a pair of the trie's).
+    let mut prev = 0u32;
+    for (n, c) in text.chars().enumerate() {
+        let cp = c as u32;
+        let delta = table.pages[table.index[(cp >> 8) as usize] as usize][(cp & 0xff) as usize];
+        let f = char::from_u32(cp.wrapping_add(delta as u32)).unwrap_or('\0');
+        let keep = delta != SEPARATOR;
+        spare[k].write(f);
+        ospare[k].write(n as u32);
+        // The pair (previous char, this one) may begin a key at k - 1.
+        sspare[m].write((k as u32).wrapping_sub(1));
+        m += usize::from(keep & (k > 0) & trie.may_begin(prev, f as u32));
+        if keep {
+            prev = f as u32;
+        }
+        k += usize::from(keep);
+    }
+    // SAFETY: the first `k` (`m`) elements of the spare capacities were
+    // written above (each index was written before the count moved past it).
+    unsafe {
+        chars.set_len(c0 + k);
+        origin.set_len(o0 + k);
+        starts.set_len(s0 + m);
+    }
+}
+
 /// Replaces each Chinese numeral in `chars` by its digit
 /// ([`FoldTable::digit`]).
 #[inline(never)]
@@ -199,6 +248,40 @@ mod tests {
         let mut seen = Vec::new();
         trie.find(&chars, &mut |v, s, e| seen.push((v, s, e)));
         assert_eq!(seen, [(0, 0, 2), (1, 2, 4), (0, 4, 6)]);
+    }
+
+    #[test]
+    fn one_pass_finds_what_two_passes_find() {
+        let mut t = FoldTable::new();
+        t.map('驢', '驴');
+        t.separator(0x200b);
+        let keys: Vec<Vec<char>> = ["蠢驴", "sb", "驴子", "蠢驴子", "b蠢"]
+            .iter()
+            .map(|k| k.chars().collect())
+            .collect();
+        let trie = Trie::new(&keys);
+        assert!(!trie.has_singles());
+        let mut x: u64 = 11;
+        let pieces = ["蠢", "驢", "驴", "子", "S", "b", " ", "\u{200b}", "!", "好"];
+        for _ in 0..200 {
+            let text: String = (0..(x % 40) as usize)
+                .map(|_| {
+                    x ^= x << 13;
+                    x ^= x >> 7;
+                    x ^= x << 17;
+                    pieces[(x % pieces.len() as u64) as usize]
+                })
+                .collect();
+            let (mut c1, mut o1, mut c2, mut o2, mut starts) =
+                (Vec::new(), Vec::new(), Vec::new(), Vec::new(), Vec::new());
+            fold_into(&t, &text, &mut c1, &mut o1);
+            fold_with_starts(&t, &trie, &text, &mut c2, &mut o2, &mut starts);
+            assert_eq!((&c1, &o1), (&c2, &o2), "{text}");
+            let (mut a, mut b) = (Vec::new(), Vec::new());
+            trie.find(&c1, &mut |v, s, e| a.push((v, s, e)));
+            trie.find_from(&c2, &starts, &mut |v, s, e| b.push((v, s, e)));
+            assert_eq!(a, b, "{text}");
+        }
     }
 
     #[test]

@@ -334,49 +334,83 @@ impl Trie {
                 self.single(a, i, f);
             }
             // Most positions end here: no key begins with `a b`.
-            let ab = mix(a, b);
-            if !has(&self.bits, self.bit_shift, ab) {
-                continue;
-            }
-            // Then most: no key is `a b`, and none begins with `a b c`.
-            let c = text.get(i + 2).map_or(0, |&c| c as u32);
-            if !has(&self.deep, self.deep_shift, mix3(ab, 0))
-                && !has(&self.deep, self.deep_shift, mix3(ab, c))
-            {
-                continue;
-            }
-            let Some(p) = self.pair(a, b, ab) else {
-                continue;
-            };
-            if p.value != NONE {
-                f(p.value, i as u32, i as u32 + 2);
-            }
-            let (mut first, mut count) = (p.first, p.count);
-            let mut end = i + 2;
-            while let (true, Some(&c)) = (count > 0, text.get(end)) {
-                let Some(kids) = self.nodes.get(first as usize..(first + count) as usize) else {
-                    break;
-                };
-                let c = c as u32;
-                let at = if kids.len() <= 8 {
-                    kids.iter().position(|k| k.label == c)
-                } else {
-                    kids.binary_search_by_key(&c, |k| k.label).ok()
-                };
-                let Some(k) = at.map(|at| &kids[at]) else {
-                    break;
-                };
-                end += 1;
-                if k.value != NONE {
-                    f(k.value, i as u32, end as u32);
-                }
-                (first, count) = (k.first, k.count);
+            if self.may_begin(a, b) {
+                self.walk(text, i, f);
             }
         }
         if self.singles {
             if let Some(&c) = text.last() {
                 self.single(c as u32, text.len() - 1, f);
             }
+        }
+    }
+
+    /// What [`Trie::find`] reports, from the positions of `text` that
+    /// [`fold_with_starts`](crate::fold_with_starts) gave (those where a
+    /// key of two characters or more may begin).
+    #[inline(never)]
+    pub fn find_from(&self, text: &[char], starts: &[u32], f: &mut dyn FnMut(u32, u32, u32)) {
+        for &i in starts {
+            if (i as usize) < text.len() {
+                self.walk(text, i as usize, f);
+            }
+        }
+    }
+
+    /// Whether some key begins with `a b` (or a hash collision says so).
+    #[inline(always)]
+    pub(crate) fn may_begin(&self, a: u32, b: u32) -> bool {
+        has(&self.bits, self.bit_shift, mix(a, b))
+    }
+
+    /// Whether some key is one character long ([`Trie::find_from`] does
+    /// not report those).
+    pub fn has_singles(&self) -> bool {
+        self.singles
+    }
+
+    /// Reports the keys of two characters or more that begin at `i`.
+    #[inline(always)]
+    fn walk(&self, text: &[char], i: usize, f: &mut dyn FnMut(u32, u32, u32)) {
+        let (Some(&a), Some(&b)) = (text.get(i), text.get(i + 1)) else {
+            return;
+        };
+        let (a, b) = (a as u32, b as u32);
+        let ab = mix(a, b);
+        // Most pairs that begin a key end here: `a b` is no key, and no key
+        // begins with `a b c`.
+        let c = text.get(i + 2).map_or(0, |&c| c as u32);
+        if !has(&self.deep, self.deep_shift, mix3(ab, 0))
+            && !has(&self.deep, self.deep_shift, mix3(ab, c))
+        {
+            return;
+        }
+        let Some(p) = self.pair(a, b, ab) else {
+            return;
+        };
+        if p.value != NONE {
+            f(p.value, i as u32, i as u32 + 2);
+        }
+        let (mut first, mut count) = (p.first, p.count);
+        let mut end = i + 2;
+        while let (true, Some(&c)) = (count > 0, text.get(end)) {
+            let Some(kids) = self.nodes.get(first as usize..(first + count) as usize) else {
+                return;
+            };
+            let c = c as u32;
+            let at = if kids.len() <= 8 {
+                kids.iter().position(|k| k.label == c)
+            } else {
+                kids.binary_search_by_key(&c, |k| k.label).ok()
+            };
+            let Some(k) = at.map(|at| &kids[at]) else {
+                return;
+            };
+            end += 1;
+            if k.value != NONE {
+                f(k.value, i as u32, end as u32);
+            }
+            (first, count) = (k.first, k.count);
         }
     }
 
