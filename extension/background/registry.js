@@ -210,7 +210,24 @@ async function commit(engine, lists, texts) {
   summarise(lists, engine);
   // `listsInForceAt` tells the content scripts that verdicts they keep for
   // texts already checked may be stale.
-  await store.set({ lists, listTexts: texts, listsInForceAt: Date.now(), listCache });
+  const change = { lists, listTexts: texts, listsInForceAt: Date.now() };
+  try {
+    await store.set({ ...change, listCache });
+  } catch (e) {
+    if (!store.isFull(e)) throw e;
+    // The compiled cache is only a cache: without it, the next start
+    // compiles again. The stored cache no longer fits the lists (the engine
+    // checks), so it goes too, to make room.
+    try {
+      await store.set({ ...change, listCache: null });
+    } catch (e2) {
+      // Nothing could be stored: the engine goes back to the stored lists,
+      // so that what is in force is what a restart brings back.
+      const stored = await store.get(['lists', 'listTexts', 'listCache']);
+      await putInForce(engine, stored.lists ?? [], stored.listTexts ?? {}, stored.listCache).catch(() => {});
+      throw store.isFull(e2) ? new ListError(store.FULL_MESSAGE, { full: true }) : e2;
+    }
+  }
   return lists;
 }
 
@@ -235,18 +252,27 @@ export async function start(engine, policy) {
     if (policy.disabledDefaultLists.includes(d.id)) d.enabled = false;
   }
   lists = [...defaultEntries, ...lists.filter((l) => l.source !== 'default' && texts[l.id])];
+  let inForce;
   try {
-    const { cache: listCache, loaded, reread } = await putInForce(engine, lists, texts, stored.listCache);
+    inForce = await putInForce(engine, lists, texts, stored.listCache);
+  } catch (e) {
+    inForce = { error: e };
+  }
+  if (!inForce.error) {
+    const { cache: listCache, loaded, reread } = inForce;
     lastStart = loaded;
     summarise(lists, engine);
     // The cache and the texts (megabytes with a large list) only when they
     // changed: Chromium starts its worker again after every idle spell.
+    // With the storage full the lists stay in force; only the cache (or a
+    // list's read form) is not kept, and the next start compiles again.
     await store.set({
       lists,
       ...(reread ? { listTexts: texts } : {}),
       ...(loaded.fromCompiled ? {} : { listCache }),
-    });
-  } catch (e) {
+    }).catch((e) => console.warn('Kefu: the lists in force could not be stored again:', e));
+  } else {
+    const e = inForce.error;
     // A stored list the engine no longer accepts (an engine update made the
     // format stricter): keep the defaults, mark the added lists as failed.
     for (const l of lists) {
@@ -260,7 +286,7 @@ export async function start(engine, policy) {
       // The defaults always load.
     }
     summarise(lists, engine);
-    await store.set({ lists });
+    await store.set({ lists }).catch(() => {});
   }
   await syncPolicyLists(engine, policy);
   // Created once: the background starts again whenever Chromium wakes its
@@ -377,7 +403,7 @@ export async function refresh(engine, id) {
     }
     return await add(engine, { url: l.url, sha256: l.sha256, intervalHours: l.intervalHours, downloaded }, { source: l.source });
   } catch (e) {
-    await noteChecked(id, e.message);
+    await noteChecked(id, e.message).catch(() => {});
     await store.noteError(`词表「${l.name}」更新失败，继续使用旧版本：${e.message}`);
     throw e;
   }
