@@ -207,6 +207,20 @@ export async function firefox({ csp = 'none', prefs = {}, profile } = {}) {
     async open(path) {
       await driver.get(`${server.origin}${path}`);
     },
+    /** Stops the extension's background page as about:debugging's
+     *  "Terminate background script" does (from the browser's chrome
+     *  context); the next event or message starts it again. Resolves to the
+     *  background's state after. */
+    async terminateBackground() {
+      await driver.setContext('chrome');
+      try {
+        return await driver.executeAsyncScript(`const done = arguments[arguments.length - 1];
+          const ext = WebExtensionPolicy.getByID(arguments[0]).extension;
+          ext.terminateBackground().then(() => done(ext.backgroundState), (e) => done(String(e)));`, FIREFOX_ADDON_ID);
+      } finally {
+        await driver.setContext('content');
+      }
+    },
     run,
     async type(selector, text) {
       const el = await find(selector);
