@@ -53,7 +53,9 @@ export class ListError extends Error {
 // ---- sources ---------------------------------------------------------------
 
 /** Whether a list URL may be used: HTTPS, or plain HTTP on this machine
- *  (a secure context; what tests and local list servers use). */
+ *  (a secure context; what tests and local list servers use) by the names
+ *  the manifest's optional host permissions cover: `localhost` and
+ *  `127.0.0.1`. Not `[::1]`: no permission is declared for it. */
 export function checkUrl(url) {
   let u;
   try {
@@ -61,7 +63,7 @@ export function checkUrl(url) {
   } catch {
     throw new ListError(`「${url}」不是有效的网址`);
   }
-  const local = ['localhost', '127.0.0.1', '[::1]'].includes(u.hostname);
+  const local = ['localhost', '127.0.0.1'].includes(u.hostname);
   if (u.protocol !== 'https:' && !(u.protocol === 'http:' && local)) {
     throw new ListError(`词表地址必须是 HTTPS：${url}`);
   }
