@@ -688,15 +688,23 @@
   let restoreQueued = false;
   function restoreVisible() {
     restoreQueued = false;
+    checkFilled();
     for (const box of document.querySelectorAll(S.textBox)) {
       if (!box.value && drafts[draftKey(box)]) restoreDraft(box);
     }
   }
-  // Boxes that already hold text when Kefu starts (typed before it loaded,
-  // or filled by the page) are checked at once, not at the first key press.
-  Kefu.ready.then(() => {
-    for (const box of document.querySelectorAll(S.textBox)) if (box.value && !box.dataset.kefuVerdict) scheduleCheck(box);
-  });
+  // Boxes that already hold text when Kefu starts, or are found holding
+  // text the page put there (no input event) when the page changes, are
+  // checked then, not at the first key press; once each.
+  const seen = new WeakSet();
+  function checkFilled() {
+    for (const box of document.querySelectorAll(S.textBox)) {
+      if (!box.value || seen.has(box)) continue;
+      seen.add(box);
+      if (!box.dataset.kefuVerdict) scheduleCheck(box);
+    }
+  }
+  Kefu.ready.then(checkFilled);
   draftsReady.then(() => {
     restoreVisible();
     new MutationObserver(() => {
