@@ -18,7 +18,11 @@ const api = globalThis.browser ?? globalThis.chrome;
 /** The alarm that drives scheduled updates. */
 export const UPDATE_ALARM = 'kefu:update-lists';
 const ALARM_PERIOD_MINUTES = 30;
-const FETCH_TIMEOUT_MS = 30000;
+// Below 30 s: Firefox stops an event page idle for 30 s (Chromium its
+// service worker likewise), and a download still waiting then is dropped
+// without a word. At 30 s the options page, in Firefox, never learnt why an
+// update failed (tests/e2e/faults.test.mjs).
+const FETCH_TIMEOUT_MS = 20000;
 
 /** Ids of the default lists, read from a fresh engine at start. */
 let defaults = [];
@@ -49,7 +53,9 @@ export class ListError extends Error {
 // ---- sources ---------------------------------------------------------------
 
 /** Whether a list URL may be used: HTTPS, or plain HTTP on this machine
- *  (a secure context; what tests and local list servers use). */
+ *  (a secure context; what tests and local list servers use) by the names
+ *  the manifest's optional host permissions cover: `localhost` and
+ *  `127.0.0.1`. Not `[::1]`: no permission is declared for it. */
 export function checkUrl(url) {
   let u;
   try {
@@ -57,7 +63,7 @@ export function checkUrl(url) {
   } catch {
     throw new ListError(`「${url}」不是有效的网址`);
   }
-  const local = ['localhost', '127.0.0.1', '[::1]'].includes(u.hostname);
+  const local = ['localhost', '127.0.0.1'].includes(u.hostname);
   if (u.protocol !== 'https:' && !(u.protocol === 'http:' && local)) {
     throw new ListError(`词表地址必须是 HTTPS：${url}`);
   }
@@ -210,7 +216,24 @@ async function commit(engine, lists, texts) {
   summarise(lists, engine);
   // `listsInForceAt` tells the content scripts that verdicts they keep for
   // texts already checked may be stale.
-  await store.set({ lists, listTexts: texts, listsInForceAt: Date.now(), listCache });
+  const change = { lists, listTexts: texts, listsInForceAt: Date.now() };
+  try {
+    await store.set({ ...change, listCache });
+  } catch (e) {
+    if (!store.isFull(e)) throw e;
+    // The compiled cache is only a cache: without it, the next start
+    // compiles again. The stored cache no longer fits the lists (the engine
+    // checks), so it goes too, to make room.
+    try {
+      await store.set({ ...change, listCache: null });
+    } catch (e2) {
+      // Nothing could be stored: the engine goes back to the stored lists,
+      // so that what is in force is what a restart brings back.
+      const stored = await store.get(['lists', 'listTexts', 'listCache']);
+      await putInForce(engine, stored.lists ?? [], stored.listTexts ?? {}, stored.listCache).catch(() => {});
+      throw store.isFull(e2) ? new ListError(store.FULL_MESSAGE, { full: true }) : e2;
+    }
+  }
   return lists;
 }
 
@@ -235,18 +258,27 @@ export async function start(engine, policy) {
     if (policy.disabledDefaultLists.includes(d.id)) d.enabled = false;
   }
   lists = [...defaultEntries, ...lists.filter((l) => l.source !== 'default' && texts[l.id])];
+  let inForce;
   try {
-    const { cache: listCache, loaded, reread } = await putInForce(engine, lists, texts, stored.listCache);
+    inForce = await putInForce(engine, lists, texts, stored.listCache);
+  } catch (e) {
+    inForce = { error: e };
+  }
+  if (!inForce.error) {
+    const { cache: listCache, loaded, reread } = inForce;
     lastStart = loaded;
     summarise(lists, engine);
     // The cache and the texts (megabytes with a large list) only when they
     // changed: Chromium starts its worker again after every idle spell.
+    // With the storage full the lists stay in force; only the cache (or a
+    // list's read form) is not kept, and the next start compiles again.
     await store.set({
       lists,
       ...(reread ? { listTexts: texts } : {}),
       ...(loaded.fromCompiled ? {} : { listCache }),
-    });
-  } catch (e) {
+    }).catch((e) => console.warn('Kefu: the lists in force could not be stored again:', e));
+  } else {
+    const e = inForce.error;
     // A stored list the engine no longer accepts (an engine update made the
     // format stricter): keep the defaults, mark the added lists as failed.
     for (const l of lists) {
@@ -260,7 +292,7 @@ export async function start(engine, policy) {
       // The defaults always load.
     }
     summarise(lists, engine);
-    await store.set({ lists });
+    await store.set({ lists }).catch(() => {});
   }
   await syncPolicyLists(engine, policy);
   // Created once: the background starts again whenever Chromium wakes its
@@ -377,7 +409,7 @@ export async function refresh(engine, id) {
     }
     return await add(engine, { url: l.url, sha256: l.sha256, intervalHours: l.intervalHours, downloaded }, { source: l.source });
   } catch (e) {
-    await noteChecked(id, e.message);
+    await noteChecked(id, e.message).catch(() => {});
     await store.noteError(`词表「${l.name}」更新失败，继续使用旧版本：${e.message}`);
     throw e;
   }

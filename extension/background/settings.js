@@ -143,9 +143,11 @@ function effectiveTeam(team, policy) {
   return { ...DEFAULT_TEAM, ...(team ?? policy.team ?? {}) };
 }
 
-/** Recomputes storage `settings` (what the content scripts obey). */
-async function publish(policy) {
-  const { prefs, team } = await store.get(['prefs', 'team']);
+/** Recomputes storage `settings` (what the content scripts obey). `changes`
+ *  ({prefs} and/or {team}) are stored in the same write: with the storage
+ *  full, neither is stored and nothing changes. */
+async function publish(policy, changes = {}) {
+  const { prefs, team } = { ...(await store.get(['prefs', 'team'])), ...changes };
   const t = effectiveTeam(team, policy);
   const settings = {
     ...effectiveSwitches(prefs, policy),
@@ -157,7 +159,7 @@ async function publish(policy) {
     hotlines: t.hotlines ?? [],
     locked: policy.locked,
   };
-  await store.set({ settings });
+  await store.set({ ...changes, settings });
   return { settings, team: t };
 }
 
@@ -180,7 +182,12 @@ export async function onEngineReady(engine) {
   try {
     await store.migrate();
     const policy = await readPolicy();
-    const { team } = await publish(policy);
+    // With the storage full the effective settings may not be rewritten:
+    // the stored ones stay, and the team settings and lists still load.
+    const { team } = await publish(policy).catch(async (e) => {
+      console.warn('Kefu: settings not rewritten:', e);
+      return { team: effectiveTeam((await store.get('team')).team, policy) };
+    });
     try {
       applyTeam(engine, team);
     } catch (e) {
@@ -226,7 +233,8 @@ function flushCounts() {
   flushTimer = null;
   const batch = pending;
   pending = [];
-  return batch.length ? store.addCounts(batch) : Promise.resolve();
+  // Counts are statistics: with the storage full they are dropped.
+  return batch.length ? store.addCounts(batch).catch((e) => console.warn('Kefu: counts not stored:', e)) : Promise.resolve();
 }
 
 // ---- logs as files -------------------------------------------------------------
@@ -234,9 +242,11 @@ function flushCounts() {
 const LOG_KEYS = ['overrideLog', 'feedback'];
 
 function refusal(e) {
+  const full = !!e?.full || store.isFull(e);
   return {
     ok: false,
-    message: String(e?.message ?? e),
+    ...(full ? { full } : {}),
+    message: full ? store.FULL_MESSAGE : String(e?.message ?? e),
     diagnostics: e?.diagnostics ?? [],
     failures: e?.failures ?? [],
   };
@@ -247,6 +257,23 @@ function refusal(e) {
 export function settingsHandlers(getEngine) {
   const engine = () => getEngine() ?? engineRef;
   const lockedFor = async (name) => isLocked(await readPolicy(), name);
+  /** Stores team settings the engine has just put in force; if they cannot
+   *  be stored (storage full), the engine goes back to the stored ones, so
+   *  that what is in force is what a restart would bring back. */
+  async function storeTeam(team) {
+    const policy = await readPolicy();
+    try {
+      await publish(policy, { team });
+      return { ok: true, team };
+    } catch (e) {
+      try {
+        applyTeam(engine(), effectiveTeam((await store.get('team')).team, policy));
+      } catch {
+        // The stored settings were in force before; they load.
+      }
+      return store.failure(e, '无法保存：');
+    }
+  }
 
   return {
     // Everything the options page shows.
@@ -275,22 +302,25 @@ export function settingsHandlers(getEngine) {
       if (refused.length) return { ok: false, message: `管理员已锁定：${refused.join('、')}` };
       const unknown = Object.keys(changes).filter((k) => !(k in SWITCHES));
       if (unknown.length) return { ok: false, message: `未知设置：${unknown.join('、')}` };
-      await store.update('prefs', (p) => ({ ...(p ?? {}), ...changes }));
-      const { settings } = await publish(policy);
-      return { ok: true, settings };
+      const { prefs } = await store.get('prefs');
+      try {
+        const { settings } = await publish(policy, { prefs: { ...(prefs ?? {}), ...changes } });
+        return { ok: true, settings };
+      } catch (e) {
+        return store.failure(e, '无法保存：');
+      }
     },
 
     // Team settings: {team} → {ok, team} once the engine accepted them.
     async 'kefu:setTeam'(msg) {
       if (await lockedFor('team')) return { ok: false, message: '管理员已锁定团队设置' };
+      let team;
       try {
-        const team = applyTeam(engine(), { ...DEFAULT_TEAM, ...(msg.team ?? {}) });
-        await store.set({ team });
-        await publish(await readPolicy());
-        return { ok: true, team };
+        team = applyTeam(engine(), { ...DEFAULT_TEAM, ...(msg.team ?? {}) });
       } catch (e) {
         return { ok: false, message: `团队设置有误：${e?.message ?? e}` };
       }
+      return storeTeam(team);
     },
 
     async 'kefu:exportToml'() {
@@ -310,9 +340,7 @@ export function settingsHandlers(getEngine) {
         // Nothing changed: the engine keeps the settings in force.
         return { ok: false, message: `无法导入：${err?.message ?? err}` };
       }
-      await store.set({ team });
-      await publish(await readPolicy());
-      return { ok: true, team };
+      return storeTeam(team);
     },
 
     // {file, text} or {url, sha256, intervalHours} → {ok, entry} or
@@ -381,8 +409,10 @@ export function settingsHandlers(getEngine) {
 
     async 'kefu:override'(msg) {
       if (!msg.entry || typeof msg.entry !== 'object') return { error: 'kefu:override needs {entry}' };
+      // The content script sends an override only once it is logged: a
+      // failure (storage full) is answered as an error.
       await store.append('overrideLog', { at: new Date().toISOString(), ...msg.entry });
-      return {};
+      return { ok: true };
     },
 
     async 'kefu:feedback'(msg) {

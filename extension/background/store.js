@@ -101,8 +101,29 @@ export function addCounts(increments, now = new Date()) {
   });
 }
 
+/** Records the last problem for the popup and the options page; never
+ *  throws (with the storage full it cannot be recorded: it goes to the
+ *  console). */
 export function noteError(message) {
-  return set({ lastError: { at: Date.now(), message: String(message) } });
+  return set({ lastError: { at: Date.now(), message: String(message) } }).catch((e) => {
+    console.warn('Kefu: could not record a problem:', String(message), e);
+  });
+}
+
+/** Whether a storage write failed because the storage is full: Chromium's
+ *  `QUOTA_BYTES quota exceeded`, Firefox's QuotaExceededError, a full disk. */
+export function isFull(e) {
+  return /quota|no space|disk (is )?full/i.test(`${e?.name ?? ''} ${e?.message ?? e}`);
+}
+
+/** What the options page shows when a write failed for lack of room. */
+export const FULL_MESSAGE = '扩展存储已满，没有保存（已生效的设置和词表不变）';
+
+/** The answer to a page whose change could not be stored: `full` lets the
+ *  page say it in its own language. */
+export function failure(e, fallback) {
+  if (isFull(e)) return { ok: false, full: true, message: FULL_MESSAGE };
+  return { ok: false, message: `${fallback ?? ''}${e?.message ?? e}` };
 }
 
 // ---- migrations ------------------------------------------------------------

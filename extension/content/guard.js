@@ -17,7 +17,7 @@
 (() => {
   'use strict';
 
-  const { ask, tell, settings, t, WORDS, el, shadowHost, api } = globalThis.Kefu;
+  const { ask, settings, t, WORDS, el, shadowHost, api } = globalThis.Kefu;
   const S = globalThis.KefuSelectors;
   const CHECK_DEBOUNCE_MS = 120;
 
@@ -45,10 +45,10 @@
    *  worker was stopped mid-check: it starts again on the next message, in
    *  about 100 ms), asks again, twice, before giving up. Only then does a
    *  send go through unchecked (Kefu never breaks the send button). */
-  async function askCheck(payload) {
+  async function askAgain(type, payload) {
     for (let attempt = 0; ; attempt += 1) {
       try {
-        return await ask('kefu:check', payload);
+        return await ask(type, payload);
       } catch (err) {
         if (attempt >= 2) throw err;
         await new Promise((resolve) => setTimeout(resolve, 200 * (attempt + 1) ** 2));
@@ -60,7 +60,7 @@
     const key = `${replyTo ?? ''}\u0000${text}`;
     if (reports.has(key)) return Promise.resolve(reports.get(key));
     if (checking.has(key)) return checking.get(key);
-    const p = askCheck({ draft: text, replyTo, recent: recent.slice(-20) })
+    const p = askAgain('kefu:check', { draft: text, replyTo, recent: recent.slice(-20) })
       .then(({ report }) => {
         if (reports.size >= MAX_REPORTS) reports.delete(reports.keys().next().value);
         reports.set(key, report);
@@ -328,15 +328,26 @@
           anyway.disabled = reason.value.trim().length < 2;
         });
       }
-      anyway.addEventListener('click', () => {
+      anyway.addEventListener('click', async () => {
         if (mode === 'block') {
-          tell('kefu:override', {
-            entry: {
-              at: new Date().toISOString(), page: location.href, draft: box.value,
-              replyTo: replyContext(box) ?? null, reason: reason.value.trim(),
-              findings: report.findings.map((f) => ({ rule: f.rule, label: f.label, severity: f.severity, text: f.text })),
-            },
-          });
+          // An override is sent only once it is logged (SPEC). If it cannot
+          // be (storage full, no background), the reply stays in the box.
+          anyway.disabled = true;
+          try {
+            await askAgain('kefu:override', {
+              entry: {
+                at: new Date().toISOString(), page: location.href, draft: box.value,
+                replyTo: replyContext(box) ?? null, reason: reason.value.trim(),
+                findings: report.findings.map((f) => ({ rule: f.rule, label: f.label, severity: f.severity, text: f.text })),
+              },
+            });
+          } catch (err) {
+            console.warn('Kefu: the override could not be logged; the reply is not sent.', err);
+            p.querySelector('.not-logged')?.remove();
+            buttons.before(el('div', t('pageOverrideNotLogged'), 'hint not-logged', { role: 'alert' }));
+            anyway.disabled = false;
+            return;
+          }
         }
         sendAnyway();
       });
@@ -643,9 +654,15 @@
     drafts = s.drafts ?? {};
   }).catch(() => {});
   let draftTimer = null;
+  let draftWarned = false;
   function persistDrafts() {
     clearTimeout(draftTimer);
-    draftTimer = setTimeout(() => api.storage.local.set({ drafts }).catch(() => {}), 200);
+    // With the storage full a draft is not kept across a reload; it stays
+    // in its box, and the drafts kept before stay kept.
+    draftTimer = setTimeout(() => api.storage.local.set({ drafts }).catch((err) => {
+      if (!draftWarned) console.warn('Kefu: drafts could not be saved (storage full?); they stay in their boxes.', err);
+      draftWarned = true;
+    }), 200);
   }
   /** Keeps what the agent is writing. Only the box being edited can clear
    *  its draft: the page empties and re-renders boxes on its own too. */
@@ -671,10 +688,23 @@
   let restoreQueued = false;
   function restoreVisible() {
     restoreQueued = false;
+    checkFilled();
     for (const box of document.querySelectorAll(S.textBox)) {
       if (!box.value && drafts[draftKey(box)]) restoreDraft(box);
     }
   }
+  // Boxes that already hold text when Kefu starts, or are found holding
+  // text the page put there (no input event) when the page changes, are
+  // checked then, not at the first key press; once each.
+  const seen = new WeakSet();
+  function checkFilled() {
+    for (const box of document.querySelectorAll(S.textBox)) {
+      if (!box.value || seen.has(box)) continue;
+      seen.add(box);
+      if (!box.dataset.kefuVerdict) scheduleCheck(box);
+    }
+  }
+  Kefu.ready.then(checkFilled);
   draftsReady.then(() => {
     restoreVisible();
     new MutationObserver(() => {

@@ -17,6 +17,10 @@ const $$ = (sel, root = document) => [...root.querySelectorAll(sel)];
 let state = null;
 let shownError = false;
 
+/** Why the background refused a change, in the page's language when it is
+ *  the storage that is full. */
+const why = (r) => (r.full ? t('storageFull', r.message) : r.message);
+
 function say(text, kind = 'ok') {
   const s = $('#status');
   s.textContent = text;
@@ -64,10 +68,10 @@ for (const input of $$('[data-pref]')) {
   input.addEventListener('change', async () => {
     const k = input.dataset.pref;
     const v = input.type === 'checkbox' ? input.checked : input.value;
-    const r = await ask('kefu:setPrefs', { prefs: { [k]: v } });
+    const r = await ask('kefu:setPrefs', { prefs: { [k]: v } }).catch((e) => ({ ok: false, message: String(e?.message ?? e) }));
     if (r.ok) say(t('saved', '已保存'));
     else {
-      say(r.message, 'bad');
+      say(why(r), 'bad');
       await refresh();
     }
   });
@@ -96,7 +100,7 @@ function renderLists() {
     on.addEventListener('change', async () => {
       const r = await ask('kefu:setListEnabled', { id: l.id, enabled: on.checked });
       if (r.ok) say(on.checked ? t('listOn', '词表已启用，已生效') : t('listOff', '词表已关闭'));
-      else say(`${r.message}；${t('listsUnchanged', '生效的词表没有变化')}`, 'bad');
+      else say(`${why(r)}；${t('listsUnchanged', '生效的词表没有变化')}`, 'bad');
       await refresh();
     });
     const name = el('td', l.name, null, { title: l.id });
@@ -108,7 +112,7 @@ function renderLists() {
         b.disabled = true;
         const r = await ask('kefu:refreshList', { id: l.id });
         if (r.ok) say(t('updated', '已更新到最新版本'));
-        else say(`${t('updateFailed', '更新失败，继续使用旧版本')}：${r.message}`, 'bad');
+        else say(`${t('updateFailed', '更新失败，继续使用旧版本')}：${why(r)}`, 'bad');
         await refresh();
       });
       actions.append(b);
@@ -127,7 +131,7 @@ function renderLists() {
       b.addEventListener('click', async () => {
         if (!confirm(t('confirmRemove', '删除这个词表？'))) return;
         const r = await ask('kefu:removeList', { id: l.id });
-        say(r.ok ? t('removed', '已删除') : r.message, r.ok ? 'ok' : 'bad');
+        say(r.ok ? t('removed', '已删除') : why(r), r.ok ? 'ok' : 'bad');
         await refresh();
       });
       actions.append(b);
@@ -162,7 +166,7 @@ function showListResult(r) {
     box.append(el('p', t('listAdded', `已添加「${e.name}」（版本 ${e.version}，${e.rules} 条规则），已生效。`, [e.name, e.version, String(e.rules)])));
   } else {
     box.className = 'bad';
-    box.append(el('p', `${t('listRefused', '未添加')}：${r.message}。${t('listsUnchanged', '生效的词表没有变化')}。`, 'refused'));
+    box.append(el('p', `${t('listRefused', '未添加')}：${why(r)}。${t('listsUnchanged', '生效的词表没有变化')}。`, 'refused'));
   }
   const diags = r.diagnostics ?? [];
   if (diags.length) {
@@ -297,7 +301,7 @@ $('#team-form').addEventListener('submit', async (ev) => {
     state.team = r.team;
     fillTeam(r.team);
     teamResult(t('teamSaved', '团队设置已保存并生效'), 'ok');
-  } else teamResult(r.message, 'bad');
+  } else teamResult(why(r), 'bad');
 });
 
 $('#export-toml').addEventListener('click', async () => {
@@ -314,7 +318,7 @@ $('#import-toml').addEventListener('change', async (ev) => {
     state.team = r.team;
     fillTeam(r.team);
     teamResult(t('teamImported', `已从 ${f.name} 导入并生效`, [f.name]), 'ok');
-  } else teamResult(r.message, 'bad');
+  } else teamResult(why(r), 'bad');
 });
 
 // ---- logs ------------------------------------------------------------------------------

@@ -57,10 +57,10 @@ async function pollUntil(check, ms, what) {
 /** Chromium with dist/chrome, the replica served at https://weibo.com/.
  *  `profile`: a profile directory to use (and keep on close), so that a
  *  test can close the browser and start it again on the same profile.
- *  `lang`: the browser's language. */
-export async function chromium({ csp = 'none', headless = true, profile: keep, lang = 'zh-CN' } = {}) {
+ *  `lang`: the browser's language. `ext`: the unpacked extension to load
+ *  (dist/chrome by default). */
+export async function chromium({ csp = 'none', headless = true, profile: keep, lang = 'zh-CN', ext = join(ROOT, 'dist', 'chrome') } = {}) {
   const { chromium: pw } = await import('playwright-core');
-  const ext = join(ROOT, 'dist', 'chrome');
   const profile = keep ?? mkdtempSync(join(tmpdir(), 'kefu-chromium-'));
   const context = await pw.launchPersistentContext(profile, {
     executablePath: '/usr/bin/chromium',
@@ -206,6 +206,20 @@ export async function firefox({ csp = 'none', prefs = {}, profile } = {}) {
     },
     async open(path) {
       await driver.get(`${server.origin}${path}`);
+    },
+    /** Stops the extension's background page as about:debugging's
+     *  "Terminate background script" does (from the browser's chrome
+     *  context); the next event or message starts it again. Resolves to the
+     *  background's state after. */
+    async terminateBackground() {
+      await driver.setContext('chrome');
+      try {
+        return await driver.executeAsyncScript(`const done = arguments[arguments.length - 1];
+          const ext = WebExtensionPolicy.getByID(arguments[0]).extension;
+          ext.terminateBackground().then(() => done(ext.backgroundState), (e) => done(String(e)));`, FIREFOX_ADDON_ID);
+      } finally {
+        await driver.setContext('content');
+      }
     },
     run,
     async type(selector, text) {

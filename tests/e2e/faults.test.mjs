@@ -1,21 +1,20 @@
-// End to end, faults (issue 8), in real Chromium with the extension on the
-// replica. Kefu must degrade as RELIABILITY.md documents, the page and its
+// End to end, faults (issue 8), in real Chromium and Firefox with the
+// extension on the replica. Kefu must degrade as RELIABILITY.md documents, the page and its
 // send button keep working, and nothing the agent wrote is lost:
 //   - the extension's service worker stopped (CDP ServiceWorker.stopAllWorkers
 //     from an extension page), before a check and in the middle of one: the
 //     draft stays in the box, the send button still works, and the next
 //     check starts the worker again and blocks what must be blocked;
 //   - a list URL that returns garbage, then one that never answers (the
-//     download's 30 s timeout): the list in force stays in force and the
+//     download's 20 s timeout): the list in force stays in force and the
 //     options page says why the update failed;
 //   - Weibo's DOM changed (every class name Kefu looks for renamed in the
 //     replica's HTML, CSS and JS): the page works exactly as without Kefu —
 //     comments shown, replies sent — and Kefu marks nothing.
-//   - Storage full: not simulated (the extension holds `unlimitedStorage`;
-//     see RELIABILITY.md).
-// Firefox: the list URL faults only (no protocol command stops an
-// extension's background there, and its replica is not served through a
-// route that could rename the DOM; RELIABILITY.md, "Not done").
+//   - Storage full: tests/e2e/storage.test.mjs.
+// Firefox: the same faults. Its background page is stopped through the
+// browser's own "Terminate background script" (drivers.mjs), and the
+// renamed replica is served by a server of this test.
 
 import { describe, test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
@@ -246,6 +245,49 @@ describe('faults in firefox', () => {
     lists = await listServer();
     b = await firefox({ prefs: { 'extensions.webextOptionalPermissionPrompts': false } });
   });
+
+  // No protocol command stops an extension's background in Firefox; the
+  // browser's own "Terminate background script" (about:debugging) does,
+  // called from its chrome context (drivers.mjs, terminateBackground).
+  test('the background stopped before a check: it starts again, blocks, and the draft stays', async () => {
+    await b.open('/');
+    await b.waitFor(() => document.querySelectorAll('.item1[data-kefu-urgency]').length >= 5, null, 20000);
+    assert.equal(await b.terminateBackground(), 'stopped');
+    const draft = '你这个蠢驴，自己看说明书';
+    await b.run(setBox, [COMPOSER, '']);
+    await b.type(COMPOSER, draft);
+    await b.waitFor((sel) => document.querySelector(sel).dataset.kefuVerdict === 'block', COMPOSER, 15000);
+    const before = await b.run(sentCount);
+    await b.run(clickSend, COMPOSER);
+    await b.waitFor(() => !!document.getElementById('kefu-panel-host'));
+    assert.equal(await b.run(sentCount), before, 'a blocked reply is not sent');
+    assert.equal(await b.run((sel) => document.querySelector(sel).value, COMPOSER), draft, 'the draft stays');
+    await b.run(() => document.getElementById('kefu-panel-host')?.shadowRoot.querySelector('button.primary')?.click());
+  });
+
+  test('the background stopped in the middle of the check of a send: asked again, held by its verdict, the draft stays', async () => {
+    const draft = `${'亲，您的订单我们已经在加急处理了，请您放心，'.repeat(4000)}你这个蠢驴`;
+    await b.run(setBox, [COMPOSER, draft]);
+    await b.waitFor((sel) => document.querySelector(sel).dataset.kefuVerdict === 'block', COMPOSER, 30000);
+    await b.run(setBox, [COMPOSER, `${draft}！`]); // a text not checked yet
+    const before = await b.run(sentCount);
+    await b.run(clickSend, COMPOSER);
+    const state = await b.terminateBackground();
+    const started = Date.now();
+    const panel = await b.waitFor(() => document.getElementById('kefu-panel-host')?.dataset.kefuPanel, null, 30000);
+    console.log(`firefox, background ${state} mid-check: panel ${panel} after ${Date.now() - started} ms`);
+    assert.equal(panel, 'blocked', 'the send is held by the verdict of a check asked again');
+    assert.equal(await b.run(sentCount), before);
+    assert.equal(await b.run((sel) => document.querySelector(sel).value, COMPOSER), `${draft}！`, 'the draft stays');
+    await b.run(() => document.getElementById('kefu-panel-host')?.shadowRoot.querySelector('button.primary')?.click());
+    // And the page's send button sends a good reply.
+    await b.run(setBox, [COMPOSER, '']);
+    await b.type(COMPOSER, '亲，您好，我们今天内私信您处理进度哦');
+    await b.waitFor((sel) => document.querySelector(sel).dataset.kefuVerdict === 'ok', COMPOSER, 15000);
+    const n = await b.run(sentCount);
+    await b.run(clickSend, COMPOSER);
+    await b.waitFor((k) => window.__replica.sent.length > k, n);
+  });
   after(async () => {
     await b?.close();
     lists?.close();
@@ -288,16 +330,13 @@ describe('faults in firefox', () => {
     ctx = { options, blocked, rowStatus };
   });
 
-  // Known gap: one run of two did not show the timeout within 60 s (the
-  // other showed it after 31 s). A likely cause, not confirmed: the
-  // download's timeout (30 s) equals Firefox's idle limit for an event
-  // page, which may be stopped before it records the failure. The old list
-  // stays in force either way. A todo test: run and reported, not failing.
-  test.todo('a list URL that never answers: the options page says so after the timeout', async () => {
+  // Firefox stops an idle event page after 30 s; the download gives up
+  // before that (registry.js, FETCH_TIMEOUT_MS).
+  test('a list URL that never answers: the options page says so after the timeout', async () => {
     assert.ok(ctx, 'the test above ran');
     lists.set(null);
     const started = Date.now();
-    const timeout = await ctx.rowStatus(45000);
+    const timeout = await ctx.rowStatus(40000);
     console.log(`firefox, no answer (${Date.now() - started} ms):`, timeout);
     assert.match(timeout, /超时/);
     assert.ok(await ctx.blocked(), 'the old list stays in force after a timeout');
@@ -366,5 +405,63 @@ describe('faults in chromium: Weibo changed its DOM', () => {
     await b.waitFor((k) => window.__replica.sent.length > k, n);
     await b.waitFor((d) => [...document.querySelectorAll('.cmt-top .text')].some((t) => t.textContent.includes(d.slice(0, 8))), reply);
     assert.deepEqual(b.consoleErrors, [], 'no error in the page');
+  });
+});
+
+// The same in Firefox: the replica served, renamed, from a server of this
+// test on localhost (the test build's content script matches it).
+describe('faults in firefox: Weibo changed its DOM', () => {
+  let b;
+  let server;
+  before(async () => {
+    server = createServer(async (req, res) => {
+      const chunks = [];
+      for await (const c of req) chunks.push(c);
+      const r = respond({ method: req.method, url: req.url, body: chunks.length ? Buffer.concat(chunks) : null }, { csp: 'none' });
+      const type = String(r.headers['content-type'] ?? r.headers['Content-Type'] ?? '');
+      let body = r.body;
+      if (/html|javascript|css/.test(type)) {
+        let text = Buffer.isBuffer(body) ? body.toString('utf8') : String(body);
+        for (const [from, to] of RENAMES) text = text.replace(from, to);
+        body = Buffer.from(text);
+      }
+      res.writeHead(r.status, r.headers);
+      res.end(body);
+    });
+    await new Promise((ok) => server.listen(0, '127.0.0.1', ok));
+    b = await firefox();
+  });
+  after(async () => {
+    await b?.close();
+    server?.close();
+  });
+
+  test('the page shows its comments and sends replies as without Kefu; Kefu marks nothing', async () => {
+    await b.driver.get(`http://127.0.0.1:${server.address().port}/`);
+    await b.waitFor(() => document.querySelectorAll('.cmt-top').length >= 5, null, 20000);
+    await sleep(2000); // time for Kefu to have marked rows, had it found any
+    const page = await b.run(() => ({
+      oldRows: document.querySelectorAll('.item1, .item2').length,
+      marked: document.querySelectorAll('[data-kefu-category], [data-kefu-urgency], .kefu-badge').length,
+    }));
+    assert.equal(page.oldRows, 0, 'no row has the old class names');
+    assert.equal(page.marked, 0, 'Kefu marks nothing it cannot recognise');
+    const box = 'textarea[class*="_input_"]';
+    const reply = '您好，已经为您登记，我们今天内私信您';
+    await b.run(setBox, [box, '']);
+    await b.type(box, reply);
+    const n = await b.run(sentCount);
+    await b.run((sel) => {
+      const t = document.querySelector(sel);
+      for (let el = t.parentElement; el; el = el.parentElement) {
+        const send = el.querySelector('button.woo-button-main');
+        if (send) {
+          send.click();
+          return;
+        }
+      }
+    }, box);
+    await b.waitFor((k) => window.__replica.sent.length > k, n);
+    await b.waitFor((d) => [...document.querySelectorAll('.cmt-top .text')].some((t) => t.textContent.includes(d.slice(0, 8))), reply);
   });
 });
