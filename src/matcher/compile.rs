@@ -217,24 +217,34 @@ fn from_parts(
     // trie is built, the peak of a compile (wasm memory never shrinks).
     b.slot_of = FastMap::default();
     b.exact_of = FastMap::default();
-    // Stable: a slot's entries keep the order of the lists.
-    // The standard sort here: tens of thousands of entries, once per compile.
-    b.entries.sort_by_key(|(slot, _)| *slot);
+    // Entries grouped by slot, each slot's in the order of the lists: a
+    // counting sort (no comparison sort's code in the engine for this).
     let mut slots = Vec::with_capacity(b.keys.len());
-    let mut first = 0;
-    for (i, key) in b.keys.iter().enumerate() {
-        let count = b.entries[first..].partition_point(|(s, _)| *s as usize == i);
+    let mut count = vec![0u32; b.keys.len()];
+    for (slot, _) in &b.entries {
+        count[*slot as usize] += 1;
+    }
+    let mut next = Vec::with_capacity(b.keys.len());
+    let mut first = 0u32;
+    for (key, &n) in b.keys.iter().zip(&count) {
         let latin = |c: Option<char>| c.is_some_and(|c| c.is_ascii_alphanumeric());
         slots.push(Slot {
             len: key.chars().count() as u32,
-            first: first as u32,
-            count: count as u32,
+            first,
+            count: n,
             latin_start: latin(key.chars().next()),
             latin_end: latin(key.chars().next_back()),
         });
-        first += count;
+        next.push(first);
+        first += n;
     }
-    let entries: Vec<Entry> = b.entries.into_iter().map(|(_, e)| e).collect();
+    let mut placed: Vec<Option<Entry>> = vec![None; b.entries.len()];
+    for (slot, e) in b.entries {
+        let at = &mut next[slot as usize];
+        placed[*at as usize] = Some(e);
+        *at += 1;
+    }
+    let entries: Vec<Entry> = placed.into_iter().flatten().collect();
     // The trie's node numbers are u32, one per key char at most.
     if b.keys.iter().map(|k| k.len() as u64).sum::<u64>() >= u64::from(u32::MAX) {
         return Err(BuildError(

@@ -1,18 +1,18 @@
 //! Plain strings found at once, for the lexicons that are not phrase lists
-//! (triage cues and intents, the segmenter's words): the same daachorse
-//! automaton as the matcher, so the engine carries one Aho-Corasick
-//! implementation. No folding here: callers match their own normal form.
+//! (triage cues and intents, the segmenter's words): the same trie as the
+//! matcher (`kefu_scan::Trie`), so the engine carries one multi-string
+//! search. No folding here: callers match their own normal form.
 //!
-//! daachorse refuses duplicate and empty patterns; lexicons have both (a
-//! word under two roles), so each distinct string keeps the list of the
-//! input indices it stands for, and a match yields one hit per index.
+//! Lexicons have duplicate and empty strings (a word under two roles), so
+//! each distinct string keeps the list of the input indices it stands for,
+//! and a match yields one hit per index.
 
-use daachorse::{CharwiseDoubleArrayAhoCorasick, CharwiseDoubleArrayAhoCorasickBuilder, MatchKind};
+use kefu_scan::Trie;
 use std::collections::HashMap;
 
 /// A compiled set of strings.
 pub struct Dictionary {
-    automaton: Option<CharwiseDoubleArrayAhoCorasick<u32>>,
+    trie: Trie,
     /// For each distinct string, the indices it had in the input.
     owners: Vec<Vec<usize>>,
 }
@@ -26,63 +26,81 @@ pub struct DictMatch {
 }
 
 impl Dictionary {
-    /// Compiles `strings` for overlapping search (every occurrence) or, with
-    /// `longest`, for leftmost-longest search. Empty strings never match.
+    /// Compiles `strings`. Empty strings, and strings with a NUL character
+    /// in them, never match. (`longest` is kept for the callers' sake: a
+    /// dictionary answers both kinds of search.)
     pub fn new<S: AsRef<str>>(strings: &[S], longest: bool) -> Result<Dictionary, String> {
+        let _ = longest;
         let mut ids: HashMap<&str, u32> = HashMap::new();
         let mut owners: Vec<Vec<usize>> = Vec::new();
+        let mut keys: Vec<Vec<char>> = Vec::new();
         for (i, s) in strings.iter().enumerate() {
             let s = s.as_ref();
-            if s.is_empty() {
+            if s.is_empty() || s.contains('\0') {
                 continue;
             }
             let id = *ids.entry(s).or_insert_with(|| {
                 owners.push(Vec::new());
+                keys.push(s.chars().collect());
                 (owners.len() - 1) as u32
             });
             owners[id as usize].push(i);
         }
-        let automaton = if ids.is_empty() {
-            None
-        } else {
-            let kind = if longest {
-                MatchKind::LeftmostLongest
-            } else {
-                MatchKind::Standard
-            };
-            let built = CharwiseDoubleArrayAhoCorasickBuilder::new()
-                .match_kind(kind)
-                .build_with_values(ids.iter().map(|(s, &id)| (*s, id)))
-                .map_err(|e| e.to_string())?;
-            Some(built)
-        };
-        Ok(Dictionary { automaton, owners })
+        Ok(Dictionary {
+            trie: Trie::new(&keys),
+            owners,
+        })
     }
 
-    fn expand(&self, start: usize, end: usize, id: u32) -> impl Iterator<Item = DictMatch> + '_ {
-        self.owners[id as usize]
-            .iter()
-            .map(move |&index| DictMatch { start, end, index })
-    }
-
-    /// Every occurrence, overlapping (a dictionary built without `longest`),
-    /// handed to `f` as found. The walk is `kefu_scan`'s, built for speed.
-    pub fn for_each_overlapping(&self, text: &str, mut f: impl FnMut(DictMatch)) {
-        if let Some(a) = &self.automaton {
-            kefu_scan::overlapping(a, text, &mut |start, end, id| {
-                for &index in &self.owners[id as usize] {
-                    f(DictMatch { start, end, index });
-                }
-            });
+    /// Every occurrence of a distinct string, in order of start and then
+    /// end: `f(start, end, id)` in bytes.
+    fn each(&self, text: &str, f: &mut dyn FnMut(usize, usize, u32)) {
+        if self.trie.is_empty() {
+            return;
         }
+        let mut chars: Vec<char> = Vec::with_capacity(text.len());
+        let mut at: Vec<usize> = Vec::with_capacity(text.len() + 1);
+        for (b, c) in text.char_indices() {
+            chars.push(c);
+            at.push(b);
+        }
+        at.push(text.len());
+        self.trie.find(&chars, &mut |id, s, e| {
+            f(at[s as usize], at[e as usize], id)
+        });
     }
 
-    /// Leftmost-longest occurrences (a dictionary built with `longest`).
-    pub fn leftmost_longest<'a>(&'a self, text: &'a str) -> impl Iterator<Item = DictMatch> + 'a {
-        self.automaton
-            .iter()
-            .flat_map(move |a| a.leftmost_find_iter(text))
-            .flat_map(move |m| self.expand(m.start(), m.end(), m.value()))
+    /// Every occurrence, overlapping, handed to `f` as found (by start).
+    pub fn for_each_overlapping(&self, text: &str, mut f: impl FnMut(DictMatch)) {
+        self.each(text, &mut |start, end, id| {
+            for &index in &self.owners[id as usize] {
+                f(DictMatch { start, end, index });
+            }
+        });
+    }
+
+    /// Leftmost-longest occurrences: from the left, the longest string that
+    /// begins at the first place one does, then on after its end.
+    pub fn leftmost_longest(&self, text: &str) -> impl Iterator<Item = DictMatch> + '_ {
+        // The longest occurrence at each start (they come by start, then
+        // end: the last one at a start is the longest)…
+        let mut longest: Vec<(usize, usize, u32)> = Vec::new();
+        self.each(text, &mut |start, end, id| match longest.last_mut() {
+            Some(last) if last.0 == start => *last = (start, end, id),
+            _ => longest.push((start, end, id)),
+        });
+        // …then from the left, each one that begins after the last kept.
+        let mut kept: Vec<(usize, usize, u32)> = Vec::with_capacity(longest.len());
+        for l in longest {
+            if kept.last().is_none_or(|k| l.0 >= k.1) {
+                kept.push(l);
+            }
+        }
+        kept.into_iter().flat_map(move |(start, end, id)| {
+            self.owners[id as usize]
+                .iter()
+                .map(move |&index| DictMatch { start, end, index })
+        })
     }
 }
 

@@ -12,8 +12,6 @@
 //! What folding means, and how the table is built from its data files, is
 //! `kefu::fold`'s business; this crate only holds the table's layout.
 
-use daachorse::CharwiseDoubleArrayAhoCorasick;
-
 pub mod trie;
 pub use trie::Trie;
 
@@ -214,20 +212,6 @@ pub fn fold_with_starts(
 #[inline(never)]
 pub fn fold_digits(table: &FoldTable, chars: &[char]) -> Vec<char> {
     chars.iter().map(|&c| table.digit(c)).collect()
-}
-
-/// Every occurrence of `automaton`'s patterns in `text` (no folding),
-/// overlapping ones included: `f(start, end, value)`, byte offsets. For the
-/// lexicons that are not phrase lists (triage's cues and intents).
-#[inline(never)]
-pub fn overlapping(
-    automaton: &CharwiseDoubleArrayAhoCorasick<u32>,
-    text: &str,
-    f: &mut dyn FnMut(usize, usize, u32),
-) {
-    for m in automaton.find_overlapping_iter(text) {
-        f(m.start(), m.end(), m.value());
-    }
 }
 
 #[cfg(test)]

@@ -101,11 +101,11 @@ fn set(bits: &mut [u64], shift: u32, h: u64) {
 impl Trie {
     /// Builds a trie of `keys`; the value of a key is its index. Keys should
     /// be distinct (of equal keys the last one's index is kept); empty keys
-    /// are left out, and a key must not contain `'\0'`.
+    /// and keys that contain `'\0'` are left out.
     #[inline(never)]
     pub fn new(keys: &[Vec<char>]) -> Trie {
         let mut order: Vec<u32> = (0..keys.len() as u32)
-            .filter(|&k| !keys[k as usize].is_empty())
+            .filter(|&k| !keys[k as usize].is_empty() && !keys[k as usize].contains(&'\0'))
             .collect();
         sort_keys(keys, &mut order);
         let mut nodes = vec![Node {
@@ -376,6 +376,11 @@ impl Trie {
             return;
         };
         let (a, b) = (a as u32, b as u32);
+        if b == 0 {
+            // A NUL in the text (never in folded text; raw text may have
+            // one): `a 0` is how one-character keys are stored, no pair.
+            return;
+        }
         let ab = mix(a, b);
         // Most pairs that begin a key end here: `a b` is no key, and no key
         // begins with `a b c`.
