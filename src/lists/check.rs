@@ -71,14 +71,22 @@ pub(super) fn check(src: &Source, list: &PhraseList, places: &Places, diags: &mu
                 } else {
                     at
                 };
-                out.error(
-                    here,
-                    format!(
-                        "phrase {p:?} contains the control character U+{:04X}, which matching skips; remove it",
-                        c as u32
-                    ),
+                // A NUL is a sign of a damaged or binary file: an error. Other
+                // control characters come with real lists (a U+0016 in the
+                // 64k benchmark list); matching skips them like separators:
+                // a warning, and the phrase is used.
+                let message = format!(
+                    "phrase {p:?} contains the control character U+{:04X}, which matching skips",
+                    c as u32
                 );
-                continue;
+                if c == '\0' {
+                    out.error(here, format!("{message}; remove it"));
+                    continue;
+                }
+                out.warning(
+                    here,
+                    format!("{message}; it matches as if the character were not there"),
+                );
             }
             if key.is_empty() {
                 out.error(
