@@ -328,7 +328,7 @@ impl Matcher {
                 &mut triggers,
             )
         };
-        if !self.digits && !self.trie.has_singles() {
+        if !self.digits {
             // The usual case: fold, and find where keys may begin, in one
             // pass; then walk from there.
             let mut starts = Vec::new();

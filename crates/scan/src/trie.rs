@@ -67,6 +67,9 @@ pub struct Trie {
     deep_shift: u32,
     /// Whether some key is one character long.
     singles: bool,
+    /// One bit per char of a one-character key, by its low 11 bits: the
+    /// first test of whether a char may be a key (no multiplication).
+    single_bits: [u64; 32],
 }
 
 #[inline(always)]
@@ -283,6 +286,10 @@ impl Trie {
             }
         }
         self.singles = entries.iter().any(|e| e.b == 0);
+        self.single_bits = [0; 32];
+        for e in entries.iter().filter(|e| e.b == 0) {
+            self.single_bits[(e.a as usize >> 6) & 31] |= 1 << (e.a & 63);
+        }
         (self.deep, self.deep_shift) = bitmap(deep.len());
         for h in deep {
             set(&mut self.deep, self.deep_shift, h);
@@ -347,13 +354,17 @@ impl Trie {
 
     /// What [`Trie::find`] reports, from the positions of `text` that
     /// [`fold_with_starts`](crate::fold_with_starts) gave (those where a
-    /// key of two characters or more may begin).
+    /// key may begin, in order).
     #[inline(never)]
     pub fn find_from(&self, text: &[char], starts: &[u32], f: &mut dyn FnMut(u32, u32, u32)) {
         for &i in starts {
-            if (i as usize) < text.len() {
-                self.walk(text, i as usize, f);
+            let Some(&a) = text.get(i as usize) else {
+                continue;
+            };
+            if self.singles {
+                self.single(a as u32, i as usize, f);
             }
+            self.walk(text, i as usize, f);
         }
     }
 
@@ -363,10 +374,10 @@ impl Trie {
         has(&self.bits, self.bit_shift, mix(a, b))
     }
 
-    /// Whether some key is one character long ([`Trie::find_from`] does
-    /// not report those).
-    pub fn has_singles(&self) -> bool {
-        self.singles
+    /// Whether `a` may be a key of one character.
+    #[inline(always)]
+    pub(crate) fn may_be_single(&self, a: u32) -> bool {
+        self.single_bits[(a as usize >> 6) & 31] & (1 << (a & 63)) != 0
     }
 
     /// Reports the keys of two characters or more that begin at `i`.
@@ -421,6 +432,9 @@ impl Trie {
 
     #[inline(always)]
     fn single(&self, a: u32, i: usize, f: &mut dyn FnMut(u32, u32, u32)) {
+        if !self.may_be_single(a) {
+            return;
+        }
         let h = mix(a, 0);
         if !has(&self.bits, self.bit_shift, h) {
             return;
