@@ -287,6 +287,32 @@ impl Engine {
         }))
     }
 
+    /// Every hit of the phrase lists in force in a long text (past replies,
+    /// one a line, say), given as its UTF-16 code units (`Uint16Array`: a
+    /// JavaScript string's own form, so nothing is transcoded); JSON
+    /// `[{rule: "list/rule", label, severity, start, end}]`, offsets in code
+    /// units, in order of start.
+    #[wasm_bindgen(js_name = scanText)]
+    pub fn scan_text(&self, text: &[u16]) -> Result<String, JsValue> {
+        let lists = self.guard.lists();
+        let hits: Vec<serde_json::Value> = self
+            .guard
+            .scan_utf16(text)
+            .into_iter()
+            .map(|(l, r, start, end)| {
+                let (list, rule) = (&lists[l], &lists[l].rules[r]);
+                serde_json::json!({
+                    "rule": format!("{}/{}", list.id, rule.id),
+                    "label": rule.label,
+                    "severity": rule.severity,
+                    "start": start,
+                    "end": end,
+                })
+            })
+            .collect();
+        json(&hits)
+    }
+
     /// Reads settings TOML (what `kefu --config` reads) into their JSON, for
     /// [`Engine::set_settings`]; throws the error (with line and column)
     /// and changes nothing on failure.

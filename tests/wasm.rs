@@ -166,3 +166,30 @@ fn settings_are_read_from_toml_and_put_in_force_as_json() {
     // Refused settings change nothing.
     assert_eq!(parse(engine.settings_json())["hotlines"][0], "95555");
 }
+
+#[wasm_bindgen_test]
+fn a_long_text_is_scanned_from_its_utf16_units() {
+    let engine = engine();
+    // Past replies, one a line; an emoji (two code units) before the insult.
+    let text = "您好，已为您处理\n😀你这蠢 驴\n我们第一时间为您处理";
+    let units: Vec<u16> = text.encode_utf16().collect();
+    let hits = parse(engine.scan_text(&units));
+    let hits = hits.as_array().unwrap();
+    let insult = hits
+        .iter()
+        .find(|h| h["label"] == "insult")
+        .expect("the insult is found");
+    let at = |k: &str| insult[k].as_u64().unwrap() as usize;
+    assert_eq!(
+        String::from_utf16(&units[at("start")..at("end")]).unwrap(),
+        "蠢 驴"
+    );
+    assert_eq!(insult["severity"], "block");
+    // 第一时间 is an allowed context of the absolute-terms rule.
+    let third_line = text.encode_utf16().count() - "我们第一时间为您处理".encode_utf16().count();
+    assert!(
+        hits.iter()
+            .all(|h| h["start"].as_u64().unwrap() < third_line as u64),
+        "{hits:?}"
+    );
+}

@@ -190,6 +190,21 @@ impl Guard {
         Ok(Guard::from_parts(lists, lexicons, matcher))
     }
 
+    /// Every hit of the phrase lists in force (not the tone lexicons) in a
+    /// long text given as UTF-16 code units, as JavaScript holds it: for
+    /// trying lists on many past replies at once. Each is `(list index,
+    /// rule index, start, end)`, offsets in code units (a JavaScript
+    /// string's indices).
+    pub fn scan_utf16(&self, text: &[u16]) -> Vec<(usize, usize, usize, usize)> {
+        let n = self.lists.len();
+        self.matcher
+            .find_utf16(text)
+            .into_iter()
+            .filter(|h| h.list < n)
+            .map(|h| (h.list, h.rule, h.start, h.end))
+            .collect()
+    }
+
     /// The compiled matcher (phrase lists and lexicons), serialized.
     pub fn matcher_bytes(&self) -> Vec<u8> {
         self.matcher.to_bytes()

@@ -310,6 +310,60 @@ impl Matcher {
     /// Every hit in `text`, in order of start.
     pub fn find(&self, text: &str) -> Vec<Hit> {
         let t = table();
+        self.find_folded(
+            |chars, origin, starts| match starts {
+                Some(starts) => {
+                    kefu_scan::fold_with_starts(t, &self.trie, text, chars, origin, starts)
+                }
+                None => kefu_scan::fold_into(t, text, chars, origin),
+            },
+            || (std::borrow::Cow::Borrowed(text), false),
+            &|_| 1,
+        )
+    }
+
+    /// Every hit in a text given as UTF-16 code units, as JavaScript holds
+    /// its strings (so a long text crosses into wasm without being encoded
+    /// as UTF-8 and decoded again); `start` and `end` are in code units (a
+    /// JavaScript string's indices). An unpaired surrogate is read as
+    /// U+FFFD.
+    pub fn find_utf16(&self, text: &[u16]) -> Vec<Hit> {
+        let t = table();
+        self.find_folded(
+            |chars, origin, starts| match starts {
+                Some(starts) => {
+                    kefu_scan::fold_with_starts_utf16(t, &self.trie, text, chars, origin, starts)
+                }
+                None => kefu_scan::fold_into_utf16(t, text, chars, origin),
+            },
+            || {
+                (
+                    std::borrow::Cow::Owned(String::from_utf16_lossy(text)),
+                    true,
+                )
+            },
+            // A char of two code units: a surrogate pair.
+            &|at| {
+                let pair = text.get(at as usize..at as usize + 2);
+                1 + u32::from(pair.is_some_and(|p| {
+                    (0xd800..0xdc00).contains(&p[0]) && (0xdc00..0xe000).contains(&p[1])
+                }))
+            },
+        )
+    }
+
+    /// [`Matcher::find`] given how to fold the text (into chars, their
+    /// origins and, when asked, the positions where keys may begin), the
+    /// original text for raw patterns (with whether origins count UTF-16
+    /// code units rather than chars), and how many units the original char
+    /// at an origin takes.
+    fn find_folded<'t>(
+        &self,
+        fold: impl FnOnce(&mut Vec<char>, &mut Vec<u32>, Option<&mut Vec<u32>>),
+        original: impl FnOnce() -> (std::borrow::Cow<'t, str>, bool),
+        width: &dyn Fn(u32) -> u32,
+    ) -> Vec<Hit> {
+        let t = table();
         let mut chars: Vec<char> = Vec::new();
         let mut origin: Vec<u32> = Vec::new();
         let mut hits: Vec<Span> = Vec::new();
@@ -332,29 +386,22 @@ impl Matcher {
             // The usual case: fold, and find where keys may begin, in one
             // pass; then walk from there.
             let mut starts = Vec::new();
-            kefu_scan::fold_with_starts(t, &self.trie, text, &mut chars, &mut origin, &mut starts);
+            fold(&mut chars, &mut origin, Some(&mut starts));
             self.trie
                 .find_from(&chars, &starts, &mut |s, a, b| on(s, a, b, &chars));
         } else {
-            kefu_scan::fold_into(t, text, &mut chars, &mut origin);
-            if !self.trie.is_empty() {
-                let digits;
-                let keyed: &[char] = if self.digits {
-                    digits = kefu_scan::fold_digits(t, &chars);
-                    &digits
-                } else {
-                    &chars
-                };
-                self.trie.find(keyed, &mut |s, a, b| on(s, a, b, &chars));
-            }
+            fold(&mut chars, &mut origin, None);
+            let digits = kefu_scan::fold_digits(t, &chars);
+            self.trie.find(&digits, &mut |s, a, b| on(s, a, b, &chars));
         }
         if !triggers.is_empty() || self.patterns.iter().any(|p| !p.triggered) {
             self.find_patterns(&chars, &triggers, &mut hits);
         }
         if self.patterns.iter().any(|p| p.raw) {
-            self.find_raw_patterns(text, &origin, &mut hits);
+            let (text, utf16) = original();
+            self.find_raw_patterns(&text, utf16, &origin, &mut hits);
         }
-        self.finish(&chars, &origin, hits, allows)
+        self.finish(&chars, &origin, width, hits, allows)
     }
 
     #[allow(clippy::too_many_arguments)]
@@ -455,12 +502,16 @@ impl Matcher {
     /// Patterns that run on the original text; their matches are mapped to
     /// the folded characters they cover (a match of separators alone, which
     /// covers none, is no hit).
-    fn find_raw_patterns(&self, text: &str, origin: &[u32], hits: &mut Vec<Span>) {
+    fn find_raw_patterns(&self, text: &str, utf16: bool, origin: &[u32], hits: &mut Vec<Span>) {
+        // Where each byte is in the units `origin` counts (chars, or UTF-16
+        // code units).
         let mut char_of_byte: Vec<u32> = Vec::with_capacity(text.len() + 1);
-        for (i, c) in text.chars().enumerate() {
-            char_of_byte.extend(std::iter::repeat_n(i as u32, c.len_utf8()));
+        let mut at = 0u32;
+        for c in text.chars() {
+            char_of_byte.extend(std::iter::repeat_n(at, c.len_utf8()));
+            at += if utf16 { c.len_utf16() as u32 } else { 1 };
         }
-        char_of_byte.push(text.chars().count() as u32);
+        char_of_byte.push(at);
         let mut found: Vec<(usize, usize)> = Vec::new();
         for p in self.patterns.iter().filter(|p| p.raw) {
             found.clear();
@@ -504,6 +555,7 @@ impl Matcher {
         &self,
         chars: &[char],
         origin: &[u32],
+        width: &dyn Fn(u32) -> u32,
         hits: Vec<Span>,
         allows: Vec<(Kind, Span)>,
     ) -> Vec<Hit> {
@@ -519,7 +571,10 @@ impl Matcher {
                 .is_some_and(|c| c.is_ascii_alphanumeric())
         };
         // Adjacent in the original: no separator between folded i and i + 1.
-        let adjacent = |i: u32| origin[i as usize] + 1 == origin[i as usize + 1];
+        let adjacent = |i: u32| {
+            let o = origin[i as usize];
+            o + width(o) == origin[i as usize + 1]
+        };
         let mut out: Vec<Hit> = Vec::with_capacity(hits.len());
         for h in hits {
             let rule = h.rule;
@@ -537,7 +592,10 @@ impl Matcher {
                 list: h.list as usize,
                 rule: rule as usize,
                 start: origin[h.start as usize] as usize,
-                end: origin[h.end as usize - 1] as usize + 1,
+                end: {
+                    let o = origin[h.end as usize - 1];
+                    (o + width(o)) as usize
+                },
             });
         }
         // Overlapping hits of one rule are one finding (行业第一 and 第一品牌
@@ -647,5 +705,79 @@ patterns = ['\[(?:心|抱抱)\]', "[❤😊]"]
         assert!(m.find("前方路口交通拥堵").is_empty());
         assert!(m.find("我们第一时间处理").is_empty());
         assert_eq!(m.find("全网第一").len(), 1);
+    }
+
+    #[test]
+    fn utf16_text_gives_the_same_hits_in_code_units() {
+        // The default lists (one-character keys, digits, raw patterns) and a
+        // list without digit folding (the one-pass path).
+        let lists = [
+            Matcher::new(&crate::guard::default_phrase_lists()),
+            matcher(LIST),
+        ];
+        let pieces = [
+            "蠢",
+            "驴",
+            "驢",
+            " ",
+            "*",
+            "\u{200b}",
+            "𝐒",
+            "𝐁",
+            "s",
+            "b",
+            "ass",
+            "istant",
+            "第一",
+            "时间",
+            "滚",
+            "😀",
+            "100",
+            "%",
+            "[心]",
+            "[",
+            "绝对",
+            "保证",
+            "口交",
+            "路口交通",
+            "！",
+        ];
+        let mut x: u64 = 3;
+        for _ in 0..400 {
+            let text: String = (0..(x % 24) as usize)
+                .map(|_| {
+                    x ^= x << 13;
+                    x ^= x >> 7;
+                    x ^= x << 17;
+                    pieces[(x % pieces.len() as u64) as usize]
+                })
+                .collect();
+            let units: Vec<u16> = text.encode_utf16().collect();
+            // Char offset → code unit offset.
+            let mut unit_of: Vec<usize> = vec![0];
+            for c in text.chars() {
+                unit_of.push(unit_of.last().unwrap() + c.len_utf16());
+            }
+            for m in &lists {
+                let want: Vec<Hit> = m
+                    .find(&text)
+                    .into_iter()
+                    .map(|h| Hit {
+                        start: unit_of[h.start],
+                        end: unit_of[h.end],
+                        ..h
+                    })
+                    .collect();
+                assert_eq!(m.find_utf16(&units), want, "{text}");
+            }
+        }
+        // An unpaired surrogate is a char of its own (U+FFFD), not a crash.
+        let m = matcher(LIST);
+        let units: Vec<u16> = [0xd800u16]
+            .into_iter()
+            .chain("蠢驴".encode_utf16())
+            .collect();
+        let h = m.find_utf16(&units);
+        assert_eq!((h[0].start, h[0].end), (1, 3));
     }
 }

@@ -90,6 +90,16 @@ impl FoldTable {
         self.get(c)
     }
 
+    /// The folded form of `c` and whether it is kept (not a separator),
+    /// without a branch: for a separator the char is meaningless.
+    #[inline(always)]
+    pub fn fold_fast(&self, c: char) -> (char, bool) {
+        let cp = c as u32;
+        let delta = self.pages[self.index[(cp >> 8) as usize] as usize][(cp & 0xff) as usize];
+        let f = char::from_u32(cp.wrapping_add(delta as u32)).unwrap_or('\0');
+        (f, delta != SEPARATOR)
+    }
+
     /// The digit a folded Chinese numeral stands for, else `c`.
     #[inline(always)]
     pub fn digit(&self, c: char) -> char {
@@ -133,22 +143,59 @@ impl FoldTable {
 /// separator) and `origin` (the index in `text`, in chars, of each).
 #[inline(never)]
 pub fn fold_into(table: &FoldTable, text: &str, chars: &mut Vec<char>, origin: &mut Vec<u32>) {
-    // A char takes at least one byte: room for every char of the text. Each
-    // char is written at `k`, which moves on only past one that is not a
-    // separator: no branch on what the char is (text mixes punctuation,
-    // Latin and Chinese, and such branches are mispredicted).
-    chars.reserve(text.len());
-    origin.reserve(text.len());
+    fold_loop(table, text.len(), text.chars().zip(0..), chars, origin);
+}
+
+/// [`fold_into`] of a text given as UTF-16 code units (as JavaScript holds
+/// its strings): `origin` in code units, an unpaired surrogate read as
+/// U+FFFD.
+#[inline(never)]
+pub fn fold_into_utf16(
+    table: &FoldTable,
+    text: &[u16],
+    chars: &mut Vec<char>,
+    origin: &mut Vec<u32>,
+) {
+    fold_loop(table, text.len(), utf16_chars(text), chars, origin);
+}
+
+/// The chars of UTF-16 text with the code unit each begins at.
+#[inline(always)]
+fn utf16_chars(text: &[u16]) -> impl Iterator<Item = (char, u32)> + '_ {
+    char::decode_utf16(text.iter().copied()).scan(0u32, |at, r| {
+        let c = r.unwrap_or('\u{fffd}');
+        let here = *at;
+        // A replaced unpaired surrogate took one unit, as U+FFFD does.
+        *at += c.len_utf16() as u32;
+        Some((c, here))
+    })
+}
+
+/// The loop of the fold functions: `text` yields at most `len` chars, each
+/// with where it is in the original.
+#[inline(always)]
+fn fold_loop(
+    table: &FoldTable,
+    len: usize,
+    text: impl Iterator<Item = (char, u32)>,
+    chars: &mut Vec<char>,
+    origin: &mut Vec<u32>,
+) {
+    // Room for every char of the text. Each char is written at `k`, which
+    // moves on only past one that is not a separator: no branch on what the
+    // char is (text mixes punctuation, Latin and Chinese, and such branches
+    // are mispredicted).
+    chars.reserve(len);
+    origin.reserve(len);
     let (c0, o0) = (chars.len(), origin.len());
-    let spare = &mut chars.spare_capacity_mut()[..text.len()];
-    let ospare = &mut origin.spare_capacity_mut()[..text.len()];
+    let spare = &mut chars.spare_capacity_mut()[..len];
+    let ospare = &mut origin.spare_capacity_mut()[..len];
     let mut k = 0;
-    for (n, c) in text.chars().enumerate() {
-        let cp = c as u32;
-        let delta = table.pages[table.index[(cp >> 8) as usize] as usize][(cp & 0xff) as usize];
-        spare[k].write(char::from_u32(cp.wrapping_add(delta as u32)).unwrap_or('\0'));
-        ospare[k].write(n as u32);
-        k += usize::from(delta != SEPARATOR);
+    for (c, n) in text {
+        let (f, keep) = table.fold_fast(c);
+        spare[k].write(f);
+        ospare[k].write(n);
+        k += usize::from(keep);
     }
     // SAFETY: the first `k` elements of both spare capacities were written
     // above (each index up to `k` was written before `k` moved past it).
@@ -170,26 +217,51 @@ pub fn fold_with_starts(
     origin: &mut Vec<u32>,
     starts: &mut Vec<u32>,
 ) {
+    let it = text.chars().zip(0..);
+    fold_starts_loop(table, trie, text.len(), it, chars, origin, starts);
+}
+
+/// [`fold_with_starts`] of UTF-16 text, as [`fold_into_utf16`].
+#[inline(never)]
+pub fn fold_with_starts_utf16(
+    table: &FoldTable,
+    trie: &Trie,
+    text: &[u16],
+    chars: &mut Vec<char>,
+    origin: &mut Vec<u32>,
+    starts: &mut Vec<u32>,
+) {
+    let it = utf16_chars(text);
+    fold_starts_loop(table, trie, text.len(), it, chars, origin, starts);
+}
+
+#[inline(always)]
+fn fold_starts_loop(
+    table: &FoldTable,
+    trie: &Trie,
+    len: usize,
+    text: impl Iterator<Item = (char, u32)>,
+    chars: &mut Vec<char>,
+    origin: &mut Vec<u32>,
+    starts: &mut Vec<u32>,
+) {
     if trie.is_empty() {
-        return fold_into(table, text, chars, origin);
+        return fold_loop(table, len, text, chars, origin);
     }
-    chars.reserve(text.len());
-    origin.reserve(text.len());
-    starts.reserve(text.len());
+    chars.reserve(len);
+    origin.reserve(len);
+    starts.reserve(len);
     let (c0, o0, s0) = (chars.len(), origin.len(), starts.len());
-    let spare = &mut chars.spare_capacity_mut()[..text.len()];
-    let ospare = &mut origin.spare_capacity_mut()[..text.len()];
-    let sspare = &mut starts.spare_capacity_mut()[..text.len()];
+    let spare = &mut chars.spare_capacity_mut()[..len];
+    let ospare = &mut origin.spare_capacity_mut()[..len];
+    let sspare = &mut starts.spare_capacity_mut()[..len];
     let (mut k, mut m) = (0, 0);
     // The last char kept (0 before the first: never a pair of the trie's).
     let mut prev = 0u32;
-    for (n, c) in text.chars().enumerate() {
-        let cp = c as u32;
-        let delta = table.pages[table.index[(cp >> 8) as usize] as usize][(cp & 0xff) as usize];
-        let f = char::from_u32(cp.wrapping_add(delta as u32)).unwrap_or('\0');
-        let keep = delta != SEPARATOR;
+    for (c, n) in text {
+        let (f, keep) = table.fold_fast(c);
         spare[k].write(f);
-        ospare[k].write(n as u32);
+        ospare[k].write(n);
         // A key may begin at k - 1: the previous char alone, or with this one.
         sspare[m].write((k as u32).wrapping_sub(1));
         let may = trie.may_begin(prev, f as u32) | trie.may_be_single(prev);

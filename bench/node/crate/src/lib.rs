@@ -62,6 +62,13 @@ impl BenchMatcher {
         self.matcher.find(text).len() as u32
     }
 
+    /// Folds a text given as UTF-16 code units (a JavaScript string's own
+    /// form) and finds every hit; returns how many.
+    #[wasm_bindgen(js_name = countUtf16)]
+    pub fn count_utf16(&self, text: &[u16]) -> u32 {
+        self.matcher.find_utf16(text).len() as u32
+    }
+
     /// Hits as [start, end, …] char offsets (for checking the bench's work).
     pub fn spans(&self, text: &str) -> Vec<u32> {
         self.matcher
