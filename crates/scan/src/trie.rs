@@ -183,28 +183,41 @@ impl Trie {
     /// but the root is some node's child, and siblings are in order.
     #[inline(never)]
     pub fn from_bytes(bytes: &[u8]) -> Result<Trie, &'static str> {
-        let word =
-            |i: usize| u32::from_le_bytes([bytes[i], bytes[i + 1], bytes[i + 2], bytes[i + 3]]);
-        if bytes.len() < 4 {
+        let Some(head) = bytes.get(..4) else {
             return Err("trie truncated");
-        }
-        let n = word(0) as usize;
-        if n == 0 || bytes.len() != 4 + n * 12 {
+        };
+        let n = u32::from_le_bytes([head[0], head[1], head[2], head[3]]) as usize;
+        if n == 0 || n.checked_mul(12).and_then(|b| b.checked_add(4)) != Some(bytes.len()) {
             return Err("trie of the wrong length");
         }
-        let (labels, counts, values) = (4, 4 + n * 4, 4 + n * 8);
+        let words = |at: usize| bytes[at..at + n * 4].chunks_exact(4);
+        let le = |c: &[u8]| u32::from_le_bytes([c[0], c[1], c[2], c[3]]);
         let mut nodes = Vec::with_capacity(n);
+        // Where the children of the nodes read so far begin: each node is
+        // the first of its siblings or comes after one with a smaller char.
         let mut first: u64 = 1;
-        for i in 0..n {
-            let count = word(counts + i * 4);
+        let mut first_child = vec![0u64; n.div_ceil(64)];
+        let parts = words(4).zip(words(4 + n * 4)).zip(words(4 + n * 8));
+        for (i, ((label, count), value)) in parts.enumerate() {
+            let (label, count) = (le(label), le(count));
             if count > 0 && first <= i as u64 {
                 return Err("trie children before their parent");
             }
+            if i > 0 {
+                let is_first = first_child[i / 64] & (1 << (i % 64)) != 0;
+                if label == 0 || !is_first && nodes.last().is_some_and(|p: &Node| p.label >= label)
+                {
+                    return Err("trie labels out of order");
+                }
+            }
+            if count > 0 {
+                first_child[first as usize / 64] |= 1 << (first % 64);
+            }
             nodes.push(Node {
-                label: word(labels + i * 4),
+                label,
                 first: first as u32,
                 count,
-                value: word(values + i * 4),
+                value: le(value),
             });
             first += u64::from(count);
             if first > n as u64 {
@@ -213,14 +226,6 @@ impl Trie {
         }
         if first != n as u64 {
             return Err("trie nodes that no node leads to");
-        }
-        for p in &nodes {
-            let kids = &nodes[p.first as usize..(p.first + p.count) as usize];
-            if kids.first().is_some_and(|k| k.label == 0)
-                || kids.windows(2).any(|w| w[0].label >= w[1].label)
-            {
-                return Err("trie labels out of order");
-            }
         }
         let mut t = Trie {
             nodes,
