@@ -23,6 +23,9 @@ cargo clippy --workspace --all-targets -- -D warnings
 step "native tests"
 cargo test --release --workspace
 
+step "fuzz smoke: each fuzz target a few seconds (needs nightly and cargo-fuzz; skipped without them)"
+FUZZ_SECONDS="${FUZZ_SECONDS:-10}" fuzz/smoke.sh
+
 step "default lists: lint and examples"
 cargo build --release --bin kefu
 ./target/release/kefu lists lint lists/*
