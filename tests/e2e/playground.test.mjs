@@ -87,7 +87,8 @@ function pastReplies(n) {
     if (rival) parts.push('您去买对家牌子吧');
     if (later) parts.push('改天再说吧');
     if (claim) parts.push('我们是行业第一');
-    lines.push(parts.sort(() => rand(3) - 1).join('，'));
+    const turn = rand(parts.length); // the innocent part not always first
+    lines.push([...parts.slice(turn), ...parts.slice(0, turn)].join('，'));
     expected['insults/abuse'] += insult;
     expected['qa-replay/rival'] += rival;
     expected['qa-replay/later'] += later;

@@ -257,7 +257,7 @@ function scanReplies(text) {
     if (rank === SEVERITY_ORDER.block) flagged.block++;
     else if (rank === SEVERITY_ORDER.warn) flagged.warn++;
   }
-  return { text, starts, ends, scanned, flagged, ms, rules, hits: hits.length };
+  return { text, starts, ends, scanned, flagged, ms, rules };
 }
 
 /** A reply with its hits in <mark>, as text nodes; a long one cut around its first hit. */
