@@ -8,7 +8,11 @@
 //     lists, which can be left out);
 //   - a JSONL of comments is triaged, with a progress bar and a table, and a
 //     bad line is reported in its place; the marks match the native CLI;
-//   - the list downloads as the text in the editor.
+//   - the list downloads as the text in the editor;
+//   - a file of past replies is scanned with the lists in force (one engine
+//     call): counts per rule as built into the file, examples shown as text
+//     (an HTML payload stays text), a scan again when the list is edited,
+//     and a file that is not UTF-8 is refused with a message.
 
 import { describe, test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
@@ -32,6 +36,77 @@ message = "不要提竞品"
 phrases = ["对家牌子"]
 examples = { hit = ["去买对家牌子吧"], ok = ["我们的牌子"] }
 `;
+
+// A list with a block rule and a warn rule, for the past replies.
+const REPLAY_LIST = `[list]
+id = "qa-replay"
+version = "1"
+
+[[rule]]
+id = "rival"
+label = "ad_tone"
+severity = "block"
+message = "不要提竞品"
+phrases = ["对家牌子"]
+
+[[rule]]
+id = "later"
+label = "tone"
+severity = "warn"
+message = "不要拖延"
+phrases = ["改天再说吧"]
+`;
+
+/** Past replies built from known parts, with what each rule should flag. */
+function pastReplies(n) {
+  let seed = 7;
+  const rand = (k) => {
+    seed = (seed * 1103515245 + 12345) % 2147483648;
+    return seed % k;
+  };
+  const innocent = ['您好，订单已经发出', '我们第一时间处理', '这是第一次出现这种情况', '感谢您的耐心等待😀', '<img src=x onerror="window.__pwned=1">'];
+  const lines = [];
+  const expected = { 'insults/abuse': 0, 'qa-replay/rival': 0, 'qa-replay/later': 0, 'ad-law/absolute-terms': 0 };
+  let replies = 0;
+  let block = 0;
+  let warn = 0;
+  for (let i = 0; i < n; i++) {
+    if (i % 97 === 5) {
+      lines.push(i % 2 ? '' : '   '); // not replies
+      continue;
+    }
+    replies++;
+    // The HTML payload once for sure among the first examples of a rule.
+    const parts = [i === 1 ? innocent[4] : innocent[rand(innocent.length)]];
+    const insult = i === 1 || rand(7) === 0;
+    const rival = rand(9) === 0;
+    const later = rand(11) === 0;
+    const claim = rand(13) === 0;
+    // Characters outside the BMP before a hit: offsets are UTF-16 code units.
+    if (insult) parts.push('😀😀你这个蠢驴');
+    if (rival) parts.push('您去买对家牌子吧');
+    if (later) parts.push('改天再说吧');
+    if (claim) parts.push('我们是行业第一');
+    const turn = rand(parts.length); // the innocent part not always first
+    lines.push([...parts.slice(turn), ...parts.slice(0, turn)].join('，'));
+    expected['insults/abuse'] += insult;
+    expected['qa-replay/rival'] += rival;
+    expected['qa-replay/later'] += later;
+    expected['ad-law/absolute-terms'] += claim;
+    if (insult || rival || claim) block++;
+    else if (later) warn++;
+  }
+  // Windows line ends on some lines: the \r belongs to no reply.
+  const text = lines.map((l, i) => (i % 3 ? `${l}\n` : `${l}\r\n`)).join('');
+  return { text, expected, replies, block, warn };
+}
+
+/** Types a list and waits until the page has examined it (the lint is debounced). */
+async function editList(page, text) {
+  const n = Number(await page.getAttribute('body', 'data-examined'));
+  await page.fill('#list-text', text);
+  await page.waitForFunction((n) => Number(document.body.dataset.examined) > n, n);
+}
 
 describe('the playground in chromium', () => {
   let server;
@@ -117,6 +192,89 @@ describe('the playground in chromium', () => {
     const good = rows.filter((r) => !r.error);
     assert.equal(good.length, native.length);
     good.forEach((r, i) => assert.equal(r.category, native[i].category, `category of line ${i + 1}`));
+  });
+
+  test('past replies are scanned with the lists in force, and again when the list changes', async () => {
+    await editList(page, REPLAY_LIST);
+    await page.check('#with-defaults');
+    const { text, expected, replies, block, warn } = pastReplies(2000);
+    assert.ok(Object.values(expected).every((n) => n > 20), 'every rule has replies to flag');
+    const scans = async () => Number(await page.getAttribute('#replay-section', 'data-scans') ?? 0);
+    const before = await scans();
+    await page.setInputFiles('#open-replies', { name: 'replies.txt', mimeType: 'text/plain', buffer: Buffer.from(text, 'utf8') });
+    await page.waitForFunction((n) => Number(document.getElementById('replay-section').dataset.scans ?? 0) > n, before);
+
+    const counts = () => page.$$eval('#replay-table tbody tr', (trs) => Object.fromEntries(trs.map((tr) => [tr.dataset.rule, Number(tr.dataset.count)])));
+    assert.deepEqual(await counts(), expected, 'replies flagged per rule, and no other rule');
+    const summary = await page.$eval('#replay-summary', (e) => ({ ...e.dataset, text: e.textContent }));
+    assert.equal(Number(summary.replies), replies, 'empty lines are not replies');
+    assert.equal(Number(summary.block), block);
+    assert.equal(Number(summary.warn), warn);
+    assert.equal(Number(summary.flagged), block + warn);
+    assert.match(summary.text, new RegExp(`${replies} replies scanned`));
+    assert.match(summary.text, /took \d+(\.\d)? ms/);
+
+    // Examples: at most five a rule, the hit marked exactly, all as text.
+    const examples = await page.$$eval('#replay-table tbody tr', (trs) => Object.fromEntries(trs.map((tr) => [tr.dataset.rule,
+      [...tr.querySelectorAll('li')].map((li) => ({ line: Number(li.dataset.line), text: li.textContent, marks: [...li.querySelectorAll('mark')].map((m) => m.textContent) }))])));
+    const lines = text.split('\n').map((l) => l.replace(/\r$/, ''));
+    const phrase = { 'insults/abuse': '蠢驴', 'qa-replay/rival': '对家牌子', 'qa-replay/later': '改天再说吧', 'ad-law/absolute-terms': '行业第一' };
+    for (const [rule, list] of Object.entries(examples)) {
+      assert.equal(list.length, 5, `${rule}: five examples`);
+      for (const ex of list) {
+        assert.deepEqual(ex.marks, [phrase[rule]], `${rule}: the hit is marked in line ${ex.line}`);
+        assert.ok(ex.text.endsWith(lines[ex.line - 1]), `${rule}: example is line ${ex.line} as it is in the file`);
+      }
+    }
+    const all = Object.values(examples).flat();
+    assert.ok(all.some((ex) => ex.text.includes('<img src=x onerror="window.__pwned=1">')), 'the HTML payload is shown as text');
+    assert.equal(await page.$$eval('#replay-section img', (imgs) => imgs.length), 0, 'no element is injected');
+    assert.equal(await page.evaluate(() => window.__pwned), undefined);
+
+    // Editing the list scans again: the rule that lost its phrase flags nothing.
+    const n = await scans();
+    await editList(page, REPLAY_LIST.replace('phrases = ["对家牌子"]', 'phrases = ["从来没人说过的词"]'));
+    await page.waitForFunction((n) => Number(document.getElementById('replay-section').dataset.scans) > n, n);
+    assert.deepEqual(await counts(), { ...expected, 'qa-replay/rival': 0 });
+    // Leaving the built-in lists out scans again too.
+    await page.uncheck('#with-defaults');
+    await page.waitForFunction(() => !document.querySelector('#replay-table tr[data-rule="insults/abuse"]'));
+    assert.deepEqual(await counts(), { 'qa-replay/rival': 0, 'qa-replay/later': expected['qa-replay/later'] });
+    await page.check('#with-defaults');
+  });
+
+  test('pasted replies are scanned from the keyboard', async () => {
+    await editList(page, REPLAY_LIST);
+    await page.fill('#replies', '你这个蠢驴\n\n改天再说吧\n谢谢您');
+    const n = Number(await page.getAttribute('#replay-section', 'data-scans') ?? 0);
+    await page.focus('#scan-pasted');
+    await page.keyboard.press('Enter');
+    await page.waitForFunction((n) => Number(document.getElementById('replay-section').dataset.scans) > n, n);
+    const summary = await page.$eval('#replay-summary', (e) => ({ ...e.dataset }));
+    assert.deepEqual([summary.replies, summary.block, summary.warn], ['3', '1', '1']);
+  });
+
+  test('a file that is not UTF-8 is refused with a message; what was shown stays', async () => {
+    await page.fill('#replies', '你这个蠢驴');
+    await page.click('#scan-pasted');
+    await page.waitForFunction(() => document.getElementById('replay-summary').dataset.replies === '1');
+    const shown = await page.innerText('#replay-section .table-wrap');
+    const scans = await page.getAttribute('#replay-section', 'data-scans');
+    // 你好，蠢驴 in GBK: not UTF-8.
+    const gbk = Buffer.from([0xc4, 0xe3, 0xba, 0xc3, 0xa3, 0xac, 0xb4, 0xc0, 0xc2, 0xbf, 0x0a]);
+    await page.setInputFiles('#open-replies', { name: 'gbk.txt', mimeType: 'text/plain', buffer: gbk });
+    await page.waitForFunction(() => document.getElementById('replay-error').textContent.includes('UTF-8'));
+    assert.match(await page.innerText('#replay-error'), /gbk\.txt.*not UTF-8/s);
+    assert.equal(await page.getAttribute('#replay-section', 'data-scans'), scans, 'nothing was scanned');
+    assert.equal(await page.innerText('#replay-section .table-wrap'), shown, 'what was shown before stays');
+    assert.equal(await page.$eval('#replay-summary', (e) => e.dataset.replies), '1');
+    // The replies shown are scanned again when the list changes; the message stays.
+    await editList(page, REPLAY_LIST);
+    assert.ok(Number(await page.getAttribute('#replay-section', 'data-scans')) > Number(scans));
+    assert.match(await page.innerText('#replay-error'), /not UTF-8/);
+    // Replies read anew clear it.
+    await page.click('#scan-pasted');
+    assert.equal(await page.innerText('#replay-error'), '');
   });
 
   test('the list downloads as the text in the editor', async () => {

@@ -1,9 +1,12 @@
 // The compliance playground: the extension's engine (extension/pkg, served
 // at /pkg/ by serve.mjs) on a static page. The compliance team edits a list
 // and sees its errors as they type, runs its examples, checks drafts against
-// it (with or without the built-in lists), and triages a JSONL of comments.
+// it (with or without the built-in lists), tries the lists in force on a
+// file of past replies (one engine call for the whole file), and triages a
+// JSONL of comments.
 //
-// All judgement is the engine's (testList, configureLists, check, triage);
+// All judgement is the engine's (testList, configureLists, check, scanText,
+// triage);
 // this file only moves text in and out and puts results on the page, always
 // with textContent.
 
@@ -92,6 +95,7 @@ function showExamples(r) {
 function examine() {
   const r = JSON.parse(linter.testList(listName(), $('#list-text').value));
   lastExamined = r;
+  document.body.dataset.examined = Number(document.body.dataset.examined ?? 0) + 1;
   showDiagnostics(r);
   const disabled = $('#with-defaults').checked ? [] : defaultIds;
   const read = r.read && !r.diagnostics.some((d) => d.level === 'error') ? [r.read] : [];
@@ -103,6 +107,7 @@ function examine() {
     checker.configureLists('[]', disabled);
   }
   checkDraft();
+  rescanReplies();
 }
 
 let lintTimer = null;
@@ -178,6 +183,194 @@ for (const id of ['#draft', '#reply-to']) {
     draftTimer = setTimeout(checkDraft, 80);
   });
 }
+
+// ---- past replies -----------------------------------------------------------------
+
+const EXAMPLES_PER_RULE = 5;
+const EXAMPLE_CONTEXT = 60; // code units shown before a hit in a long reply
+const EXAMPLE_MAX = 200; // code units shown of a long reply
+const SEVERITY_ORDER = { block: 0, warn: 1, hint: 2 };
+const SEVERITY_WORDS = { block: '禁止 block', warn: '提醒 warn', hint: '提示 hint' };
+
+/** The replies being tried: {text, source} once loaded or pasted, else null. */
+let replies = null;
+let unitBuffer = new Uint16Array(0); // reused between scans
+
+/** The text as UTF-16 code units (its own form: nothing is transcoded). */
+function codeUnits(text) {
+  if (unitBuffer.length < text.length) unitBuffer = new Uint16Array(Math.max(text.length, unitBuffer.length * 2));
+  const units = unitBuffer.subarray(0, text.length);
+  for (let i = 0; i < text.length; i++) units[i] = text.charCodeAt(i);
+  return units;
+}
+
+/** Each line's start and end (end without its \r\n or \n), in code units. */
+function lineBounds(text) {
+  const starts = [];
+  const ends = [];
+  let at = 0;
+  for (;;) {
+    const nl = text.indexOf('\n', at);
+    const end = nl < 0 ? text.length : nl;
+    starts.push(at);
+    ends.push(end > at && text.charCodeAt(end - 1) === 13 ? end - 1 : end);
+    if (nl < 0) return { starts, ends };
+    at = nl + 1;
+  }
+}
+
+/** Scans every reply in one engine call; the hits grouped by rule and by line. */
+function scanReplies(text) {
+  const units = codeUnits(text);
+  const t0 = performance.now();
+  const json = checker.scanText(units);
+  const ms = performance.now() - t0;
+  const hits = JSON.parse(json);
+  const { starts, ends } = lineBounds(text);
+  let scanned = 0;
+  for (let i = 0; i < starts.length; i++) if (text.slice(starts[i], ends[i]).trim()) scanned++;
+
+  const rules = new Map(); // rule id → {rule, label, severity, count, examples}
+  const worst = new Map(); // line → worst severity rank among its hits
+  let line = 0;
+  for (const h of hits) {
+    // Hits come in order of start: the line only moves forward.
+    while (line + 1 < starts.length && starts[line + 1] <= h.start) line++;
+    let r = rules.get(h.rule);
+    if (!r) {
+      r = { rule: h.rule, label: h.label, severity: h.severity, count: 0, lastLine: -1, examples: [] };
+      rules.set(h.rule, r);
+    }
+    if (r.lastLine !== line) {
+      r.lastLine = line;
+      r.count++;
+      if (r.examples.length < EXAMPLES_PER_RULE) r.examples.push({ line, spans: [] });
+    }
+    const ex = r.examples.at(-1);
+    if (ex?.line === line) ex.spans.push([h.start - starts[line], Math.min(h.end, ends[line]) - starts[line]]);
+    const rank = SEVERITY_ORDER[h.severity] ?? 3;
+    const was = worst.get(line);
+    if (was === undefined || rank < was) worst.set(line, rank);
+  }
+  const flagged = { all: worst.size, block: 0, warn: 0 };
+  for (const rank of worst.values()) {
+    if (rank === SEVERITY_ORDER.block) flagged.block++;
+    else if (rank === SEVERITY_ORDER.warn) flagged.warn++;
+  }
+  return { text, starts, ends, scanned, flagged, ms, rules };
+}
+
+/** A reply with its hits in <mark>, as text nodes; a long one cut around its first hit. */
+function markedReply(line, spans) {
+  let from = 0;
+  let to = line.length;
+  if (line.length > EXAMPLE_MAX) {
+    from = Math.max(0, spans[0][0] - EXAMPLE_CONTEXT);
+    to = Math.min(line.length, from + EXAMPLE_MAX);
+  }
+  const out = [];
+  if (from > 0) out.push('…');
+  let at = from;
+  // Hits of one rule may overlap (滚 inside 滚蛋): merge them.
+  const merged = [];
+  for (const [s, e] of [...spans].sort((a, b) => a[0] - b[0])) {
+    if (merged.length && s <= merged.at(-1)[1]) merged.at(-1)[1] = Math.max(merged.at(-1)[1], e);
+    else merged.push([s, e]);
+  }
+  for (const [s0, e0] of merged) {
+    const s = Math.max(s0, at);
+    const e = Math.min(e0, to);
+    if (s >= e) continue;
+    if (s > at) out.push(line.slice(at, s));
+    out.push(el('mark', line.slice(s, e)));
+    at = e;
+  }
+  if (at < to) out.push(line.slice(at, to));
+  if (to < line.length) out.push('…');
+  return out;
+}
+
+/** The edited list's rules, shown even when they flag nothing. */
+function editedRules() {
+  const read = lastExamined?.read;
+  if (!read || document.body.dataset.listState !== 'ok') return [];
+  return (read.rules ?? []).map((r) => ({ rule: `${read.id}/${r.id}`, label: r.label, severity: r.severity }));
+}
+
+function showScan(s, source) {
+  const rows = [...s.rules.values()];
+  for (const r of editedRules()) {
+    if (!s.rules.has(r.rule)) rows.push({ ...r, count: 0, examples: [] });
+  }
+  rows.sort((a, b) => (SEVERITY_ORDER[a.severity] ?? 3) - (SEVERITY_ORDER[b.severity] ?? 3) || b.count - a.count || a.rule.localeCompare(b.rule));
+  $('#replay-table tbody').replaceChildren(...rows.map((r) => {
+    const tr = el('tr', null, r.severity, { 'data-rule': r.rule, 'data-count': r.count });
+    const examples = el('ol', null, 'replay-examples');
+    for (const ex of r.examples) {
+      const li = el('li', null, null, { 'data-line': ex.line + 1 });
+      li.append(el('span', `第 ${ex.line + 1} 行 line ${ex.line + 1}：`, 'where'), ...markedReply(s.text.slice(s.starts[ex.line], s.ends[ex.line]), ex.spans));
+      examples.append(li);
+    }
+    tr.append(el('td', r.rule), el('td', r.label), el('td', SEVERITY_WORDS[r.severity] ?? r.severity), el('td', r.count, 'num'), el('td'));
+    if (r.examples.length) tr.lastChild.append(examples);
+    return tr;
+  }));
+  const summary = $('#replay-summary');
+  summary.textContent = `扫描了 ${s.scanned} 条回复 · ${s.scanned} replies scanned；`
+    + `${s.flagged.all} 条会被标出 flagged（禁止 block ${s.flagged.block}，提醒 warn ${s.flagged.warn}）；`
+    + `用时 ${s.ms.toFixed(1)} 毫秒 · took ${s.ms.toFixed(1)} ms`;
+  summary.className = s.flagged.block ? 'meta bad' : s.flagged.all ? 'meta warn' : 'meta ok';
+  Object.assign(summary.dataset, { replies: s.scanned, flagged: s.flagged.all, block: s.flagged.block, warn: s.flagged.warn });
+  $('#replay-source').textContent = source;
+  const section = $('#replay-section');
+  section.dataset.scans = Number(section.dataset.scans ?? 0) + 1;
+  section.dataset.state = 'done';
+}
+
+/** Scans the replies loaded, if any, with the lists in force now (a
+ *  message about a file refused earlier stays: that file is still not read). */
+function rescanReplies() {
+  if (!replies) return;
+  try {
+    showScan(scanReplies(replies.text), replies.source);
+  } catch (e) {
+    $('#replay-error').textContent = `扫描失败 · the scan failed: ${e?.message ?? e}`;
+    $('#replay-section').dataset.state = 'error';
+  }
+}
+
+function replayError(message) {
+  // What was shown before stays: only the message is new.
+  $('#replay-error').textContent = message;
+  $('#replay-section').dataset.state = 'error';
+}
+
+$('#open-replies').addEventListener('change', async (ev) => {
+  const f = ev.target.files?.[0];
+  if (!f) return;
+  ev.target.value = '';
+  let text;
+  try {
+    text = new TextDecoder('utf-8', { fatal: true }).decode(await f.arrayBuffer());
+  } catch {
+    replayError(`「${f.name}」不是 UTF-8 文本，没有扫描；请另存为 UTF-8 再打开 · "${f.name}" is not UTF-8 text and was not scanned: save it as UTF-8 and open it again`);
+    return;
+  }
+  replies = { text, source: `文件 file: ${f.name}` };
+  $('#replay-error').textContent = '';
+  rescanReplies();
+});
+
+$('#scan-pasted').addEventListener('click', () => {
+  const text = $('#replies').value;
+  if (!text.trim()) {
+    replayError('没有可扫描的回复：请粘贴回复，一行一条 · Nothing to scan: paste replies, one a line');
+    return;
+  }
+  replies = { text, source: '粘贴的回复 pasted replies' };
+  $('#replay-error').textContent = '';
+  rescanReplies();
+});
 
 // ---- triage -------------------------------------------------------------------------
 
