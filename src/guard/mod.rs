@@ -47,7 +47,7 @@ use crate::triage::{Category, Comment, Triager};
 use draft::Draft;
 use lexicon::{Lexicons, Signal};
 use pii::PiiDetector;
-use std::sync::Mutex;
+use std::sync::{Mutex, OnceLock};
 use words::Segmenter;
 
 /// What the draft answers and what the page knows, when known.
@@ -120,6 +120,9 @@ pub struct Guard {
     /// draft on every keystroke against the same comment, and triaging it
     /// is a third of a check.
     last_reply: Mutex<Option<(String, Option<Category>)>>,
+    /// The phrase lists alone, compiled on the first [`Guard::scan_utf16`]:
+    /// a long text need not go through the tone lexicons' patterns.
+    lists_only: OnceLock<Matcher>,
 }
 
 impl Guard {
@@ -151,6 +154,7 @@ impl Guard {
             triager: Triager::new(),
             pii: PiiDetector::new(),
             last_reply: Mutex::new(None),
+            lists_only: OnceLock::new(),
         }
     }
 
@@ -196,11 +200,10 @@ impl Guard {
     /// rule index, start, end)`, offsets in code units (a JavaScript
     /// string's indices).
     pub fn scan_utf16(&self, text: &[u16]) -> Vec<(usize, usize, usize, usize)> {
-        let n = self.lists.len();
-        self.matcher
+        self.lists_only
+            .get_or_init(|| Matcher::new(&self.lists))
             .find_utf16(text)
             .into_iter()
-            .filter(|h| h.list < n)
             .map(|h| (h.list, h.rule, h.start, h.end))
             .collect()
     }
