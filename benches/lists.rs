@@ -75,6 +75,9 @@ fn benches(c: &mut Criterion) {
         k
     };
     let folded_long = fold_str(&d.long_text);
+    let folded_chars: Vec<char> = folded_long.chars().collect();
+    let key_chars: Vec<Vec<char>> = keys.iter().map(|k| k.chars().collect()).collect();
+    let trie = kefu_scan::Trie::new(&key_chars);
     let dac = daachorse::CharwiseDoubleArrayAhoCorasickBuilder::new()
         .match_kind(daachorse::MatchKind::Standard)
         .use_prefilter(false)
@@ -92,9 +95,10 @@ fn benches(c: &mut Criterion) {
         d.replies.len()
     );
     eprintln!(
-        "memory: Matcher {:.1} MiB, serialized {:.1} MiB; daachorse alone {:.1} MiB; aho-corasick alone {:.1} MiB",
+        "memory: Matcher {:.1} MiB, serialized {:.1} MiB; its trie alone {:.1} MiB; daachorse alone {:.1} MiB; aho-corasick alone {:.1} MiB",
         matcher.heap_bytes() as f64 / 1048576.0,
         bytes.len() as f64 / 1048576.0,
+        trie.heap_bytes() as f64 / 1048576.0,
         dac.heap_bytes() as f64 / 1048576.0,
         ac.memory_usage() as f64 / 1048576.0
     );
@@ -115,6 +119,9 @@ fn benches(c: &mut Criterion) {
     });
     g.bench_function("load 64k list (Matcher::from_bytes)", |b| {
         b.iter(|| Matcher::from_bytes(black_box(&bytes)).expect("loads"))
+    });
+    g.bench_function("keys only: Kefu's trie build 64k", |b| {
+        b.iter(|| kefu_scan::Trie::new(black_box(&key_chars)))
     });
     g.bench_function("automaton only: daachorse build 64k", |b| {
         b.iter(|| {
@@ -143,6 +150,17 @@ fn benches(c: &mut Criterion) {
     g.bench_function("fold", |b| b.iter(|| fold(black_box(&d.long_text))));
     g.bench_function("Matcher::find (fold + match + allow + boundaries)", |b| {
         b.iter(|| matcher.find(black_box(&d.long_text)))
+    });
+    let units: Vec<u16> = d.long_text.encode_utf16().collect();
+    g.bench_function("Matcher::find_utf16 (the same, from UTF-16)", |b| {
+        b.iter(|| matcher.find_utf16(black_box(&units)))
+    });
+    g.bench_function("keys only: Kefu's trie on folded text", |b| {
+        b.iter(|| {
+            let mut n = 0usize;
+            trie.find(black_box(&folded_chars), &mut |_, _, _| n += 1);
+            n
+        })
     });
     g.bench_function("automaton only: daachorse stepper on folded text", |b| {
         b.iter(|| {
