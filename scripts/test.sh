@@ -24,7 +24,14 @@ step "native tests"
 cargo test --release --workspace
 
 step "fuzz smoke: each fuzz target a few seconds (needs nightly and cargo-fuzz; skipped without them)"
-FUZZ_SECONDS="${FUZZ_SECONDS:-10}" fuzz/smoke.sh
+# libFuzzer reports every new input it finds: kept in a file, shown on failure.
+if FUZZ_SECONDS="${FUZZ_SECONDS:-10}" fuzz/smoke.sh > target/fuzz-smoke.log 2>&1; then
+  grep -E "^Done|skipped" target/fuzz-smoke.log || true
+else
+  tail -n 60 target/fuzz-smoke.log
+  echo "a fuzz target failed: the whole log is target/fuzz-smoke.log" >&2
+  exit 1
+fi
 
 step "default lists: lint and examples"
 cargo build --release --bin kefu

@@ -17,6 +17,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { chromium, firefox, ROOT } from './drivers.mjs';
+import { setBox } from './page-helpers.mjs';
 
 const COMPOSER = 'textarea[class*="_input_"]';
 const URGENCY_RANK = { critical: 0, high: 1, normal: 2, low: 3, noise: 4 };
@@ -75,13 +76,6 @@ function openQueue() {
   const root = document.querySelector('#kefu-queue-host').shadowRoot;
   if (root.querySelector('.panel').hidden) root.querySelector('.toggle').click();
   return true;
-}
-
-function setBox([selector, text]) {
-  const box = document.querySelector(selector);
-  box.focus();
-  box.value = text;
-  box.dispatchEvent(new Event('input', { bubbles: true }));
 }
 
 // Kefu's words on the page come from _locales only: every key the content
@@ -488,7 +482,6 @@ for (const [name, csp, launch] of BROWSERS) {
     });
   });
 }
-
 
 // The keyboard, in a fresh profile of each browser.
 for (const [name, csp, launch] of BROWSERS) {

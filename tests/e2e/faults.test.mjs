@@ -21,6 +21,7 @@ import assert from 'node:assert/strict';
 import { createServer } from 'node:http';
 import { chromium, firefox } from './drivers.mjs';
 import { respond } from '../../www/replica-routes.mjs';
+import { clickSend, setBox } from './page-helpers.mjs';
 
 const COMPOSER = 'textarea[class*="_input_"]';
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
@@ -66,29 +67,8 @@ async function listServer() {
   };
 }
 
-function setBox([sel, text]) {
-  const box = document.querySelector(sel);
-  box.focus();
-  box.value = text;
-  box.dispatchEvent(new Event('input', { bubbles: true }));
-  return true;
-}
-
 const verdict = (sel) => document.querySelector(sel)?.dataset.kefuVerdict ?? null;
 const sentCount = () => window.__replica.sent.length;
-
-/** Clicks the send button of the composer that holds `sel`. */
-function clickSend(sel) {
-  const box = document.querySelector(sel);
-  for (let n = box.parentElement; n; n = n.parentElement) {
-    const send = n.querySelector('button.woo-button-primary');
-    if (send) {
-      send.click();
-      return true;
-    }
-  }
-  return false;
-}
 
 describe('faults in chromium', () => {
   let b;
@@ -356,21 +336,25 @@ const RENAMES = [
   [/Bottom_more_/g, 'Bottom_next_'],
 ];
 
+// The replica's answer to a request, with RENAMES applied to its pages,
+// scripts and styles.
+async function renamedAnswer(req) {
+  const res = await respond(req, { csp: 'none' });
+  const type = String(res.headers['content-type'] ?? res.headers['Content-Type'] ?? '');
+  if (!/html|javascript|css/.test(type)) return res;
+  let text = Buffer.isBuffer(res.body) ? res.body.toString('utf8') : String(res.body);
+  for (const [from, to] of RENAMES) text = text.replace(from, to);
+  return { ...res, body: Buffer.from(text) };
+}
+
 describe('faults in chromium: Weibo changed its DOM', () => {
   let b;
   before(async () => {
     b = await chromium();
     await b.page.route('https://weibo.com/**', async (route) => {
       const req = route.request();
-      const res = await respond({ method: req.method(), url: req.url(), body: req.postData() }, { csp: 'none' });
-      const type = String(res.headers['content-type'] ?? res.headers['Content-Type'] ?? '');
-      let body = res.body;
-      if (/html|javascript|css/.test(type)) {
-        let text = body.toString('utf8');
-        for (const [from, to] of RENAMES) text = text.replace(from, to);
-        body = Buffer.from(text);
-      }
-      await route.fulfill({ status: res.status, headers: res.headers, body });
+      const res = await renamedAnswer({ method: req.method(), url: req.url(), body: req.postData() });
+      await route.fulfill({ status: res.status, headers: res.headers, body: res.body });
     });
   });
   after(async () => {
@@ -379,34 +363,40 @@ describe('faults in chromium: Weibo changed its DOM', () => {
 
   test('the page shows its comments and sends replies as without Kefu; Kefu marks nothing', async () => {
     await b.open('/');
-    await b.waitFor(() => document.querySelectorAll('.cmt-top').length >= 5, null, 20000);
-    await sleep(2000); // time for Kefu to have marked rows, had it found any
-    const page = await b.run(() => ({
-      oldRows: document.querySelectorAll('.item1, .item2').length,
-      marked: document.querySelectorAll('[data-kefu-category], [data-kefu-urgency], .kefu-badge').length,
-    }));
-    assert.equal(page.oldRows, 0, 'no row has the old class names');
-    assert.equal(page.marked, 0, 'Kefu marks nothing it cannot recognise');
-    const box = 'textarea[class*="_input_"]';
-    const reply = '您好，已经为您登记，我们今天内私信您';
-    await b.run(setBox, [box, '']);
-    await b.type(box, reply);
-    const n = await b.run(sentCount);
-    await b.run((sel) => {
-      const t = document.querySelector(sel);
-      for (let el = t.parentElement; el; el = el.parentElement) {
-        const send = el.querySelector('button.woo-button-main');
-        if (send) {
-          send.click();
-          return;
-        }
-      }
-    }, box);
-    await b.waitFor((k) => window.__replica.sent.length > k, n);
-    await b.waitFor((d) => [...document.querySelectorAll('.cmt-top .text')].some((t) => t.textContent.includes(d.slice(0, 8))), reply);
+    await worksWithoutKefu(b);
     assert.deepEqual(b.consoleErrors, [], 'no error in the page');
   });
 });
+
+// On the renamed page (open in `b`): the comments show and a reply is sent
+// as without Kefu, and Kefu marks nothing it cannot recognise.
+async function worksWithoutKefu(b) {
+  await b.waitFor(() => document.querySelectorAll('.cmt-top').length >= 5, null, 20000);
+  await sleep(2000); // time for Kefu to have marked rows, had it found any
+  const page = await b.run(() => ({
+    oldRows: document.querySelectorAll('.item1, .item2').length,
+    marked: document.querySelectorAll('[data-kefu-category], [data-kefu-urgency], .kefu-badge').length,
+  }));
+  assert.equal(page.oldRows, 0, 'no row has the old class names');
+  assert.equal(page.marked, 0, 'Kefu marks nothing it cannot recognise');
+  const box = 'textarea[class*="_input_"]';
+  const reply = '您好，已经为您登记，我们今天内私信您';
+  await b.run(setBox, [box, '']);
+  await b.type(box, reply);
+  const n = await b.run(sentCount);
+  await b.run((sel) => {
+    const t = document.querySelector(sel);
+    for (let el = t.parentElement; el; el = el.parentElement) {
+      const send = el.querySelector('button.woo-button-main');
+      if (send) {
+        send.click();
+        return;
+      }
+    }
+  }, box);
+  await b.waitFor((k) => window.__replica.sent.length > k, n);
+  await b.waitFor((d) => [...document.querySelectorAll('.cmt-top .text')].some((t) => t.textContent.includes(d.slice(0, 8))), reply);
+}
 
 // The same in Firefox: the replica served, renamed, from a server of this
 // test on localhost (the test build's content script matches it).
@@ -417,16 +407,9 @@ describe('faults in firefox: Weibo changed its DOM', () => {
     server = createServer(async (req, res) => {
       const chunks = [];
       for await (const c of req) chunks.push(c);
-      const r = respond({ method: req.method, url: req.url, body: chunks.length ? Buffer.concat(chunks) : null }, { csp: 'none' });
-      const type = String(r.headers['content-type'] ?? r.headers['Content-Type'] ?? '');
-      let body = r.body;
-      if (/html|javascript|css/.test(type)) {
-        let text = Buffer.isBuffer(body) ? body.toString('utf8') : String(body);
-        for (const [from, to] of RENAMES) text = text.replace(from, to);
-        body = Buffer.from(text);
-      }
+      const r = await renamedAnswer({ method: req.method, url: req.url, body: chunks.length ? Buffer.concat(chunks) : null });
       res.writeHead(r.status, r.headers);
-      res.end(body);
+      res.end(r.body);
     });
     await new Promise((ok) => server.listen(0, '127.0.0.1', ok));
     b = await firefox();
@@ -438,30 +421,6 @@ describe('faults in firefox: Weibo changed its DOM', () => {
 
   test('the page shows its comments and sends replies as without Kefu; Kefu marks nothing', async () => {
     await b.driver.get(`http://127.0.0.1:${server.address().port}/`);
-    await b.waitFor(() => document.querySelectorAll('.cmt-top').length >= 5, null, 20000);
-    await sleep(2000); // time for Kefu to have marked rows, had it found any
-    const page = await b.run(() => ({
-      oldRows: document.querySelectorAll('.item1, .item2').length,
-      marked: document.querySelectorAll('[data-kefu-category], [data-kefu-urgency], .kefu-badge').length,
-    }));
-    assert.equal(page.oldRows, 0, 'no row has the old class names');
-    assert.equal(page.marked, 0, 'Kefu marks nothing it cannot recognise');
-    const box = 'textarea[class*="_input_"]';
-    const reply = '您好，已经为您登记，我们今天内私信您';
-    await b.run(setBox, [box, '']);
-    await b.type(box, reply);
-    const n = await b.run(sentCount);
-    await b.run((sel) => {
-      const t = document.querySelector(sel);
-      for (let el = t.parentElement; el; el = el.parentElement) {
-        const send = el.querySelector('button.woo-button-main');
-        if (send) {
-          send.click();
-          return;
-        }
-      }
-    }, box);
-    await b.waitFor((k) => window.__replica.sent.length > k, n);
-    await b.waitFor((d) => [...document.querySelectorAll('.cmt-top .text')].some((t) => t.textContent.includes(d.slice(0, 8))), reply);
+    await worksWithoutKefu(b);
   });
 });

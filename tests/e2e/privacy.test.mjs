@@ -22,6 +22,7 @@ import { createServer, request as httpRequest } from 'node:http';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { chromium, firefox, ROOT } from './drivers.mjs';
+import { setBox } from './page-helpers.mjs';
 
 const COMPOSER = 'textarea[class*="_input_"]';
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
@@ -110,13 +111,6 @@ async function listServerAndProxy() {
 }
 
 /** In the page: puts text in a box as typing would. */
-function setBox([sel, text]) {
-  const box = document.querySelector(sel);
-  box.focus();
-  box.value = text;
-  box.dispatchEvent(new Event('input', { bubbles: true }));
-  return true;
-}
 
 /** The working day, through the driver interface; `ext(path)` opens one of
  *  the extension's pages and returns a handle with run(fn, arg). */

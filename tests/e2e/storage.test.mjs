@@ -24,6 +24,7 @@ import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:f
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium, ROOT } from './drivers.mjs';
+import { clickSend, setBox } from './page-helpers.mjs';
 
 const COMPOSER = 'textarea[class*="_input_"]';
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
@@ -46,25 +47,6 @@ phrases = ["${phrase}"]
 const OLD_PHRASE = '包您今天到货';
 const NEW_PHRASE = '绝对不会再坏';
 const THIRD_PHRASE = '保证全额退款';
-
-function setBox([sel, text]) {
-  const box = document.querySelector(sel);
-  box.focus();
-  box.value = text;
-  box.dispatchEvent(new Event('input', { bubbles: true }));
-  return true;
-}
-function clickSend(sel) {
-  const box = document.querySelector(sel);
-  for (let n = box.parentElement; n; n = n.parentElement) {
-    const send = n.querySelector('button.woo-button-primary');
-    if (send) {
-      send.click();
-      return true;
-    }
-  }
-  return false;
-}
 
 describe('storage full in chromium', () => {
   let b;
