@@ -58,16 +58,8 @@ impl Dictionary {
         if self.trie.is_empty() {
             return;
         }
-        let mut chars: Vec<char> = Vec::with_capacity(text.len());
-        let mut at: Vec<usize> = Vec::with_capacity(text.len() + 1);
-        for (b, c) in text.char_indices() {
-            chars.push(c);
-            at.push(b);
-        }
-        at.push(text.len());
-        self.trie.find(&chars, &mut |id, s, e| {
-            f(at[s as usize], at[e as usize], id)
-        });
+        self.trie
+            .find_str(text, &mut |id, s, e| f(s as usize, e as usize, id));
     }
 
     /// Every occurrence, overlapping, handed to `f` as found (by start).

@@ -391,16 +391,34 @@ impl Trie {
         let (Some(&a), Some(&b)) = (text.get(i), text.get(i + 1)) else {
             return;
         };
-        let (a, b) = (a as u32, b as u32);
+        let rest = text.get(i + 2..).unwrap_or(&[]).iter();
+        let rest = rest.zip(i as u32 + 3..).map(|(&c, end)| (c as u32, end));
+        self.walk_from(a as u32, b as u32, i as u32, i as u32 + 2, rest, f);
+    }
+
+    /// Reports the keys that begin with `a b` at `start` (`b` ending at
+    /// `after_b`), `rest` being the chars after `b`, each with where it
+    /// ends: offsets in whatever unit the caller counts.
+    #[inline(always)]
+    fn walk_from(
+        &self,
+        a: u32,
+        b: u32,
+        start: u32,
+        after_b: u32,
+        rest: impl Iterator<Item = (u32, u32)>,
+        f: &mut dyn FnMut(u32, u32, u32),
+    ) {
         if b == 0 {
             // A NUL in the text (never in folded text; raw text may have
             // one): `a 0` is how one-character keys are stored, no pair.
             return;
         }
         let ab = mix(a, b);
+        let mut rest = rest.peekable();
         // Most pairs that begin a key end here: `a b` is no key, and no key
         // begins with `a b c`.
-        let c = text.get(i + 2).map_or(0, |&c| c as u32);
+        let c = rest.peek().map_or(0, |&(c, _)| c);
         if !has(&self.deep, self.deep_shift, mix3(ab, 0))
             && !has(&self.deep, self.deep_shift, mix3(ab, c))
         {
@@ -410,15 +428,16 @@ impl Trie {
             return;
         };
         if p.value != NONE {
-            f(p.value, i as u32, i as u32 + 2);
+            f(p.value, start, after_b);
         }
         let (mut first, mut count) = (p.first, p.count);
-        let mut end = i + 2;
-        while let (true, Some(&c)) = (count > 0, text.get(end)) {
+        for (c, end) in rest {
+            if count == 0 {
+                return;
+            }
             let Some(kids) = self.nodes.get(first as usize..(first + count) as usize) else {
                 return;
             };
-            let c = c as u32;
             let at = if kids.len() <= 8 {
                 kids.iter().position(|k| k.label == c)
             } else {
@@ -427,11 +446,37 @@ impl Trie {
             let Some(k) = at.map(|at| &kids[at]) else {
                 return;
             };
-            end += 1;
             if k.value != NONE {
-                f(k.value, i as u32, end as u32);
+                f(k.value, start, end);
             }
             (first, count) = (k.first, k.count);
+        }
+    }
+
+    /// [`Trie::find`] on a `str`, with byte offsets, and no copy of the
+    /// text: for the lexicons, which search short texts many times.
+    #[inline(never)]
+    pub fn find_str(&self, text: &str, f: &mut dyn FnMut(u32, u32, u32)) {
+        if self.is_empty() {
+            return;
+        }
+        let mut chars = text.char_indices().peekable();
+        while let Some((i, a)) = chars.next() {
+            let a_end = (i + a.len_utf8()) as u32;
+            if self.singles && self.may_be_single(a as u32) {
+                if let Some(p) = self.pair(a as u32, 0, mix(a as u32, 0)) {
+                    f(p.value, i as u32, a_end);
+                }
+            }
+            let Some(&(j, b)) = chars.peek() else { break };
+            if !self.may_begin(a as u32, b as u32) {
+                continue;
+            }
+            let after_b = j + b.len_utf8();
+            let rest = text[after_b..]
+                .char_indices()
+                .map(|(k, c)| (c as u32, (after_b + k + c.len_utf8()) as u32));
+            self.walk_from(a as u32, b as u32, i as u32, after_b as u32, rest, f);
         }
     }
 
@@ -584,6 +629,19 @@ mod tests {
             .collect();
         let t = Trie::new(&ks);
         assert_eq!(all(&t, &text), naive(&ks, &text));
+        // On the str itself, in bytes.
+        let byte_of: Vec<u32> = text
+            .char_indices()
+            .map(|(b, _)| b as u32)
+            .chain([text.len() as u32])
+            .collect();
+        let mut in_bytes = Vec::new();
+        t.find_str(&text, &mut |v, s, e| in_bytes.push((v, s, e)));
+        let want: Vec<(u32, u32, u32)> = naive(&ks, &text)
+            .into_iter()
+            .map(|(v, s, e)| (v, byte_of[s as usize], byte_of[e as usize]))
+            .collect();
+        assert_eq!(in_bytes, want);
         let back = Trie::from_bytes(&t.to_bytes()).unwrap();
         assert_eq!(all(&back, &text), naive(&ks, &text));
     }
