@@ -443,10 +443,11 @@ fn huge_and_deep_lists_are_refused_or_loaded_within_bounds() {
     assert_eq!(r.code, 0);
     assert!(r.took < Duration::from_secs(60));
 
-    // One phrase of 10 MB on one line.
+    // One phrase of 10 MB on one line: refused (matching time grows with the
+    // longest phrase), at once, and the message does not repeat the line.
     let long = "长".repeat(10 << 20 >> 2) + "\n";
     let p = t.write("long.txt", long.as_bytes());
-    assert_eq!(lint(&p, Duration::from_secs(10), 1024).code, 0);
+    assert_eq!(lint(&p, Duration::from_secs(10), 1024).code, 2);
     let r = kefu(&[
         "check",
         "--no-default-lists",
@@ -460,7 +461,13 @@ fn huge_and_deep_lists_are_refused_or_loaded_within_bounds() {
         r.took,
         r.peak_kib / 1024
     );
-    assert_eq!(r.code, 0);
+    assert_eq!(r.code, 2, "a list with a phrase too long is refused");
+    assert!(
+        r.stderr.contains("longer than the 256"),
+        "{}",
+        r.stderr.chars().take(500).collect::<String>()
+    );
+    assert!(r.stderr.len() < 2000, "the 10 MB line is not printed whole");
     assert!(r.took < Duration::from_secs(30));
     assert!(r.peak_kib / 1024 < 2048);
 }

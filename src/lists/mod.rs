@@ -121,19 +121,35 @@ impl fmt::Display for Diagnostic {
             "{}:{}:{}: {}: {}",
             self.file, self.line, self.col, level, self.message
         )?;
-        writeln!(f, "{}", self.source_line)?;
+        // A long line (a phrase of megabytes on one line) is shown around
+        // the column only, with … where it is cut.
+        const SHOWN: usize = 160;
+        let col = self.col.saturating_sub(1);
+        let from = if self.source_line.chars().nth(SHOWN).is_some() {
+            col.saturating_sub(SHOWN / 2)
+        } else {
+            0
+        };
+        let mut window: String = self.source_line.chars().skip(from).take(SHOWN).collect();
+        let mut before = col - from.min(col);
+        if from > 0 {
+            window.insert(0, '…');
+            before += 1;
+        }
+        if self.source_line.chars().nth(from + SHOWN).is_some() {
+            window.push('…');
+        }
+        writeln!(f, "{window}")?;
         // The caret sits under the character: count display columns of what
         // precedes it, a CJK character being two columns wide in a terminal.
-        let pad: usize = self
-            .source_line
+        let pad: usize = window
             .chars()
-            .take(self.col.saturating_sub(1))
+            .take(before)
             .map(|c| if c == '\t' { 1 } else { display_width(c) })
             .sum();
-        let tabs: String = self
-            .source_line
+        let tabs: String = window
             .chars()
-            .take(self.col.saturating_sub(1))
+            .take(before)
             .map(|c| if c == '\t' { '\t' } else { ' ' })
             .filter(|&c| c == '\t')
             .collect();
@@ -343,6 +359,30 @@ pub(crate) struct RulePlaces {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_long_line_is_shown_around_its_column() {
+        let line: String = "a".repeat(400) + "X" + &"b".repeat(400);
+        let d = Diagnostic {
+            file: "f.txt".into(),
+            line: 1,
+            col: 401,
+            level: Level::Error,
+            message: "m".into(),
+            source_line: line,
+        };
+        let shown = d.to_string();
+        let mut lines = shown.lines().skip(1);
+        let (text, caret) = (lines.next().unwrap(), lines.next().unwrap());
+        assert!(text.starts_with('…') && text.ends_with('…'), "{text}");
+        assert!(text.chars().count() <= 162, "{text}");
+        // The caret is under the X.
+        assert_eq!(
+            text.chars().nth(caret.len() - 1),
+            Some('X'),
+            "{text}\n{caret}"
+        );
+    }
 
     #[test]
     fn unknown_key_is_an_error_with_a_place() {
