@@ -19,16 +19,16 @@ fn main() {
         .filter(|a| !a.starts_with("--"))
         .collect();
     if sets.is_empty() {
-        sets = vec!["dev", "test", "real"];
+        sets = vec!["dev", "dev-b", "real"];
     }
     let guard = Guard::with_default_lists();
     let settings = eval::settings();
     for set in sets {
         let path = match set {
-            "dev" | "test" => eval::repo().join(format!("tests/guard/{set}.jsonl")),
+            "dev" | "dev-b" => eval::repo().join(format!("tests/guard/{set}.jsonl")),
             "real" => eval::shared_data().join("real/labelled-replies.jsonl"),
             other => {
-                eprintln!("guard_eval: unknown set `{other}` (dev, test or real)");
+                eprintln!("guard_eval: unknown set `{other}` (dev, dev-b or real)");
                 std::process::exit(2);
             }
         };

