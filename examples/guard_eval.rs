@@ -13,6 +13,10 @@ use kefu::guard::Guard;
 fn main() {
     let args: Vec<String> = std::env::args().skip(1).collect();
     let errors = args.iter().any(|a| a == "--errors");
+    if errors && args.iter().any(|a| a == "blind") {
+        eprintln!("guard_eval: the blind set's texts are not shown (EVALUATION.md): run `guard_eval blind` for counts and kinds");
+        std::process::exit(2);
+    }
     let mut sets: Vec<&str> = args
         .iter()
         .map(String::as_str)
@@ -26,9 +30,10 @@ fn main() {
     for set in sets {
         let path = match set {
             "dev" | "dev-b" => eval::repo().join(format!("tests/guard/{set}.jsonl")),
+            "blind" => eval::repo().join("tests/blind/guard.jsonl"),
             "real" => eval::shared_data().join("real/labelled-replies.jsonl"),
             other => {
-                eprintln!("guard_eval: unknown set `{other}` (dev, dev-b or real)");
+                eprintln!("guard_eval: unknown set `{other}` (dev, dev-b, real or blind)");
                 std::process::exit(2);
             }
         };
@@ -36,6 +41,11 @@ fn main() {
         let outcomes = eval::run(&guard, &settings, &cases);
         let m = eval::Metrics::new(&cases, &outcomes);
         println!("### {set} ({})\n\n{}", path.display(), m.table());
+        if set == "blind" {
+            // Never the texts (EVALUATION.md): the kinds of the mistakes.
+            blind_kinds(&cases, &outcomes);
+            continue;
+        }
         if errors {
             for (c, o) in cases.iter().zip(&outcomes) {
                 let missed: Vec<&String> =
@@ -56,4 +66,32 @@ fn main() {
             println!();
         }
     }
+}
+
+/// The kinds of the blind set's mistakes, counted; never a text.
+fn blind_kinds(cases: &[eval::Case], outcomes: &[eval::Outcome]) {
+    use std::collections::BTreeMap;
+    let mut missed_block: BTreeMap<&str, usize> = BTreeMap::new();
+    let mut false_block: BTreeMap<&str, usize> = BTreeMap::new();
+    let mut missed_label: BTreeMap<String, usize> = BTreeMap::new();
+    for (c, o) in cases.iter().zip(outcomes) {
+        if c.expect_block && !o.blocked {
+            *missed_block.entry(&c.kind).or_default() += 1;
+        }
+        if !c.expect_block && o.blocked {
+            *false_block.entry(&c.kind).or_default() += 1;
+        }
+        for l in c.expect.iter().filter(|l| !o.labels.contains(l)) {
+            *missed_label.entry(l.clone()).or_default() += 1;
+        }
+    }
+    println!("kinds of must-block drafts let through ({}):", missed_block.values().sum::<usize>());
+    for (k, n) in &missed_block {
+        println!("- {k}: {n}");
+    }
+    println!("\nkinds of good drafts blocked ({}):", false_block.values().sum::<usize>());
+    for (k, n) in &false_block {
+        println!("- {k}: {n}");
+    }
+    println!();
 }

@@ -5,8 +5,13 @@
 //! cargo run --release --example triage_eval -- --errors dev    # list mistakes
 //! ```
 //!
-//! `--errors SET` (dev, test, real) lists each comment whose category or
-//! urgency differs from its label, with the reasons. Tune on `dev` only.
+//! `--errors SET` (dev, dev-b, real) lists each comment whose category or
+//! urgency differs from its label, with the reasons. Tune on dev sets only.
+//!
+//! The blind set (`tests/blind/triage.jsonl`) is scored with `blind`: counts
+//! per class, the confusion of urgencies, and the kinds (never the texts) of
+//! the comments it gets wrong. `--errors blind` is refused: nobody who
+//! changes rules reads the blind texts (EVALUATION.md).
 
 use kefu::settings::Settings;
 use kefu::triage::eval::{self, Labelled};
@@ -47,7 +52,13 @@ fn run(args: &[String]) -> Result<(), String> {
     ];
     let t = Triager::new();
     let settings = Settings::default();
+    if args.first().map(String::as_str) == Some("blind") {
+        return blind(&t, &settings, &read(&root.join("tests/blind/triage.jsonl"))?);
+    }
     if let [flag, set] = args {
+        if set == "blind" {
+            return Err("the blind set's texts are not shown: `triage_eval blind` gives counts and kinds".into());
+        }
         if flag == "--errors" {
             let (_, items) = sets
                 .iter()
@@ -77,10 +88,81 @@ fn run(args: &[String]) -> Result<(), String> {
         let (report, _) = eval::evaluate(&t, items, &settings);
         println!("### {name}\n\n{}", report.markdown());
     }
+    for (name, items) in &sets {
+        let (_, got) = eval::evaluate(&t, items, &settings);
+        println!("### {name}: urgency confusion\n\n{}", confusion(items, &got));
+    }
     let reviews = eval::read_reviews(&read(&shared.join("real/waimai_10k.csv"))?)?;
     let (auc, n) = eval::review_auc(&t, &reviews);
     println!(
         "### waimai_10k\n\nROC AUC of the score, complaints above praise: {auc:.3} ({n} reviews)"
     );
+    Ok(())
+}
+
+/// Rows: the labelled urgency; columns: Kefu's.
+fn confusion(items: &[Labelled], got: &[kefu::triage::Triage]) -> String {
+    use kefu::triage::Urgency;
+    let mut s = String::from("| labelled \\ Kefu |");
+    for u in Urgency::ALL {
+        s += &format!(" {} |", u.as_str());
+    }
+    s += "\n|---|";
+    s += &"---|".repeat(Urgency::ALL.len());
+    s += "\n";
+    for l in Urgency::ALL {
+        s += &format!("| {} |", l.as_str());
+        for g in Urgency::ALL {
+            let n = items
+                .iter()
+                .zip(got)
+                .filter(|(i, t)| i.urgency == l && t.urgency == g)
+                .count();
+            s += &format!(" {n} |");
+        }
+        s += "\n";
+    }
+    s
+}
+
+/// The blind set: measures, confusion, and the kinds of the mistakes.
+fn blind(t: &Triager, settings: &Settings, jsonl: &str) -> Result<(), String> {
+    use kefu::triage::Urgency;
+    use std::collections::BTreeMap;
+    let items = eval::read_labelled(jsonl)?;
+    let (report, got) = eval::evaluate(t, &items, settings);
+    let crit = report.urgency(Urgency::Critical);
+    let noise = report.urgency(Urgency::Noise);
+    let f = |x: Option<f64>| x.map_or("–".to_string(), |x| format!("{x:.3}"));
+    println!("### blind ({} comments)\n\n{}", items.len(), report.markdown());
+    println!(
+        "critical recall {}, high+critical precision {}, noise precision {}, urgency exact {:.3}, category {:.3}\n",
+        f(crit.recall()),
+        f(report.high_or_critical.precision()),
+        f(noise.precision()),
+        report.urgency_correct as f64 / report.n.max(1) as f64,
+        report.category_correct as f64 / report.n.max(1) as f64,
+    );
+    println!("### blind: urgency confusion\n\n{}", confusion(&items, &got));
+    let mut missed: BTreeMap<String, usize> = BTreeMap::new();
+    let mut false_noise: BTreeMap<String, usize> = BTreeMap::new();
+    for (l, g) in items.iter().zip(&got) {
+        if l.urgency == Urgency::Critical && g.urgency != Urgency::Critical {
+            *missed
+                .entry(format!("{} (read as {})", l.note, g.urgency.as_str()))
+                .or_default() += 1;
+        }
+        if g.urgency == Urgency::Noise && l.urgency != Urgency::Noise {
+            *false_noise.entry(l.note.clone()).or_default() += 1;
+        }
+    }
+    println!("### blind: kinds of critical comments missed ({})\n", missed.values().sum::<usize>());
+    for (k, n) in &missed {
+        println!("- {k}: {n}");
+    }
+    println!("\n### blind: kinds read as noise that are not ({})\n", false_noise.values().sum::<usize>());
+    for (k, n) in &false_noise {
+        println!("- {k}: {n}");
+    }
     Ok(())
 }

@@ -37,7 +37,12 @@ pub fn read_labelled(jsonl: &str) -> Result<Vec<Labelled>, String> {
             comment,
             category,
             urgency,
-            note: v["note"].as_str().unwrap_or("").to_string(),
+            // `kind` in the blind sets: a description of the case's kind.
+            note: v["note"]
+                .as_str()
+                .or_else(|| v["kind"].as_str())
+                .unwrap_or("")
+                .to_string(),
         });
     }
     Ok(out)

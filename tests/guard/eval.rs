@@ -47,6 +47,8 @@ pub struct Case {
     pub recent: Vec<String>,
     pub expect_block: bool,
     pub expect: Vec<String>,
+    /// What kind of case it is (the blind set's `kind`; else the `note`).
+    pub kind: String,
 }
 
 /// What the guard said about a case.
@@ -100,6 +102,12 @@ pub fn read_cases(path: &Path) -> Vec<Case> {
                 recent: strs("recent"),
                 expect_block: v["expect_block"].as_bool().unwrap_or(false),
                 expect: strs("expect_labels"),
+                kind: v
+                    .get("kind")
+                    .or_else(|| v.get("note"))
+                    .and_then(Value::as_str)
+                    .unwrap_or("")
+                    .to_string(),
             }
         })
         .collect()
