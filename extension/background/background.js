@@ -8,12 +8,17 @@
 // customer text beyond the message being answered.
 
 import { loadEngine } from './engine.js';
-import { settingsHandlers, onEngineReady } from './settings.js';
+import { settingsHandlers, onEngineReady, startLists } from './settings.js';
 
 const api = globalThis.browser ?? globalThis.chrome;
 
 let engine = null;
 let engineError = null;
+// Whether the lists in force (the defaults as the team set them, and every
+// list added) were applied to `engine`. Until they are, a check is answered
+// `{ pending }`, never with a verdict: an engine that has not applied them
+// could call an insult `ok`.
+let listsInForce = false;
 
 // Started at once; every message waits for it. A killed service worker
 // restarts here on the next message, so no state may live only in memory.
@@ -22,21 +27,36 @@ const ready = (async () => {
     // The checker; its data files (fold tables, default lists, lexicons)
     // ship beside the wasm, which keeps it small (engine.js).
     engine = await loadEngine();
-    await onEngineReady(engine);
+    listsInForce = await onEngineReady(engine);
   } catch (e) {
     engineError = String(e && e.message ? e.message : e);
     console.error('Kefu: the engine failed to load:', engineError);
   }
 })();
 
+// One retry at a time of applying the lists in force, when the first failed.
+let retrying = null;
+async function ensureLists() {
+  if (listsInForce || !engine) return listsInForce;
+  retrying ??= startLists(engine).then((ok) => {
+    listsInForce = ok;
+    retrying = null;
+    return ok;
+  });
+  return retrying;
+}
+
 const handlers = {
   // Settings, lists and logs (options page, popup): background/settings.js.
   ...settingsHandlers(() => engine),
   // A draft to check: { draft, replyTo, recent } → { report }. `recent` are
   // the agent's recent replies (for 同质化, label `repeated`).
+  // Without the lists in force: { pending: reason } (the page shows "Kefu is
+  // not ready" and a send waits, as for a check in flight).
   async 'kefu:check'(msg) {
+    if (!(await ensureLists())) return { pending: engineError ?? 'lists' };
     const recent = Array.isArray(msg.recent) ? msg.recent.map(String) : undefined;
-    return { report: engine.check(String(msg.draft ?? ''), msg.replyTo ?? undefined, recent) };
+    return { report: engine.check(String(msg.draft ?? ''), msg.replyTo ?? undefined, recent), inForce: true };
   },
   // A batch of comments: { comments: [...] } → { results: [...] }.
   async 'kefu:triage'(msg) {
@@ -46,7 +66,7 @@ const handlers = {
   async 'kefu:status'(msg) {
     const pages = (await api.storage.session?.get('pages'))?.pages ?? {};
     return {
-      engine: engine ? 'loaded' : 'failed',
+      engine: !engine ? 'failed' : listsInForce ? 'loaded' : 'not-ready',
       error: engineError,
       lists: engine ? engine.listSummary() : [],
       page: msg.tabId != null ? pages[msg.tabId] ?? null : null,
@@ -68,6 +88,7 @@ api.runtime.onMessage.addListener((msg, sender, sendResponse) => {
   if (!handler) return false;
   ready
     .then(() => {
+      if (!engine && msg.type === 'kefu:check') return { pending: engineError ?? 'engine' };
       if (!engine && msg.type !== 'kefu:status') throw new Error(engineError ?? 'engine not loaded');
       return handler(msg, sender);
     })

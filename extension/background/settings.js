@@ -177,11 +177,16 @@ const engineReady = new Promise((r) => {
   resolveEngine = r;
 });
 
+/** Puts the team settings and the lists in force on a new engine. Resolves
+ *  to whether the lists in force were applied: when they could not be (the
+ *  storage unreadable, the registry failing), the background answers checks
+ *  with "not ready", never with a verdict from an engine without them. */
 export async function onEngineReady(engine) {
   engineRef = engine;
+  let policy = null;
   try {
     await store.migrate();
-    const policy = await readPolicy();
+    policy = await readPolicy();
     // With the storage full the effective settings may not be rewritten:
     // the stored ones stay, and the team settings and lists still load.
     const { team } = await publish(policy).catch(async (e) => {
@@ -193,15 +198,32 @@ export async function onEngineReady(engine) {
     } catch (e) {
       await store.noteError(`团队设置无法生效：${e?.message ?? e}`);
     }
-    await registry.start(engine, policy);
-    // Lists named by a policy and not cached yet are downloaded after the
-    // engine answers messages, not before.
-    registry.syncPolicyLists(engine, policy).catch((e) => store.noteError(e.message));
   } catch (e) {
     console.error('Kefu: settings could not be applied:', e);
     await store.noteError(`设置无法加载：${e?.message ?? e}`).catch(() => {});
   }
+  // The lists in force are applied whatever happened to the settings above.
+  const inForce = await startLists(engine, policy);
   resolveEngine(engine);
+  return inForce;
+}
+
+/** registry.start, with the policy read again if it was not; false when the
+ *  lists in force could not be applied. Called again by the background
+ *  before it answers a check while they are not. */
+export async function startLists(engine, policy = null) {
+  try {
+    const p = policy ?? (await readPolicy());
+    await registry.start(engine, p);
+    // Lists named by a policy and not cached yet are downloaded after the
+    // engine answers messages, not before.
+    registry.syncPolicyLists(engine, p).catch((e) => store.noteError(e.message));
+    return true;
+  } catch (e) {
+    console.error('Kefu: the lists in force could not be applied:', e);
+    await store.noteError(`词表无法生效：${e?.message ?? e}`).catch(() => {});
+    return false;
+  }
 }
 
 // Registered at the top level: an alarm or a policy change may be what wakes

@@ -20,6 +20,12 @@
   const { ask, settings, t, WORDS, el, shadowHost, api } = globalThis.Kefu;
   const S = globalThis.KefuSelectors;
   const CHECK_DEBOUNCE_MS = 120;
+  // While the engine has not applied the lists in force (starting, or its
+  // lists failing), a box shows "Kefu is not ready" and is checked again
+  // this often; a send waits up to SEND_WAIT_MS for a real verdict, then
+  // goes out unchecked with a notice to the agent (RELIABILITY.md).
+  const NOT_READY_RETRY_MS = 1000;
+  const SEND_WAIT_MS = 10000;
 
   const isBox = (n) => n instanceof HTMLTextAreaElement && n.matches(S.textBox);
 
@@ -61,7 +67,9 @@
     if (reports.has(key)) return Promise.resolve(reports.get(key));
     if (checking.has(key)) return checking.get(key);
     const p = askAgain('kefu:check', { draft: text, replyTo, recent: recent.slice(-20) })
-      .then(({ report }) => {
+      .then(({ report, pending }) => {
+        // No verdict from an engine without the lists in force.
+        if (pending || !report) throw Object.assign(new Error(`Kefu is not ready (${pending ?? 'no report'})`), { pending: true });
         if (reports.size >= MAX_REPORTS) reports.delete(reports.keys().next().value);
         reports.set(key, report);
         return report;
@@ -97,10 +105,47 @@
       box.dataset.kefuVerdict = report.verdict;
       overlayFor(box).show(report, text);
     } catch (err) {
-      console.warn('Kefu: check failed; sending is not blocked.', err);
-      delete box.dataset.kefuVerdict;
+      // Not ready, or no answer: never a verdict. The box says so, and is
+      // checked again until an engine with the lists in force answers.
+      if (box.value !== text) return;
+      console.warn('Kefu: no verdict yet:', err?.message ?? err);
+      box.dataset.kefuVerdict = 'pending';
+      overlayFor(box).show(NOT_READY, text);
+      clearTimeout(timers.get(box));
+      timers.set(box, setTimeout(() => refresh(box), NOT_READY_RETRY_MS));
     }
   }
+
+  /** What a box shows while no engine with the lists in force has answered. */
+  const NOT_READY = Object.freeze({ verdict: 'pending', findings: [], tone: null, notReady: true });
+
+  /** The verdict for a send: waits through "not ready" answers up to
+   *  SEND_WAIT_MS; rejects after that. */
+  async function reportForSend(text, replyTo) {
+    const deadline = Date.now() + SEND_WAIT_MS;
+    for (;;) {
+      try {
+        return await checkText(text, replyTo);
+      } catch (err) {
+        if (Date.now() + NOT_READY_RETRY_MS > deadline) throw err;
+        await new Promise((resolve) => setTimeout(resolve, NOT_READY_RETRY_MS));
+      }
+    }
+  }
+
+  /** A notice to the agent that stays a few seconds (the send went out
+   *  unchecked). */
+  function notice(words) {
+    document.getElementById('kefu-notice-host')?.remove();
+    const { host, root } = shadowHost('kefu-notice-host', NOTICE_CSS);
+    root.replaceChildren(el('div', words, 'notice', { role: 'alert' }));
+    if (!host.isConnected) document.body.append(host);
+    clearTimeout(notice.timer);
+    notice.timer = setTimeout(() => host.remove(), 8000);
+  }
+  const NOTICE_CSS = `.notice { position: fixed; left: 50%; bottom: 24px; transform: translateX(-50%); z-index: 2147483646;
+    max-width: 520px; padding: 10px 14px; border-radius: 6px; background: #3b2f00; color: #fff; font: 13px/1.5 system-ui, sans-serif;
+    box-shadow: 0 4px 16px rgba(0,0,0,.3); }`;
 
   function scheduleCheck(box) {
     clearTimeout(timers.get(box));
@@ -182,9 +227,12 @@
     };
     if (known) act(known);
     else {
-      checkText(text, replyTo).then(act, (err) => {
-        // Never a broken send button: with no engine, the page works as without Kefu.
+      reportForSend(text, replyTo).then(act, (err) => {
+        // Never a broken send button: with no engine after SEND_WAIT_MS, the
+        // page works as without Kefu, and the agent is told so.
         console.warn('Kefu: check failed; letting the send through.', err);
+        if (box.value !== text) return;
+        notice(t('pageSentUnchecked'));
         replay();
       });
     }
@@ -393,6 +441,7 @@
     .chip { border: 1px solid #ddd; border-radius: 8px; padding: 0 6px; background: #fff; cursor: pointer; font: inherit; color: inherit; }
     .chip.block { border-color: #d21f1f; color: #d21f1f; }
     .chip.warn { border-color: #ec9a00; color: #b26b00; }
+    .chip.pending { border-style: dashed; color: #666; cursor: default; }
     .sr { position: absolute; width: 1px; height: 1px; overflow: hidden; clip: rect(0 0 0 0); white-space: nowrap; }
     ${FOCUS}`;
 
@@ -489,6 +538,12 @@
         at = f.end;
       }
       mirror.append(document.createTextNode(`${text.slice(at)}\n`));
+      if (report.notReady) {
+        bar.append(el('span', t('pageNotReady'), 'chip pending', { title: t('pageNotReadyTitle') }));
+        if (said !== 'pending') live.textContent = t('pageNotReady');
+        said = 'pending';
+        return;
+      }
       if (report.tone) {
         const band = t(`pageBand_${String(report.tone.band).replace(/\W+/g, '_')}`);
         bar.append(el('span', t('pageTone', report.tone.score, band), 'score', { title: t('pageToneTitle') }));

@@ -37,6 +37,10 @@ async function show() {
   if (status?.engine === 'loaded') {
     engine.textContent = `✔ ${t('engineLoaded', '引擎已加载')}`;
     engine.className = 'ok';
+  } else if (status?.engine === 'not-ready') {
+    engine.textContent = `… ${t('engineNotReady', '检查引擎已启动，但生效的词表还没有载入。')}`;
+    engine.className = 'bad';
+    engine.title = status?.error ?? '';
   } else {
     engine.textContent = `✘ ${t('engineFailedWords', '检查引擎没有启动，评论标记和回复检查暂时不可用。请重新启动浏览器；如果仍然如此，请联系管理员。')}`;
     engine.className = 'bad';

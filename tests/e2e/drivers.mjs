@@ -162,8 +162,9 @@ export const FIREFOX_EXTENSION_UUID = '0b4f6c2e-6a53-4d8e-9a55-6b2f0e1f7a11';
  *  moz-extension: URLs, so this goes through the browser's chrome context,
  *  which geckodriver opens with --allow-system-access). `profile`: a
  *  profile directory to run in (kept), so that a test can quit Firefox and
- *  start it again on the same profile. */
-export async function firefox({ csp = 'none', prefs = {}, profile } = {}) {
+ *  start it again on the same profile. `xpi`: another build to install
+ *  (a test that breaks the extension on purpose). */
+export async function firefox({ csp = 'none', prefs = {}, profile, xpi = join(ROOT, 'dist', 'kefu-firefox-test.xpi') } = {}) {
   process.env.SE_OFFLINE = 'true'; // never let selenium-manager download anything
   const { Builder, By, Key, until } = await import('selenium-webdriver');
   const ff = await import('selenium-webdriver/firefox.js');
@@ -183,7 +184,7 @@ export async function firefox({ csp = 'none', prefs = {}, profile } = {}) {
     .setFirefoxOptions(options)
     .setFirefoxService(new ff.ServiceBuilder(geckodriver).addArguments('--allow-system-access'))
     .build();
-  await driver.installAddon(join(ROOT, 'dist', 'kefu-firefox-test.xpi'), true);
+  await driver.installAddon(xpi, true);
   const by = (selector) => (selector.startsWith('xpath=') ? By.xpath(selector.slice(6)) : By.css(selector));
   const find = (selector) => driver.wait(until.elementLocated(by(selector)), 10000);
   const run = (fn, arg) => driver.executeScript(`return (${fn.toString()})(arguments[0]);`, arg);

@@ -56,13 +56,14 @@ const DRAFTS = [
 ];
 const SECRETS = [...COMMENTS, ...DRAFTS];
 
-/** Whether `text` carries customer text: any of SECRETS, or a 12-character
- *  stretch of one (a log that cuts a text short still leaks it). */
+/** Whether `text` carries customer text: any of SECRETS, or any 12-character
+ *  stretch of one, at every position (a log that cuts a text short still
+ *  leaks it). */
 function leaks(text) {
   for (const s of SECRETS) {
     const chars = [...s];
     if (text.includes(s)) return s;
-    for (let i = 0; i + 12 <= chars.length; i += 6) {
+    for (let i = 0; i + 12 <= chars.length; i += 1) {
       const part = chars.slice(i, i + 12).join('');
       if (text.includes(part)) return part;
     }
