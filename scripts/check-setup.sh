@@ -15,7 +15,7 @@ bad=0
 check() { # NAME WANT COMMAND...
   local name=$1 want=$2; shift 2
   local got
-  got=$("$@" 2>/dev/null | grep -oE '[0-9]+(\.[0-9]+)+' | head -n1 || true)
+  got=$("$@" 2>/dev/null | grep -oE '[0-9]+(\.[0-9]+)*' | head -n1 || true)
   if [ -z "$got" ]; then
     echo "setup check: $name is missing ($*)" >&2; bad=1
   elif [ -n "$want" ] && [ "$got" != "$want" ]; then
