@@ -59,7 +59,7 @@ const COPY = ['_locales', 'background', 'content', 'icons', 'pkg', 'popup', 'opt
 /** THIRD-PARTY.md with the Rust crates compiled into the engine (normal
  *  dependencies of the kefu crate for wasm32, from Cargo.lock). */
 function thirdParty() {
-  const meta = JSON.parse(execFileSync('cargo', ['metadata', '--format-version', '1', '--locked', '--offline',
+  const meta = JSON.parse(execFileSync('cargo', ['metadata', '--format-version', '1', '--locked',
     '--filter-platform', 'wasm32-unknown-unknown'], { cwd: root, maxBuffer: 64 << 20 }).toString());
   const byId = new Map(meta.packages.map((p) => [p.id, p]));
   const nodes = new Map(meta.resolve.nodes.map((n) => [n.id, n]));
