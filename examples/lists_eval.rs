@@ -24,10 +24,19 @@ fn repo() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
 }
 
+/// `KEFU_SHARED_DATA`, else `shared/data` beside the repository or beside
+/// the folder that holds it (a git worktree).
 fn shared_data() -> PathBuf {
     std::env::var_os("KEFU_SHARED_DATA")
         .map(PathBuf::from)
-        .unwrap_or_else(|| repo().join("../shared/data"))
+        .unwrap_or_else(|| {
+            let near = repo().join("../shared/data");
+            if near.is_dir() {
+                near
+            } else {
+                repo().join("../../shared/data")
+            }
+        })
 }
 
 fn read(path: &Path) -> String {
@@ -162,34 +171,43 @@ fn waimai_negatives() -> Vec<(String, String)> {
 
 fn cold(lists: &Lists, show: bool) {
     let rows = csv(&shared_data().join("cold/dev.csv"));
-    // topic → (offensive, offensive blocked, safe, safe blocked)
-    let mut by_topic: BTreeMap<String, [usize; 4]> = BTreeMap::new();
-    let mut all = [0usize; 4];
+    // topic → [offensive, blocked, blocked as insult, safe, blocked, as insult]
+    let mut by_topic: BTreeMap<String, [usize; 6]> = BTreeMap::new();
+    let mut all = [0usize; 6];
     for r in &rows {
         let (topic, label, text) = (&r[2], &r[3], &r[4..].join(","));
-        let blocked = !lists.blocks(text).is_empty();
-        let i = if label == "1" { 0 } else { 2 };
+        let blocks = lists.blocks(text);
+        let insult = blocks.iter().any(|b| b.starts_with("insults/"));
+        let i = if label == "1" { 0 } else { 3 };
         for counts in [by_topic.entry(topic.clone()).or_default(), &mut all] {
             counts[i] += 1;
-            counts[i + 1] += usize::from(blocked);
+            counts[i + 1] += usize::from(!blocks.is_empty());
+            counts[i + 2] += usize::from(insult);
         }
-        if show && blocked {
-            println!("  [{label} {topic}] {}\n      {text}", lists.blocks(text).join(" "));
+        if show && !blocks.is_empty() {
+            println!("  [{label} {topic}] {}\n      {text}", blocks.join(" "));
         }
     }
-    println!("COLD dev ({} comments): blocked by the lists alone", rows.len());
-    println!("| topic | offensive | blocked | safe | blocked |");
-    println!("|---|---:|---:|---:|---:|");
+    println!(
+        "COLD dev ({} comments): blocked by the lists alone (any rule; insults rules only)",
+        rows.len()
+    );
+    println!("| topic | offensive | blocked | by insults | safe | blocked | by insults |");
+    println!("|---|---:|---:|---:|---:|---:|---:|");
     let pct = |a: usize, b: usize| 100.0 * a as f64 / b.max(1) as f64;
     for (t, c) in by_topic.iter().chain([(&"all".to_string(), &all)]) {
         println!(
-            "| {t} | {} | {} ({:.1} %) | {} | {} ({:.1} %) |",
+            "| {t} | {} | {} ({:.1} %) | {} ({:.1} %) | {} | {} ({:.1} %) | {} ({:.1} %) |",
             c[0],
             c[1],
             pct(c[1], c[0]),
             c[2],
+            pct(c[2], c[0]),
             c[3],
-            pct(c[3], c[2])
+            c[4],
+            pct(c[4], c[3]),
+            c[5],
+            pct(c[5], c[3])
         );
     }
 }
