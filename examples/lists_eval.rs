@@ -7,6 +7,7 @@
 //! cargo run --release --example lists_eval                      # the tables
 //! cargo run --release --example lists_eval -- --show waimai     # each block
 //! cargo run --release --example lists_eval -- --lists a.toml b.toml
+//! echo 你这个蠢驴 | cargo run --release --example lists_eval -- --hits
 //! ```
 //!
 //! Sets: `guard` (the drafts of `tests/guard/dev.jsonl` and `dev-b.jsonl`
@@ -233,6 +234,26 @@ fn main() {
     };
     files.sort();
     let lists = Lists::load(&files);
+    if args.iter().any(|a| a == "--hits") {
+        // Each line of stdin with every hit (any severity), in the form of
+        // a case of tests/lists/cases/, to check a case by eye.
+        for line in std::io::stdin().lines() {
+            let text = line.expect("stdin");
+            let chars: Vec<char> = text.chars().collect();
+            let hits: Vec<String> = lists
+                .matcher
+                .find(&text)
+                .iter()
+                .map(|h| {
+                    let l = &lists.lists[h.list];
+                    let t: String = chars[h.start..h.end].iter().collect();
+                    format!("{{ rule = \"{}/{}\", text = {t:?} }}", l.id, l.rules[h.rule].id)
+                })
+                .collect();
+            println!("text = {text:?}\nhits = [{}]", hits.join(", "));
+        }
+        return;
+    }
     let shows = |s: &str| show.contains(&s) || show.contains(&"all");
     let mut false_blocks = 0;
     false_blocks += must_not_block(
