@@ -154,7 +154,12 @@ fn real_replies() -> Vec<(String, String)> {
         .lines()
         .map(|l| serde_json::from_str::<serde_json::Value>(l).expect("JSON line"))
         .filter(|v| v["expect_block"].as_bool() != Some(true))
-        .map(|v| (v["id"].to_string(), v["draft"].as_str().unwrap().to_string()))
+        .map(|v| {
+            (
+                v["id"].to_string(),
+                v["draft"].as_str().unwrap().to_string(),
+            )
+        })
         .collect()
 }
 
@@ -247,7 +252,10 @@ fn main() {
                 .map(|h| {
                     let l = &lists.lists[h.list];
                     let t: String = chars[h.start..h.end].iter().collect();
-                    format!("{{ rule = \"{}/{}\", text = {t:?} }}", l.id, l.rules[h.rule].id)
+                    format!(
+                        "{{ rule = \"{}/{}\", text = {t:?} }}",
+                        l.id, l.rules[h.rule].id
+                    )
                 })
                 .collect();
             println!("text = {text:?}\nhits = [{}]", hits.join(", "));

@@ -375,7 +375,9 @@ fn guard_drafts_not_labelled_block_are_not_blocked_by_the_lists() {
     let m = Matcher::new(&lists);
     let mut false_blocks = Vec::new();
     for set in ["dev.jsonl", "dev-b.jsonl"] {
-        let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/guard").join(set);
+        let path = Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("tests/guard")
+            .join(set);
         let text = std::fs::read_to_string(&path).expect("labelled drafts");
         for line in text.lines().filter(|l| !l.trim().is_empty()) {
             let v: serde_json::Value = serde_json::from_str(line).expect("JSON line");
@@ -389,7 +391,11 @@ fn guard_drafts_not_labelled_block_are_not_blocked_by_the_lists() {
                 .filter(|h| lists[h.list].rules[h.rule].severity == kefu::lists::Severity::Block)
                 .collect();
             if !blocked.is_empty() {
-                false_blocks.push(format!("{}: {:?}", v["id"], describe(&lists, draft, &blocked)));
+                false_blocks.push(format!(
+                    "{}: {:?}",
+                    v["id"],
+                    describe(&lists, draft, &blocked)
+                ));
             }
         }
     }
