@@ -3,8 +3,7 @@
 //! and add the common words that contain some phrase.
 
 use super::{
-    compile_anchored, compile_pattern, first_chars, is_raw, raw_needles, trigger_literals,
-    BuildError, Entry, Kind, Matcher, Pattern, Slot, NO_EXACT,
+    is_raw_hir, trigger_literals_hir, BuildError, Entry, Kind, Matcher, Pattern, Slot, NO_EXACT,
 };
 use crate::fold::{fold_digit, fold_str};
 use crate::lists::PhraseList;
@@ -132,40 +131,30 @@ pub(super) fn compile(lists: &[PhraseList]) -> Result<Matcher, BuildError> {
                 max_allow = max_allow.max(fold_str(a).chars().count());
             }
             for p in &rule.patterns {
-                if compile_pattern(p).is_err() {
+                // A pattern that does not parse is skipped (the lint rejects
+                // it); its regex is compiled on first use (`Pattern::compiled`).
+                let Ok(hir) = regex_syntax::parse(p) else {
                     continue;
-                }
+                };
                 let pi = patterns.len();
                 // Literals that fold to something else never occur in
                 // folded text: drop them (lint warns about them).
-                let raw = is_raw(p);
-                let triggers: Option<Vec<String>> = trigger_literals(p)
-                    .filter(|_| !raw)
+                let raw = is_raw_hir(&hir);
+                let triggers: Option<Vec<String>> = (!raw)
+                    .then(|| trigger_literals_hir(&hir))
+                    .flatten()
                     .map(|ls| ls.into_iter().filter(|l| fold_str(l) == *l).collect());
-                let needles = if raw { raw_needles(p) } else { Vec::new() };
-                let regex = match &triggers {
-                    Some(ls) => {
-                        for l in ls {
-                            b.add(l, Kind::Trigger, li, pi, rule.fold_digits);
-                        }
-                        compile_anchored(p)
-                    }
-                    None if !needles.is_empty() => compile_anchored(p),
-                    None => compile_pattern(p),
-                };
-                if let Ok(regex) = regex {
-                    patterns.push(Pattern {
-                        list: li as u32,
-                        rule: ri as u32,
-                        fold_digits: rule.fold_digits,
-                        source: p.clone(),
-                        triggered: triggers.is_some(),
-                        raw,
-                        firsts: first_chars(&needles),
-                        needles,
-                        regex,
-                    });
+                for l in triggers.iter().flatten() {
+                    b.add(l, Kind::Trigger, li, pi, rule.fold_digits);
                 }
+                patterns.push(Pattern::new(
+                    li as u32,
+                    ri as u32,
+                    rule.fold_digits,
+                    p.clone(),
+                    triggers.is_some(),
+                    raw,
+                ));
             }
         }
         for a in &list.allow {

@@ -143,7 +143,81 @@ struct Pattern {
     needles: Vec<String>,
     /// The first characters of `needles`, sorted and without repeats.
     firsts: Vec<char>,
+    /// Compiled on first use (see [`Pattern::compiled`]).
+    lazy: std::sync::OnceLock<Option<Compiled>>,
+}
+
+/// A pattern's regex, and what was read from its syntax with it.
+struct Compiled {
     regex: Regex,
+    /// For a triggered pattern without anchors or word boundaries: the
+    /// longest match in bytes. It then runs on that much text after its
+    /// trigger, not on the rest of the text: the bounded backtracker's
+    /// cost grows with the text it is given, even when the match is short.
+    window: Option<usize>,
+}
+
+impl Pattern {
+    fn new(
+        list: u32,
+        rule: u32,
+        fold_digits: bool,
+        source: String,
+        triggered: bool,
+        raw: bool,
+    ) -> Pattern {
+        let needles = if raw {
+            raw_needles(&source)
+        } else {
+            Vec::new()
+        };
+        Pattern {
+            list,
+            rule,
+            fold_digits,
+            source,
+            triggered,
+            raw,
+            firsts: first_chars(&needles),
+            needles,
+            lazy: std::sync::OnceLock::new(),
+        }
+    }
+
+    /// The regex, compiled the first time the pattern may match: a compile
+    /// costs a few hundred microseconds (regex's Thompson compiler sets up
+    /// a UTF-8 map for every class, and `(蠢|笨)` is a class), most of a
+    /// list's build time, and most patterns of a list never meet a trigger
+    /// in a given session. None if it does not compile (a list that lints
+    /// has no such pattern; a pattern too large once compiled never hits).
+    fn compiled(&self) -> Option<&Compiled> {
+        self.lazy
+            .get_or_init(|| {
+                let anchored = self.triggered || !self.needles.is_empty();
+                let regex = if anchored {
+                    compile_anchored(&self.source)
+                } else {
+                    compile_pattern(&self.source)
+                };
+                let window = if self.triggered {
+                    window_of(&self.source)
+                } else {
+                    None
+                };
+                regex.ok().map(|regex| Compiled { regex, window })
+            })
+            .as_ref()
+    }
+}
+
+/// The longest match of a pattern in bytes, if it has no look-around
+/// (`^`, `$`, `\b`), whose meaning would change on a cut text.
+pub(crate) fn window_of(pattern: &str) -> Option<usize> {
+    let hir = regex_syntax::parse(pattern).ok()?;
+    if !hir.properties().look_set().is_empty() {
+        return None;
+    }
+    hir.properties().maximum_len()
 }
 
 /// The first characters of needles, sorted and without repeats.
@@ -164,6 +238,11 @@ pub(crate) fn raw_needles(pattern: &str) -> Vec<String> {
 /// one: some literal character of it is one that folding drops as a
 /// separator (`\[心\]`, `“宝贵”`), so folded text could never match it.
 pub(crate) fn is_raw(pattern: &str) -> bool {
+    regex_syntax::parse(pattern).is_ok_and(|h| is_raw_hir(&h))
+}
+
+/// [`is_raw`] of a parsed pattern.
+pub(crate) fn is_raw_hir(hir: &regex_syntax::hir::Hir) -> bool {
     use regex_syntax::hir::{Hir, HirKind};
     fn walk(h: &Hir) -> bool {
         match h.kind() {
@@ -182,7 +261,7 @@ pub(crate) fn is_raw(pattern: &str) -> bool {
             _ => false,
         }
     }
-    regex_syntax::parse(pattern).is_ok_and(|h| walk(&h))
+    walk(hir)
 }
 
 /// The longest match (in UTF-8 bytes) of a pattern that is run from its
@@ -193,8 +272,12 @@ const MAX_TRIGGERED_LEN: usize = 256;
 /// enough to list (regex-syntax's prefix extraction), none is empty, and
 /// the pattern's matches are short (`MAX_TRIGGERED_LEN`).
 pub(crate) fn trigger_literals(pattern: &str) -> Option<Vec<String>> {
+    trigger_literals_hir(&regex_syntax::parse(pattern).ok()?)
+}
+
+/// [`trigger_literals`] of a parsed pattern.
+pub(crate) fn trigger_literals_hir(hir: &regex_syntax::hir::Hir) -> Option<Vec<String>> {
     use regex_syntax::hir::literal::{ExtractKind, Extractor};
-    let hir = regex_syntax::parse(pattern).ok()?;
     // Run from every trigger, a pattern must stop soon: one whose matches
     // can be long (`(a+)+b`) would rescan the rest of the text from each
     // `a`, quadratic time. Those scan the whole text once instead.
@@ -205,7 +288,7 @@ pub(crate) fn trigger_literals(pattern: &str) -> Option<Vec<String>> {
     {
         return None;
     }
-    let seq = Extractor::new().kind(ExtractKind::Prefix).extract(&hir);
+    let seq = Extractor::new().kind(ExtractKind::Prefix).extract(hir);
     let lits = seq.literals()?;
     if lits.is_empty() {
         return None;
@@ -482,7 +565,8 @@ impl Matcher {
             }
         };
         for p in self.patterns.iter().filter(|p| !p.triggered && !p.raw) {
-            for m in p.regex.find_iter(hay(p)) {
+            let Some(c) = p.compiled() else { continue };
+            for m in c.regex.find_iter(hay(p)) {
                 push(p, m.start(), m.end());
             }
         }
@@ -493,7 +577,13 @@ impl Matcher {
             let Some(&b) = starts.get(at as usize) else {
                 continue;
             };
-            if let Some(m) = hay(p).get(b as usize..).and_then(|h| p.regex.find(h)) {
+            let Some(c) = p.compiled() else { continue };
+            let h = hay(p);
+            let mut end = c.window.map_or(h.len(), |w| (b as usize + w).min(h.len()));
+            while !h.is_char_boundary(end) {
+                end += 1;
+            }
+            if let Some(m) = h.get(b as usize..end).and_then(|h| c.regex.find(h)) {
                 push(p, b as usize + m.start(), b as usize + m.end());
             }
         }
@@ -516,7 +606,9 @@ impl Matcher {
         for p in self.patterns.iter().filter(|p| p.raw) {
             found.clear();
             if p.needles.is_empty() {
-                found.extend(p.regex.find_iter(text).map(|m| (m.start(), m.end())));
+                if let Some(c) = p.compiled() {
+                    found.extend(c.regex.find_iter(text).map(|m| (m.start(), m.end())));
+                }
             } else {
                 let mut next = 0;
                 for (b, c) in text.char_indices() {
@@ -527,7 +619,7 @@ impl Matcher {
                     if !p.needles.iter().any(|n| rest.starts_with(n.as_str())) {
                         continue;
                     }
-                    if let Some(m) = p.regex.find(rest) {
+                    if let Some(m) = p.compiled().and_then(|c| c.regex.find(rest)) {
                         found.push((b + m.start(), b + m.end()));
                         next = b + m.end();
                     }

@@ -16,14 +16,11 @@
 //! Loading checks all of it and the trie's own structure
 //! (`Trie::from_parts`), so damaged or foreign bytes give a
 //! [`LoadError`], never a panic or a wrong matcher. Patterns are stored as
-//! source and recompiled on load (regexes have no serialized form; lists
-//! have few patterns).
+//! source, parsed on load and compiled on first use (regexes have no
+//! serialized form).
 
 use super::compile::Fnv;
-use super::{
-    compile_anchored, compile_pattern, first_chars, is_raw, raw_needles, Entry, Kind, Matcher,
-    Pattern, Slot,
-};
+use super::{is_raw, Entry, Kind, Matcher, Pattern, Slot};
 use crate::lists::PhraseList;
 use std::sync::OnceLock;
 
@@ -228,29 +225,19 @@ impl Matcher {
             let (list, rule, flags) = (r.u32()?, r.u32()?, r.u8()?);
             let (fold_digits, triggered) = (flags & 1 != 0, flags & 2 != 0);
             let source = r.str()?.to_string();
-            let raw = !triggered && is_raw(&source);
-            let needles = if raw {
-                raw_needles(&source)
-            } else {
-                Vec::new()
-            };
-            let regex = if triggered || !needles.is_empty() {
-                compile_anchored(&source)
-            } else {
-                compile_pattern(&source)
+            // Parsed, not compiled: the regex is compiled on first use.
+            if regex_syntax::parse(&source).is_err() {
+                return Err(damaged("a pattern does not parse"));
             }
-            .map_err(|_| damaged("a pattern does not compile"))?;
-            patterns.push(Pattern {
+            let raw = !triggered && is_raw(&source);
+            patterns.push(Pattern::new(
                 list,
                 rule,
                 fold_digits,
-                raw,
                 source,
                 triggered,
-                firsts: first_chars(&needles),
-                needles,
-                regex,
-            });
+                raw,
+            ));
         }
         let n = r.count(1)?;
         let trie = kefu_scan::Trie::from_bytes(r.take(n)?).map_err(damaged)?;
