@@ -1,5 +1,5 @@
 //! The data files the engine reads: fold tables, the default phrase lists,
-//! the tone lexicons and the triage lexicons.
+//! the tone lexicons, the triage lexicons and the guard's models.
 //!
 //! They are data, not code (STYLE: "Data is data"), and they are most of
 //! what the engine weighs. Natively (the CLI, the tests) they are built into
@@ -54,6 +54,8 @@ files![
     "data/triage/intents.toml",
     "data/triage/model.tsv",
     "data/triage/emoji.txt",
+    "data/guard/offensive.tsv",
+    "data/guard/groups.txt",
 ];
 
 /// The data files that are phrase lists (the default lists and the tone
@@ -198,9 +200,8 @@ mod tests {
                 assert_eq!(table(path, &bundle[path]), table(path, get(path)), "{path}");
             }
         }
-        assert_eq!(
-            bundle["data/triage/model.tsv"],
-            get("data/triage/model.tsv")
-        );
+        for path in ["data/triage/model.tsv", "data/guard/offensive.tsv"] {
+            assert_eq!(bundle[path], get(path), "{path}");
+        }
     }
 }

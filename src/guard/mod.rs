@@ -15,6 +15,8 @@
 //!   ad_tone, overpromise, cold);
 //! - [`context`]: no_empathy and no_next_step, from the category of the
 //!   comment replied to (`crate::triage`);
+//! - [`offensive`]: the offensive-language model (`insult` where no list
+//!   has the words);
 //! - [`pii`]: personal data;
 //! - [`weibo`]: Weibo's length limit and repeated replies;
 //! - [`report`]: the report's types.
@@ -24,12 +26,13 @@
 //! the errors). A loaded list whose id is a lexicon's (`tone`,
 //! `tone-signals`, `tone-words`) replaces that lexicon.
 //!
-//! The same label from a phrase list and from a tone cue over overlapping
-//! text is reported once, as the phrase list's finding.
+//! The same label from a phrase list and from a tone cue or the model over
+//! overlapping text is reported once, as the phrase list's finding.
 
 pub mod context;
 pub mod draft;
 pub mod lexicon;
+pub mod offensive;
 pub mod pii;
 pub mod report;
 pub mod score;
@@ -46,6 +49,7 @@ use crate::matcher::Matcher;
 use crate::triage::{Category, Comment, Triager};
 use draft::Draft;
 use lexicon::{Lexicons, Signal};
+use offensive::Offensive;
 use pii::PiiDetector;
 use std::sync::{Mutex, OnceLock};
 use words::Segmenter;
@@ -116,6 +120,8 @@ pub struct Guard {
     segmenter: Segmenter,
     triager: Triager,
     pii: PiiDetector,
+    /// The offensive-language model (off only to measure the lists alone).
+    offensive: Option<&'static Offensive>,
     /// The last comment replied to and its category: the page checks the
     /// draft on every keystroke against the same comment, and triaging it
     /// is a third of a check.
@@ -153,6 +159,7 @@ impl Guard {
             lexicons,
             triager: Triager::new(),
             pii: PiiDetector::new(),
+            offensive: Some(Offensive::shipped()),
             last_reply: Mutex::new(None),
             lists_only: OnceLock::new(),
         }
@@ -161,6 +168,14 @@ impl Guard {
     /// A guard with the default lists.
     pub fn with_default_lists() -> Guard {
         Guard::new(default_phrase_lists())
+    }
+
+    /// The same guard without the offensive-language model: the phrase
+    /// lists and the other detectors alone (the keyword baseline that
+    /// QUALITY.md compares the model with).
+    pub fn without_offensive_model(mut self) -> Guard {
+        self.offensive = None;
+        self
     }
 
     /// The phrase lists in force (not the lexicons).
@@ -317,6 +332,9 @@ impl Guard {
         let tone = tone::findings(&draft, &self.lexicons.tone, &cues, category, &findings);
         let phrase_findings = findings.len();
         findings.extend(tone);
+        if let Some(model) = self.offensive {
+            findings.extend(model.finding(text, &draft.chars));
+        }
         dedupe_builtin(&mut findings, phrase_findings);
         let context_findings =
             context::findings(&draft, context.reply_to, category, &findings, &formulas);
