@@ -443,6 +443,20 @@ const KEYWORDS: &[(Kw, &[&str])] = &[
             "帕金森",
             "自闭症",
             "多动症",
+            "cancer",
+            "diabetes",
+            "depression",
+            "hepatitis",
+            "pregnant",
+            "pregnancy",
+            "asthma",
+            "epilepsy",
+            "tumor",
+            "tumour",
+            "leukemia",
+            "dementia",
+            "alzheimer",
+            "miscarriage",
         ],
     ),
     (
@@ -462,9 +476,9 @@ const KEYWORDS: &[(Kw, &[&str])] = &[
     (
         Kw::Money,
         &[
-            "工资", "薪资", "薪水", "月薪", "年薪", "收入", "欠款", "欠费", "拖欠", "尚欠", "还欠",
-            "负债", "债务", "贷款", "借款", "房贷", "车贷", "逾期", "未还", "待还", "应还", "透支",
-            "salary", "debt", "loan", "owes",
+            "工资", "月供", "薪资", "薪水", "月薪", "年薪", "收入", "欠款", "欠费", "拖欠", "尚欠",
+            "还欠", "负债", "债务", "贷款", "借款", "房贷", "车贷", "逾期", "未还", "待还", "应还",
+            "透支", "salary", "debt", "loan", "owes",
         ],
     ),
     (Kw::Room, &["房间号", "房间", "房号", "房號", "room", "rm"]),
@@ -488,6 +502,7 @@ const KEYWORDS: &[(Kw, &[&str])] = &[
             "你家",
             "家在",
             "上门",
+            "上門",
             "address",
             "ship to",
             "shipped to",
@@ -547,7 +562,7 @@ const KEYWORDS: &[(Kw, &[&str])] = &[
     (
         Kw::Compound,
         &[
-            "小区", "花园", "家园", "公寓", "新村", "苑", "大院", "公馆", "社区",
+            "小区", "小區", "花园", "花園", "家园", "公寓", "新村", "苑", "大院", "公馆", "社区",
         ],
     ),
     (Kw::Village, &["村"]),
@@ -648,7 +663,7 @@ fn skip_link(chars: &[char], mut j: usize) -> usize {
             j += 1;
             continue;
         }
-        let word = ["number", "num", "no", "id", "card", "is"]
+        let word = ["number", "num", "no", "id", "card", "is", "to", "was", "of"]
             .iter()
             .find(|w| {
                 let w: Vec<char> = w.chars().collect();
@@ -773,6 +788,75 @@ const NOT_NAMES: &[&str] = &[
 /// a sentence around it.
 const NOT_GIVEN: &str = "的了是在和与及或您你我他她它们这那有为被把给向对从到就也都还又很太更最不没个位些么吗呢吧啊呀哦哈嘿请让将已经会能可要说其等各每某该此本贵先女同阿叔夫士老";
 
+/// Common surnames in pinyin (not those that are English words: He, Ma, Yu).
+const PINYIN_SURNAMES: &[&str] = &[
+    "wang", "li", "zhang", "liu", "chen", "yang", "huang", "zhao", "wu", "zhou", "xu", "sun",
+    "zhu", "guo", "gao", "lin", "luo", "zheng", "liang", "xie", "song", "tang", "han", "feng",
+    "deng", "cao", "peng", "zeng", "xiao", "tian", "dong", "yuan", "pan", "jiang", "cai", "du",
+    "ye", "cheng", "su", "wei", "ding", "ren", "shen", "yao", "lu", "cui", "zhong", "tan", "jin",
+    "shi", "liao", "jia", "xia", "fu", "fang", "bai", "zou", "meng", "xiong", "qin", "qiu", "yin",
+    "xue", "yan", "duan", "lei", "hou", "long", "tao", "mao", "hao", "gong", "shao", "qian",
+];
+/// Capitalized words beside a pinyin surname that are no given name.
+const NOT_PINYIN: &[&str] = &[
+    "dear",
+    "hi",
+    "hello",
+    "sorry",
+    "thanks",
+    "thank",
+    "mr",
+    "mrs",
+    "ms",
+    "miss",
+    "dr",
+    "the",
+    "road",
+    "street",
+    "lane",
+    "avenue",
+    "district",
+    "city",
+    "village",
+    "hotel",
+    "store",
+    "shop",
+    "bank",
+    "group",
+    "company",
+    "team",
+    "service",
+    "china",
+    "chinese",
+    "kong",
+    "hong",
+    "tower",
+    "plaza",
+    "park",
+    "mall",
+    "center",
+    "centre",
+    "airlines",
+    "airport",
+    "station",
+    "university",
+    "school",
+    "hospital",
+    "clinic",
+    "we",
+    "our",
+    "your",
+    "you",
+    "is",
+    "are",
+    "and",
+    "for",
+    "to",
+    "ltd",
+    "inc",
+    "co",
+];
+
 fn is_surname(c: char) -> bool {
     SURNAMES.contains(c)
 }
@@ -876,6 +960,40 @@ fn persons(chars: &[char], hits: &[Hit]) -> Vec<(usize, usize)> {
             _ => {}
         }
     }
+    // A name in pinyin: Li Ming, Ming Li, Zhang Wei.
+    let mut words: Vec<(usize, usize)> = Vec::new();
+    let mut i = 0;
+    while i < chars.len() {
+        let n = chars[i..]
+            .iter()
+            .take_while(|c| c.is_ascii_alphabetic())
+            .count();
+        if n > 0 {
+            words.push((i, i + n));
+            i += n;
+        } else {
+            i += 1;
+        }
+    }
+    for w in words.windows(2) {
+        let ((a, b), (c, d)) = (w[0], w[1]);
+        let lower =
+            |s: usize, e: usize| chars[s..e].iter().collect::<String>().to_ascii_lowercase();
+        let capitalized = |s: usize, e: usize| {
+            chars[s].is_ascii_uppercase() && chars[s + 1..e].iter().all(|c| c.is_ascii_lowercase())
+        };
+        if c == b + 1
+            && chars[b] == ' '
+            && capitalized(a, b)
+            && capitalized(c, d)
+            && (PINYIN_SURNAMES.contains(&lower(a, b).as_str())
+                || PINYIN_SURNAMES.contains(&lower(c, d).as_str()))
+            && !NOT_PINYIN.contains(&lower(a, b).as_str())
+            && !NOT_PINYIN.contains(&lower(c, d).as_str())
+        {
+            out.push((a, d));
+        }
+    }
     // A name greeted at the start: 张伟您好, 张伟，您的…
     let mut j = 0;
     while j < chars.len() && chars[j].is_whitespace() {
@@ -937,10 +1055,20 @@ fn digit_runs(chars: &[char]) -> Vec<Run> {
         if first_group == 0 {
             first_group = digits.len();
         }
-        if digits.len() == 17 && matches!(chars.get(end), Some('X' | 'x' | 'Ｘ' | 'ｘ')) {
-            digits.push('X');
-            end += 1;
-            i = end;
+        if digits.len() == 17 {
+            let x = |k: usize| matches!(chars.get(k), Some('X' | 'x' | 'Ｘ' | 'ｘ'));
+            let at = if x(end) {
+                Some(end)
+            } else if chars.get(end).is_some_and(|&c| is_group_separator(c)) && x(end + 1) {
+                Some(end + 1)
+            } else {
+                None
+            };
+            if let Some(at) = at {
+                digits.push('X');
+                end = at + 1;
+                i = end;
+            }
         }
         // A run inside a code (SF123…, 138****5678) is not a number.
         let before = start.checked_sub(1).map(|p| chars[p]);
@@ -1432,13 +1560,13 @@ fn part_number(chars: &[char], j: usize) -> Option<usize> {
 fn part_suffix(chars: &[char], j: usize) -> Option<(Part, usize)> {
     let at = |k: usize| chars.get(j + k).copied();
     Some(match (at(0)?, at(1)) {
-        ('号', Some('楼' | '院')) => (Part::Building, j + 2),
-        ('单', Some('元')) => (Part::Unit, j + 2),
-        ('栋' | '幢' | '座', _) => (Part::Building, j + 1),
-        ('楼' | '层', _) => (Part::Floor, j + 1),
+        ('号' | '號', Some('楼' | '樓' | '院')) => (Part::Building, j + 2),
+        ('单' | '單', Some('元')) => (Part::Unit, j + 2),
+        ('栋' | '棟' | '幢' | '座', _) => (Part::Building, j + 1),
+        ('楼' | '樓' | '层' | '層', _) => (Part::Floor, j + 1),
         ('室' | '房' | '户' | '寝', _) => (Part::Room, j + 1),
         ('组' | '队' | '社', _) => (Part::Group, j + 1),
-        ('号', next) if !matches!(next, Some('门' | '口' | '线' | '店' | '窗' | '机')) => {
+        ('号' | '號', next) if !matches!(next, Some('门' | '口' | '线' | '店' | '窗' | '机')) => {
             (Part::House, j + 1)
         }
         _ => return None,
@@ -1447,7 +1575,7 @@ fn part_suffix(chars: &[char], j: usize) -> Option<(Part, usize)> {
 
 /// The numbered parts of an address from `j` (6栋2单元502室, 三组15号,
 /// 18-2-301, 412): their end and kinds.
-fn address_parts(chars: &[char], mut j: usize) -> (usize, Vec<Part>) {
+fn address_parts(chars: &[char], mut j: usize, bare_first: bool) -> (usize, Vec<Part>) {
     let mut parts = Vec::new();
     while let Some(e) = part_number(chars, j) {
         if let Some((part, after)) = part_suffix(chars, e) {
@@ -1468,9 +1596,13 @@ fn address_parts(chars: &[char], mut j: usize) -> (usize, Vec<Part>) {
                 continue;
             }
         }
-        // A bare room number after a building or unit: 6栋502.
+        // A bare room number after a building or unit (6栋502), or first
+        // where a room is what follows (宿舍412).
         let bare = e - j;
-        if (3..=4).contains(&bare) && chars[j..e].iter().all(|&c| digit(c).is_some()) {
+        if (3..=4).contains(&bare)
+            && (bare_first || !parts.is_empty())
+            && chars[j..e].iter().all(|&c| digit(c).is_some())
+        {
             parts.push(Part::Room);
             j = e;
         }
@@ -1495,10 +1627,28 @@ fn business_before(chars: &[char], s: usize) -> bool {
     if preceded_by(chars, s, 6, BUSINESS_WORDS) {
         return true;
     }
-    // 门店地址是…, 服务中心地址：…
+    // 门店地址是…, 支行电话 010-…，地址…: the sentence before 地址.
     (s.saturating_sub(5)..s)
-        .filter(|&k| chars[k] == '地' && chars.get(k + 1) == Some(&'址'))
-        .any(|k| preceded_by(chars, k, 8, BUSINESS_WORDS))
+        .filter(|&k| matches!(chars[k], '地' | '住') && chars.get(k + 1) == Some(&'址'))
+        .any(|k| {
+            let mut from = k;
+            while from > 0 && k - from < 20 && !"。！？!?\n".contains(chars[from - 1]) {
+                from -= 1;
+            }
+            preceded_by(chars, k, k - from, BUSINESS_WORDS)
+        })
+}
+
+/// Whether the sentence after an address invites people to it (欢迎光临,
+/// 营业时间 …): a shop's address.
+fn invited_after(chars: &[char], e: usize) -> bool {
+    let mut to = e;
+    while to < chars.len() && to - e < 16 && !"。！？!?\n".contains(chars[to]) {
+        to += 1;
+    }
+    ["欢迎", "营业", "光临", "到店", "来办理", "歡迎", "營業"]
+        .iter()
+        .any(|w| preceded_by(chars, to, to - e, &[w]))
 }
 
 const STREET_TYPES: &[&str] = &[
@@ -1819,14 +1969,10 @@ impl Hotlines {
     }
 }
 
-/// A health word that is no one's condition: 防癌险, 糖尿病专科, 乙肝疫苗.
+/// A health word that is no one's condition: 防癌险, 糖尿病专科, 乙肝疫苗,
+/// 重疾险保障包括癌症等100种疾病, the diabetes clinic.
 fn health_word_is_general(chars: &[char], h: &Hit) -> bool {
-    if chars[h.start] == '癌' && h.start > 0 && matches!(chars[h.start - 1], '防' | '抗' | '致')
-    {
-        return true;
-    }
-    let after: String = chars[h.end..(h.end + 2).min(chars.len())].iter().collect();
-    [
+    const AFTER: &[&str] = &[
         "专",
         "门诊",
         "科",
@@ -1837,9 +1983,52 @@ fn health_word_is_general(chars: &[char], h: &Hit) -> bool {
         "率",
         "疫苗",
         "药物研",
-    ]
-    .iter()
-    .any(|w| after.starts_with(w))
+        "等",
+        "症等",
+        " clinic",
+        " department",
+        " centre",
+        " center",
+        " insurance",
+        " screening",
+        " awareness",
+        " ward",
+        " prevention",
+    ];
+    const BEFORE: &[&str] = &[
+        "险种",
+        "险保障",
+        "重疾险",
+        "医疗险",
+        "保障",
+        "包括",
+        "涵盖",
+        "预防",
+        "筛查",
+        "科普",
+        "专科",
+        "门诊",
+        "挂",
+        "治疗",
+        "科室",
+    ];
+    if chars[h.start] == '癌' && h.start > 0 && matches!(chars[h.start - 1], '防' | '抗' | '致')
+    {
+        return true;
+    }
+    let after: String = chars[h.end..(h.end + 12).min(chars.len())]
+        .iter()
+        .map(|&c| norm(c))
+        .collect();
+    if AFTER.iter().any(|w| after.starts_with(w)) {
+        return true;
+    }
+    // What comes before it in the same clause.
+    let mut from = h.start;
+    while from > 0 && h.start - from < 8 && !"，。！？；,!?;\n".contains(chars[from - 1]) {
+        from -= 1;
+    }
+    preceded_by(chars, h.start, h.start - from, BEFORE)
 }
 
 /// An amount right after a money word (月薪8000元, 房贷还有35万) or right
@@ -1849,7 +2038,7 @@ fn amount_near(chars: &[char], h: &Hit) -> Option<(usize, usize)> {
         if let Some(e) = amount_at(chars, k) {
             return Some((k, e));
         }
-        if !"：: 是为有还约共达了欠近".contains(chars[k]) {
+        if !"：: 是为有还约共达了欠近差剩余".contains(chars[k]) {
             break;
         }
     }
@@ -1922,10 +2111,10 @@ impl PiiDetector {
         // script tables out (they would weigh on the wasm build).
         let number = "[0-9０-９]{1,5}";
         let street = format!(
-            "(?:路|街|大道|巷|弄|胡同){number}号(?:院|楼)?(?:[0-9０-９A-Za-z]{{1,4}}(?:栋|幢|座|号楼|单元|层|楼|室)?)*"
+            "(?:路|街|大道|巷|弄|胡同){number}[号號](?:院|[楼樓])?(?:[0-9０-９A-Za-z]{{1,4}}(?:[栋棟幢座]|[号號][楼樓]|[单單]元|[层層楼樓]|室)?)*"
         );
         let building = format!(
-            "{number}(?:栋|幢|号楼)[0-9０-９A-Za-z]{{0,4}}(?:单元[0-9０-９]{{0,5}}室?|[0-9０-９]{{2,5}}室?|室)"
+            "{number}(?:[栋棟幢]|[号號][楼樓])[0-9０-９A-Za-z]{{0,4}}(?:[单單]元[0-9０-９]{{0,5}}室?|[0-9０-９]{{2,5}}室?|室)"
         );
         let anchored =
             |p: &str| Regex::new(&format!("^(?:{p})")).expect("the address patterns compile");
@@ -1964,7 +2153,7 @@ impl PiiDetector {
                     .iter()
                     .take_while(|&&c| digit(c).is_some())
                     .count();
-                run <= 5 && matches!(chars.get(i + run), Some('栋' | '幢' | '号'))
+                run <= 5 && matches!(chars.get(i + run), Some('栋' | '棟' | '幢' | '号' | '號'))
             };
             if !street_word && !number_start {
                 i += 1;
@@ -1996,6 +2185,55 @@ impl PiiDetector {
     /// The personal data in `text` (whose chars are `chars`), skipping the
     /// company's `hotlines`.
     pub fn findings(&self, text: &str, chars: &[char], hotlines: &[String]) -> Vec<Finding> {
+        // 998 号 5 幢, 1988 年 6 月, 30 万元: a space between a number and
+        // its Chinese word is read as none (the spans are mapped back).
+        let space = |c: char| c == ' ' || c == '\u{3000}';
+        let squeeze = chars.windows(3).any(|w| {
+            space(w[1])
+                && ((digit(w[0]).is_some() && is_cjk(w[2]))
+                    || (is_cjk(w[0]) && digit(w[2]).is_some()))
+        });
+        let found = if squeeze {
+            let mut kept: Vec<usize> = Vec::with_capacity(chars.len());
+            for (i, &c) in chars.iter().enumerate() {
+                let between = i > 0
+                    && i + 1 < chars.len()
+                    && space(c)
+                    && ((digit(chars[i - 1]).is_some() && is_cjk(chars[i + 1]))
+                        || (is_cjk(chars[i - 1]) && digit(chars[i + 1]).is_some()));
+                if !between {
+                    kept.push(i);
+                }
+            }
+            let squeezed: Vec<char> = kept.iter().map(|&i| chars[i]).collect();
+            let squeezed_text: String = squeezed.iter().collect();
+            let mut found = self.found(&squeezed_text, &squeezed, hotlines);
+            for f in &mut found {
+                (f.start, f.end) = (kept[f.start], kept[f.end - 1] + 1);
+            }
+            found
+        } else {
+            self.found(text, chars, hotlines)
+        };
+        found
+            .into_iter()
+            .map(|f| {
+                Finding::builtin(
+                    f.rule,
+                    "pii",
+                    Severity::Block,
+                    chars,
+                    (f.start, f.end),
+                    f.message,
+                    MESSAGE_SUGGESTION,
+                )
+            })
+            .collect()
+    }
+
+    /// What [`PiiDetector::findings`] reports, as spans, sorted, without
+    /// overlaps.
+    fn found(&self, text: &str, chars: &[char], hotlines: &[String]) -> Vec<Found> {
         let mut found: Vec<Found> = Vec::new();
         fn push(
             found: &mut Vec<Found>,
@@ -2023,7 +2261,7 @@ impl PiiDetector {
         }
         let hits = self.keywords.find(chars);
         if digits == 0 && numerals < 11 && !latin && hits.is_empty() {
-            return Vec::new();
+            return found;
         }
         let hot = Hotlines::new(hotlines);
         let named = !persons(chars, &hits).is_empty();
@@ -2330,11 +2568,12 @@ impl PiiDetector {
                             ))
                             || (after(0) == Some('号') && after(1) == Some('房')));
                     let bed = (1..=3).contains(&n)
-                        && after(0) == Some('床')
-                        && !matches!(
-                            after(1),
-                            Some('被' | '单' | '垫' | '褥' | '品' | '头' | '上' | '位')
-                        );
+                        && ((after(0) == Some('床')
+                            && !matches!(
+                                after(1),
+                                Some('被' | '单' | '垫' | '褥' | '品' | '头' | '上' | '位')
+                            ))
+                            || (after(0) == Some('号') && after(1) == Some('床')));
                     if room || bed {
                         push(
                             &mut found,
@@ -2400,7 +2639,7 @@ impl PiiDetector {
                     Kw::Village => {}
                     _ => continue,
                 }
-                let (end, parts) = address_parts(chars, j);
+                let (end, parts) = address_parts(chars, j, h.kw == Kw::Dorm);
                 let has = |p: Part| parts.contains(&p);
                 let building = has(Part::Building) || has(Part::House);
                 let ok = match h.kw {
@@ -2417,13 +2656,15 @@ impl PiiDetector {
         }
         for (mut s, e) in places {
             // Start after the last verb-like word before the place name.
-            if let Some(p) = chars[s..e]
-                .iter()
-                .rposition(|c| matches!(c, '往' | '到' | '为' | '是' | '在' | '至' | '：' | ':'))
-            {
+            if let Some(p) = chars[s..e].iter().rposition(|c| {
+                matches!(
+                    c,
+                    '往' | '到' | '为' | '是' | '在' | '至' | '：' | ':' | '址'
+                )
+            }) {
                 s += p + 1;
             }
-            if s >= e || business_before(chars, s) {
+            if s >= e || business_before(chars, s) || invited_after(chars, e) {
                 continue;
             }
             push(&mut found, "pii/address", (s, e), "公开回复里有详细地址");
@@ -2437,19 +2678,6 @@ impl PiiDetector {
         crate::sort::sort_by_key(&mut found, |f| (f.start, f.end));
         found.dedup_by(|a, b| a.start < b.end && b.start < a.end);
         found
-            .into_iter()
-            .map(|f| {
-                Finding::builtin(
-                    f.rule,
-                    "pii",
-                    Severity::Block,
-                    chars,
-                    (f.start, f.end),
-                    f.message,
-                    MESSAGE_SUGGESTION,
-                )
-            })
-            .collect()
     }
 }
 #[cfg(test)]
