@@ -2,8 +2,9 @@
 //! on the labelled halves (`tests/guard/`) and on the real hotel replies
 //! (`../shared/data/real/labelled-replies.jsonl`): the tables of QUALITY.md.
 //!
-//! `cargo run --release --example guard_eval [dev|test|real]... [--errors]`
-//! (all three sets by default; `--errors` lists every disagreement).
+//! `cargo run --release --example guard_eval [dev|dev-b|dev-pii|real]...
+//! [--errors]` (dev, dev-b and real by default; `dev-pii` is the personal-data
+//! set; `--errors` lists every disagreement).
 
 #[path = "../tests/guard/eval.rs"]
 mod eval;
@@ -29,11 +30,11 @@ fn main() {
     let settings = eval::settings();
     for set in sets {
         let path = match set {
-            "dev" | "dev-b" => eval::repo().join(format!("tests/guard/{set}.jsonl")),
+            "dev" | "dev-b" | "dev-pii" => eval::repo().join(format!("tests/guard/{set}.jsonl")),
             "blind" => eval::repo().join("tests/blind/guard.jsonl"),
             "real" => eval::shared_data().join("real/labelled-replies.jsonl"),
             other => {
-                eprintln!("guard_eval: unknown set `{other}` (dev, dev-b, real or blind)");
+                eprintln!("guard_eval: unknown set `{other}` (dev, dev-b, dev-pii, real or blind)");
                 std::process::exit(2);
             }
         };
