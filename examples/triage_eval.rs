@@ -3,10 +3,16 @@
 //! ```text
 //! KEFU_SHARED_DATA=/path/to/shared/data cargo run --release --example triage_eval
 //! cargo run --release --example triage_eval -- --errors dev    # list mistakes
+//! cargo run --release --example triage_eval -- --speed         # comments/s
 //! ```
 //!
-//! `--errors SET` (dev, test, real) lists each comment whose category or
-//! urgency differs from its label, with the reasons. Tune on `dev` only.
+//! `--errors SET` (dev, dev-b, dev-c, real) lists each comment whose
+//! category or urgency differs from its label, with the reasons. All of
+//! these are dev sets: the blind test set is never read here.
+//!
+//! `--speed` is a quick in-process measure of triage throughput on one
+//! thread: the labelled comments, made distinct, 5,000 a batch, the best of
+//! a few rounds (`cargo bench --bench triage` is the careful one).
 
 use kefu::settings::Settings;
 use kefu::triage::eval::{self, Labelled};
@@ -41,18 +47,28 @@ fn run(args: &[String]) -> Result<(), String> {
             eval::read_labelled(&read(&root.join("tests/triage/labelled-dev-b.jsonl"))?)?,
         ),
         (
+            "dev-c",
+            eval::read_labelled(&read(&root.join("tests/triage/labelled-dev-c.jsonl"))?)?,
+        ),
+        (
             "real",
             eval::read_labelled(&read(&shared.join("real/labelled-comments.jsonl"))?)?,
         ),
     ];
     let t = Triager::new();
     let settings = Settings::default();
+    if let [flag] = args {
+        if flag == "--speed" {
+            speed(&t, &sets);
+            return Ok(());
+        }
+    }
     if let [flag, set] = args {
         if flag == "--errors" {
             let (_, items) = sets
                 .iter()
                 .find(|(name, _)| name == set)
-                .ok_or_else(|| format!("no set `{set}`: dev, test or real"))?;
+                .ok_or_else(|| format!("no set `{set}`: dev, dev-b, dev-c or real"))?;
             let (_, got) = eval::evaluate(&t, items, &settings);
             for (l, g) in items.iter().zip(&got) {
                 if l.category != g.category || l.urgency != g.urgency {
@@ -83,4 +99,32 @@ fn run(args: &[String]) -> Result<(), String> {
         "### waimai_10k\n\nROC AUC of the score, complaints above praise: {auc:.3} ({n} reviews)"
     );
     Ok(())
+}
+
+/// Comments per second through `Triager::triage`, one thread.
+fn speed(t: &Triager, sets: &[(&str, Vec<Labelled>)]) {
+    let texts: Vec<&str> = sets
+        .iter()
+        .flat_map(|(_, items)| items.iter().map(|l| l.comment.text.as_str()))
+        .collect();
+    // Distinct comments (a number appended), so that nothing is cached.
+    let batch: Vec<kefu::triage::Comment> = (0..5_000)
+        .map(|i| {
+            let text = format!("{}{}", texts[i % texts.len()], i / texts.len());
+            kefu::triage::Comment::from_text(&text)
+        })
+        .collect();
+    let settings = Settings::default();
+    let mut best = f64::MAX;
+    for _ in 0..20 {
+        let start = std::time::Instant::now();
+        std::hint::black_box(t.triage(&batch, &settings, Some(1_800_000_000)));
+        best = best.min(start.elapsed().as_secs_f64());
+    }
+    println!(
+        "{} comments in {:.1} ms (best of 20): {:.0} comments/s",
+        batch.len(),
+        best * 1000.0,
+        batch.len() as f64 / best
+    );
 }
