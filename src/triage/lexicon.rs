@@ -85,6 +85,12 @@ pub enum Role {
     Past,
     /// Now (现在, 正在, 还在): what follows is going on.
     Now,
+    /// A near miss or an escaped danger (差点, 还好): the cue that follows
+    /// in its clause did not happen.
+    NearMiss,
+    /// Someone else's story (新闻里, 电视剧, 游戏里): what follows in the
+    /// sentence is not happening to the commenter.
+    Distant,
 }
 
 impl Role {
@@ -192,6 +198,8 @@ impl Lexicon {
             "intensifier",
             "contrast",
             "hypothetical",
+            "near_miss",
+            "distant",
             "resolved",
             "time",
             "form",
@@ -361,7 +369,7 @@ impl Lexicon {
         };
         let time = m.table("time")?;
         time.only(&["past", "now"])?;
-        let groups: [(Vec<String>, Role); 10] = [
+        let groups: [(Vec<String>, Role); 12] = [
             (phrases_of(&neg, "phrases")?, Role::Negator),
             (phrases_of(&neg, "rhetorical")?, Role::Rhetorical),
             (simple("filler")?, Role::Filler),
@@ -369,6 +377,8 @@ impl Lexicon {
             (phrases_of(&con, "phrases")?, Role::Contrast),
             (phrases_of(&con, "concession")?, Role::Concession),
             (simple("hypothetical")?, Role::Hypothetical),
+            (simple("near_miss")?, Role::NearMiss),
+            (simple("distant")?, Role::Distant),
             (simple("resolved")?, Role::Resolved),
             (time.strings("past")?, Role::Past),
             (time.strings("now")?, Role::Now),

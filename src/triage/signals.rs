@@ -70,6 +70,8 @@ enum Reading {
     Resolved,
     /// Told as a story of long ago.
     Past,
+    /// Someone else's story (the news, a film, a game).
+    Distant,
 }
 
 struct Hit<'a> {
@@ -179,8 +181,14 @@ pub fn gather(
                 }
             }
             Reading::Sarcastic => ev.vote(Category::Complaint, h.weight),
-            // A worry: a complaint, not an emergency.
-            Reading::Hypothetical => ev.vote(Category::Complaint, h.weight * 0.3),
+            // A worry: a complaint, not an emergency. A problem that did
+            // not happen (还以为丢了) is none.
+            Reading::Hypothetical => {
+                if s.category == Category::Safety {
+                    ev.vote(Category::Complaint, h.weight * 0.3);
+                }
+            }
+            Reading::Distant => {}
             // A story: a complaint about what happened.
             Reading::Past => ev.vote(Category::Complaint, h.weight * 0.5),
             Reading::Resolved => {}
@@ -291,10 +299,15 @@ fn scan<'a>(
                     .map_or(f.start, |n| n.start);
                 words = Cow::Borrowed(&text[from..f.end]);
                 Reading::Negated
-            } else if s.category == Category::Safety
-                && negation::in_clause_after(&found, i, &clauses, Role::Hypothetical)
+            } else if (s.category == Category::Safety || s.problem)
+                && (negation::in_sentence_after(&found, i, &clauses, Role::Hypothetical)
+                    || negation::in_clause_after(&found, i, &clauses, Role::NearMiss))
             {
                 Reading::Hypothetical
+            } else if s.category == Category::Safety
+                && negation::in_sentence_after(&found, i, &clauses, Role::Distant)
+            {
+                Reading::Distant
             } else if s.category == Category::Safety
                 && negation::in_clause_after(&found, i, &clauses, Role::Past)
                 && !found
@@ -338,15 +351,29 @@ fn scan<'a>(
             if hits.iter().any(|h| h.signal == si) {
                 continue;
             }
+            let first = a.start.min(b.start);
             let hypothetical = found.iter().any(|f| {
-                f.role == Role::Hypothetical && f.end <= a.start && clauses.same(f.end, a.start)
+                matches!(f.role, Role::Hypothetical | Role::NearMiss)
+                    && f.end <= first
+                    && if f.role == Role::Hypothetical {
+                        clauses.same_sentence(f.end, first)
+                    } else {
+                        clauses.same(f.end, first)
+                    }
             });
+            // 没有漏气: either half negated is no hazard.
+            let window = k.negation_window;
+            let negated = lex.signals[si].negatable
+                && (negation::negated_at(&found, a.start, text, &clauses, window)
+                    || negation::negated_at(&found, b.start, text, &clauses, window));
             let s = &lex.signals[si];
             hits.push(Hit {
                 signal: si,
                 topic: in_topic(a.start.min(b.start)),
                 words: Cow::Owned(format!("{}+{}", lex.phrase(a.phrase), lex.phrase(b.phrase))),
-                reading: if hypothetical && s.category == Category::Safety {
+                reading: if negated {
+                    Reading::Negated
+                } else if hypothetical && (s.category == Category::Safety || s.problem) {
                     Reading::Hypothetical
                 } else {
                     Reading::Plain
@@ -379,6 +406,7 @@ fn reasons(lex: &Lexicon, hits: &[Hit], resolutions: &[&str]) -> Vec<String> {
             Reading::Hypothetical => (reason, "（假设/担心，不算紧急）"),
             Reading::Resolved => (reason, "（已解决）"),
             Reading::Past => (reason, "（过去的事，不算紧急）"),
+            Reading::Distant => (reason, "（别处的事，不算紧急）"),
         };
         let mut line = String::with_capacity(reason.len() + note.len() + 32);
         line.push_str(reason);
