@@ -6,7 +6,7 @@
 //! cargo run --release --example triage_eval -- --speed         # comments/s
 //! ```
 //!
-//! `--errors SET` (dev, dev-b, dev-c, real) lists each comment whose
+//! `--errors SET` (dev, dev-b, dev-c, dev-d, real) lists each comment whose
 //! category or urgency differs from its label, with the reasons. All of
 //! these are dev sets: the blind test set is never read here.
 //!
@@ -51,6 +51,10 @@ fn run(args: &[String]) -> Result<(), String> {
             eval::read_labelled(&read(&root.join("tests/triage/labelled-dev-c.jsonl"))?)?,
         ),
         (
+            "dev-d",
+            eval::read_labelled(&read(&root.join("tests/triage/labelled-dev-d.jsonl"))?)?,
+        ),
+        (
             "real",
             eval::read_labelled(&read(&shared.join("real/labelled-comments.jsonl"))?)?,
         ),
@@ -68,7 +72,7 @@ fn run(args: &[String]) -> Result<(), String> {
             let (_, items) = sets
                 .iter()
                 .find(|(name, _)| name == set)
-                .ok_or_else(|| format!("no set `{set}`: dev, dev-b, dev-c or real"))?;
+                .ok_or_else(|| format!("no set `{set}`: dev, dev-b, dev-c, dev-d or real"))?;
             let (_, got) = eval::evaluate(&t, items, &settings);
             for (l, g) in items.iter().zip(&got) {
                 if l.category != g.category || l.urgency != g.urgency {
