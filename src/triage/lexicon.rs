@@ -305,7 +305,9 @@ impl Lexicon {
             ])?;
             let id = e.str("id")?;
             if !seen.insert(id) {
-                return Err(e.error("the id is used twice (ids are unique across the signal files)"));
+                return Err(
+                    e.error("the id is used twice (ids are unique across the signal files)")
+                );
             }
             let phrases = e.strings("phrases")?;
             let with = e.strings("with")?;

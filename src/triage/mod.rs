@@ -174,11 +174,9 @@ impl Triager {
     /// error names the file and what is wrong.
     pub fn from_data(signals: &str, modifiers: &str, intents: &str) -> Result<Triager, String> {
         let normalizer = Normalizer::new();
-        let lexicon = Lexicon::build(
-            &lexicon::shipped_signals(signals),
-            modifiers,
-            &|s: &str| normalizer.normalize(s),
-        )?;
+        let lexicon = Lexicon::build(&lexicon::shipped_signals(signals), modifiers, &|s: &str| {
+            normalizer.normalize(s)
+        })?;
         Ok(Triager {
             lexicon,
             clusterer: Clusterer::from_toml(intents)?,

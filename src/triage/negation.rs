@@ -134,7 +134,13 @@ pub fn in_sentence_after(found: &[Found], i: usize, clauses: &Clauses, role: Rol
 
 /// Whether a negator stands within `window` characters before byte `at`,
 /// in the same clause (for the halves of a combination: 没有+漏气).
-pub fn negated_at(found: &[Found], at: usize, text: &str, clauses: &Clauses, window: usize) -> bool {
+pub fn negated_at(
+    found: &[Found],
+    at: usize,
+    text: &str,
+    clauses: &Clauses,
+    window: usize,
+) -> bool {
     found.iter().any(|f| {
         f.role == Role::Negator
             && f.end <= at

@@ -185,7 +185,7 @@ pub fn gather(
             // not happen (还以为丢了) is none.
             Reading::Hypothetical => {
                 if s.category == Category::Safety {
-                    ev.vote(Category::Complaint, h.weight * 0.3);
+                    ev.vote(Category::Complaint, h.weight * 0.2);
                 }
             }
             Reading::Distant => {}
@@ -196,7 +196,8 @@ pub fn gather(
     }
     ev.reasons = reasons(lex, &hits, &resolutions);
     if ev.topic {
-        ev.reasons.push("微博话题中的投诉/险情（已公开发酵）".into());
+        ev.reasons
+            .push("微博话题中的投诉/险情（已公开发酵）".into());
     }
     shape(lex, form, &mut ev);
     if let Some((m, v)) = verdict.filter(|_| form.letters >= lex.knobs.model.min_letters) {
