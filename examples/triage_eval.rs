@@ -6,7 +6,7 @@
 //! cargo run --release --example triage_eval -- --speed         # comments/s
 //! ```
 //!
-//! `--errors SET` (dev, dev-b, dev-c, dev-d, real) lists each comment whose
+//! `--errors SET` (dev, dev-b, dev-c, dev-d, dev-e, real) lists each comment whose
 //! category or urgency differs from its label, with the reasons. All of
 //! these are dev sets: the blind test set is never read here.
 //!
@@ -55,6 +55,10 @@ fn run(args: &[String]) -> Result<(), String> {
             eval::read_labelled(&read(&root.join("tests/triage/labelled-dev-d.jsonl"))?)?,
         ),
         (
+            "dev-e",
+            eval::read_labelled(&read(&root.join("tests/triage/labelled-dev-e.jsonl"))?)?,
+        ),
+        (
             "real",
             eval::read_labelled(&read(&shared.join("real/labelled-comments.jsonl"))?)?,
         ),
@@ -69,10 +73,9 @@ fn run(args: &[String]) -> Result<(), String> {
     }
     if let [flag, set] = args {
         if flag == "--errors" {
-            let (_, items) = sets
-                .iter()
-                .find(|(name, _)| name == set)
-                .ok_or_else(|| format!("no set `{set}`: dev, dev-b, dev-c, dev-d or real"))?;
+            let (_, items) = sets.iter().find(|(name, _)| name == set).ok_or_else(|| {
+                format!("no set `{set}`: dev, dev-b, dev-c, dev-d, dev-e or real")
+            })?;
             let (_, got) = eval::evaluate(&t, items, &settings);
             for (l, g) in items.iter().zip(&got) {
                 if l.category != g.category || l.urgency != g.urgency {

@@ -5,9 +5,15 @@
 //! Weibo conventions this reads:
 //! - `回复@name:` starts a reply inside a thread: the rest is the comment.
 //! - `//@name:` starts a repost chain: what follows is other people's
-//!   words, read at reduced weight (`signals`).
-//! - `@name` elsewhere tags someone; a comment that *starts* with a tag is
-//!   addressed to a friend, not to the company.
+//!   words, still about the company: read in full when the commenter's own
+//!   layer says nothing of its own (转发, +1), at reduced weight beside own
+//!   words, a danger in it always in full (`signals`).
+//! - `@name` elsewhere tags someone (the names are kept: a tag of a
+//!   newspaper escalates); a comment that *starts* with a tag is addressed
+//!   to a friend, not to the company — unless the name is the brand's or an
+//!   organisation's (`Triager`).
+//! - `#话题#` is a topic: a complaint inside one is public already
+//!   (`signals`).
 //! - `[怒]` is an emoticon.
 //!
 //! The words themselves are the business of `signals`.

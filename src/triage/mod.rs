@@ -9,11 +9,14 @@
 //! 3. [`normalize`]: the normal form triage reads (simplified characters,
 //!    ASCII punctuation, emoji as Weibo emoticons).
 //! 4. [`lexicon`] finds the cue phrases and modifiers of
-//!    `data/triage/signals.toml` and `modifiers.toml` in one pass;
+//!    `data/triage/signals.toml`, the hazard taxonomy `hazards.toml`, the
+//!    English `english.toml` and `modifiers.toml` in one pass;
 //!    [`negation`] decides what each modifier reaches; [`signals`] turns the
 //!    hits into votes per category, with the reasons.
 //!    [`model`], a small naive-Bayes model on character n-grams, votes too
 //!    when it is confident, and moves the score.
+//!    A tag of a newspaper or a regulator (@人民日报) escalates a complaint
+//!    or a danger.
 //! 5. [`category`] picks the category; [`urgency`] the urgency and score,
 //!    raised by influence, watch words, VIP accounts and age against the
 //!    response target ([`crate::settings`], [`time`]).

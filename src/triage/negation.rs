@@ -192,6 +192,6 @@ mod tests {
         assert_eq!(negated_cues("这不是骗人吗")[0], ("骗人".into(), false));
         assert_eq!(negated_cues("这不是骗人,是误会"), [("骗人".into(), true)]);
         // A cue that is a negation is negated only right after a negator.
-        assert_eq!(negated_cues("不买东西不让走"), [("不让".into(), false)]);
+        assert_eq!(negated_cues("不买东西不让走"), [("不让走".into(), false)]);
     }
 }
