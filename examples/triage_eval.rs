@@ -3,12 +3,18 @@
 //! ```text
 //! KEFU_SHARED_DATA=/path/to/shared/data cargo run --release --example triage_eval
 //! cargo run --release --example triage_eval -- --errors dev    # list mistakes
+//! cargo run --release --example triage_eval -- --speed         # comments/s
 //! ```
 //!
-//! `--errors SET` (dev, dev-b, real) lists each comment whose category or
-//! urgency differs from its label, with the reasons. Tune on dev sets only.
+//! `--errors SET` (dev, dev-b, dev-c, dev-d, dev-e, real) lists each comment whose
+//! category or urgency differs from its label, with the reasons. All of
+//! these are dev sets: the blind test set is never read here.
 //!
-//! The blind set (`tests/blind/triage.jsonl`) is scored with `blind`: counts
+//! `--speed` is a quick in-process measure of triage throughput on one
+//! thread: the labelled comments, made distinct, 5,000 a batch, the best of
+//! a few rounds (`cargo bench --bench triage` is the careful one).
+//!
+//! //! The blind set (`tests/blind/triage.jsonl`) is scored with `blind`: counts
 //! per class, the confusion of urgencies, and the kinds (never the texts) of
 //! the comments it gets wrong. `--errors blind` is refused: nobody who
 //! changes rules reads the blind texts (EVALUATION.md).
@@ -46,6 +52,18 @@ fn run(args: &[String]) -> Result<(), String> {
             eval::read_labelled(&read(&root.join("tests/triage/labelled-dev-b.jsonl"))?)?,
         ),
         (
+            "dev-c",
+            eval::read_labelled(&read(&root.join("tests/triage/labelled-dev-c.jsonl"))?)?,
+        ),
+        (
+            "dev-d",
+            eval::read_labelled(&read(&root.join("tests/triage/labelled-dev-d.jsonl"))?)?,
+        ),
+        (
+            "dev-e",
+            eval::read_labelled(&read(&root.join("tests/triage/labelled-dev-e.jsonl"))?)?,
+        ),
+        (
             "real",
             eval::read_labelled(&read(&shared.join("real/labelled-comments.jsonl"))?)?,
         ),
@@ -55,15 +73,20 @@ fn run(args: &[String]) -> Result<(), String> {
     if args.first().map(String::as_str) == Some("blind") {
         return blind(&t, &settings, &read(&root.join("tests/blind/triage.jsonl"))?);
     }
+    if let [flag] = args {
+        if flag == "--speed" {
+            speed(&t, &sets);
+            return Ok(());
+        }
+    }
     if let [flag, set] = args {
         if set == "blind" {
             return Err("the blind set's texts are not shown: `triage_eval blind` gives counts and kinds".into());
         }
         if flag == "--errors" {
-            let (_, items) = sets
-                .iter()
-                .find(|(name, _)| name == set)
-                .ok_or_else(|| format!("no set `{set}`: dev, test or real"))?;
+            let (_, items) = sets.iter().find(|(name, _)| name == set).ok_or_else(|| {
+                format!("no set `{set}`: dev, dev-b, dev-c, dev-d, dev-e or real")
+            })?;
             let (_, got) = eval::evaluate(&t, items, &settings);
             for (l, g) in items.iter().zip(&got) {
                 if l.category != g.category || l.urgency != g.urgency {
@@ -165,4 +188,31 @@ fn blind(t: &Triager, settings: &Settings, jsonl: &str) -> Result<(), String> {
         println!("- {k}: {n}");
     }
     Ok(())
+
+/// Comments per second through `Triager::triage`, one thread.
+fn speed(t: &Triager, sets: &[(&str, Vec<Labelled>)]) {
+    let texts: Vec<&str> = sets
+        .iter()
+        .flat_map(|(_, items)| items.iter().map(|l| l.comment.text.as_str()))
+        .collect();
+    // Distinct comments (a number appended), so that nothing is cached.
+    let batch: Vec<kefu::triage::Comment> = (0..5_000)
+        .map(|i| {
+            let text = format!("{}{}", texts[i % texts.len()], i / texts.len());
+            kefu::triage::Comment::from_text(&text)
+        })
+        .collect();
+    let settings = Settings::default();
+    let mut best = f64::MAX;
+    for _ in 0..20 {
+        let start = std::time::Instant::now();
+        std::hint::black_box(t.triage(&batch, &settings, Some(1_800_000_000)));
+        best = best.min(start.elapsed().as_secs_f64());
+    }
+    println!(
+        "{} comments in {:.1} ms (best of 20): {:.0} comments/s",
+        batch.len(),
+        best * 1000.0,
+        batch.len() as f64 / best
+    );
 }

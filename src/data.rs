@@ -50,6 +50,8 @@ files![
     "data/tone/tone-signals.toml",
     "data/tone/tone-words.txt",
     "data/triage/signals.toml",
+    "data/triage/hazards.toml",
+    "data/triage/english.toml",
     "data/triage/modifiers.toml",
     "data/triage/intents.toml",
     "data/triage/model.tsv",

@@ -5,9 +5,15 @@
 //! Weibo conventions this reads:
 //! - `回复@name:` starts a reply inside a thread: the rest is the comment.
 //! - `//@name:` starts a repost chain: what follows is other people's
-//!   words, read at reduced weight (`signals`).
-//! - `@name` elsewhere tags someone; a comment that *starts* with a tag is
-//!   addressed to a friend, not to the company.
+//!   words, still about the company: read in full when the commenter's own
+//!   layer says nothing of its own (转发, +1), at reduced weight beside own
+//!   words, a danger in it always in full (`signals`).
+//! - `@name` elsewhere tags someone (the names are kept: a tag of a
+//!   newspaper escalates); a comment that *starts* with a tag is addressed
+//!   to a friend, not to the company — unless the name is the brand's or an
+//!   organisation's (`Triager`).
+//! - `#话题#` is a topic: a complaint inside one is public already
+//!   (`signals`).
 //! - `[怒]` is an emoticon.
 //!
 //! The words themselves are the business of `signals`.
@@ -26,6 +32,9 @@ pub struct Form {
     pub first_tag: String,
     /// Accounts the repost chain passed through (`//@name:`).
     pub chain_names: Vec<String>,
+    /// Accounts tagged in the commenter's own words (`@name`): a tag of a
+    /// newspaper or a regulator is an escalation (`Triager`).
+    pub tag_names: Vec<String>,
     /// Number of `@` tags.
     pub tags: usize,
     /// Letters, digits and CJK characters in `own`, emoticons excluded.
@@ -85,6 +94,15 @@ pub fn read(text: &str) -> Form {
             .filter_map(|part| part.split([':', '：']).next())
             .map(|name| name.trim().to_string())
             .filter(|name| !name.is_empty())
+            .collect();
+    }
+    if own_tags > 0 {
+        f.tag_names = own
+            .split('@')
+            .skip(1)
+            .map(|part| &part[..part.find(ends_tag).unwrap_or(part.len())])
+            .filter(|name| !name.is_empty())
+            .map(str::to_string)
             .collect();
     }
     f.tags = own_tags + chain_tags;
@@ -339,6 +357,7 @@ mod tests {
         assert_eq!(f.chain, ":招行最近负面新闻越来越多呀");
         assert_eq!(f.tags, 2);
         assert_eq!(f.chain_names, ["Janie_Zhang"]);
+        assert_eq!(f.tag_names, ["Rexzhenghao"]);
         assert!(!f.to_friend);
     }
 

@@ -1,6 +1,8 @@
-//! The triage lexicon: cue phrases (`data/triage/signals.toml`) and the
-//! words that modify them (`data/triage/modifiers.toml`), compiled into one
-//! automaton that finds them all in one pass.
+//! The triage lexicon: cue phrases (`data/triage/signals.toml`, the hazard
+//! taxonomy `hazards.toml` and the English `english.toml`, all of the same
+//! form) and the words that modify them (`data/triage/modifiers.toml`),
+//! compiled once, when the engine is built, into one automaton that finds
+//! them all in one pass.
 //!
 //! This module owns reading the data files and finding phrases. What a hit
 //! means (negated or not, how much it weighs) is `signals` and `negation`.
@@ -17,6 +19,14 @@ use crate::matcher::dictionary::Dictionary;
 /// The cue phrases that ship with Kefu.
 pub fn default_signals() -> &'static str {
     crate::data::get("data/triage/signals.toml")
+}
+/// The hazard taxonomy that ships with Kefu (signals of danger to people).
+pub fn default_hazards() -> &'static str {
+    crate::data::get("data/triage/hazards.toml")
+}
+/// The English signals that ship with Kefu.
+pub fn default_english() -> &'static str {
+    crate::data::get("data/triage/english.toml")
 }
 /// The modifiers that ship with Kefu.
 pub fn default_modifiers() -> &'static str {
@@ -71,6 +81,16 @@ pub enum Role {
     Concession,
     Hypothetical,
     Resolved,
+    /// A time long past (去年, 上次): a danger told as a story.
+    Past,
+    /// Now (现在, 正在, 还在): what follows is going on.
+    Now,
+    /// A near miss or an escaped danger (差点, 还好): the cue that follows
+    /// in its clause did not happen.
+    NearMiss,
+    /// Someone else's story (新闻里, 电视剧, 游戏里): what follows in the
+    /// sentence is not happening to the commenter.
+    Distant,
 }
 
 impl Role {
@@ -142,26 +162,35 @@ pub struct Lexicon {
 impl Lexicon {
     /// The lexicon that ships with Kefu.
     pub fn new() -> Lexicon {
-        Lexicon::from_toml(default_signals(), default_modifiers())
-            .expect("the shipped lexicon parses (tested)")
+        Lexicon::build(
+            &shipped_signals(default_signals()),
+            default_modifiers(),
+            &|s: &str| s.to_lowercase(),
+        )
+        .expect("the shipped lexicon parses (tested)")
     }
 
-    /// A lexicon from the text of `signals.toml` and `modifiers.toml`.
-    /// Phrases are normalised with `normalize` so that the data may be
-    /// written in any width or script.
+    /// A lexicon from the text of one signal file and `modifiers.toml`.
     pub fn from_toml(signals: &str, modifiers: &str) -> Result<Lexicon, String> {
-        Lexicon::build(signals, modifiers, &|s: &str| s.to_lowercase())
+        Lexicon::build(&[("signals.toml", signals)], modifiers, &|s: &str| {
+            s.to_lowercase()
+        })
     }
 
+    /// A lexicon from signal files (name and text: `signals.toml`,
+    /// `hazards.toml`, …, all of one form, their ids unique across them)
+    /// and `modifiers.toml`. Phrases are normalised with `normalize` so
+    /// that the data may be written in any width or script.
     pub(crate) fn build(
-        signals: &str,
+        signal_files: &[(&str, &str)],
         modifiers: &str,
         normalize: &dyn Fn(&str) -> String,
     ) -> Result<Lexicon, String> {
-        let signals_table = data::parse("signals.toml", signals)?;
+        let mut signal_tables = Vec::with_capacity(signal_files.len());
+        for (name, text) in signal_files {
+            signal_tables.push((*name, data::parse(name, text)?));
+        }
         let mods_table = data::parse("modifiers.toml", modifiers)?;
-        let top = Entry::top("signals.toml", &signals_table);
-        top.only(&["signal"])?;
         let m = Entry::top("modifiers.toml", &mods_table);
         m.only(&[
             "negation",
@@ -169,7 +198,10 @@ impl Lexicon {
             "intensifier",
             "contrast",
             "hypothetical",
+            "near_miss",
+            "distant",
             "resolved",
+            "time",
             "form",
             "model",
         ])?;
@@ -234,15 +266,26 @@ impl Lexicon {
             if norm.is_empty() {
                 return Err(format!("the phrase `{phrase}` is empty once normalised"));
             }
-            lex.latin
-                .push(norm.bytes().all(|b| b.is_ascii_alphanumeric()));
+            // All Latin words (vx, "lost my passport"): whole words only.
+            let b = norm.as_bytes();
+            lex.latin.push(
+                b.iter().all(|&c| c.is_ascii_alphanumeric() || c == b' ')
+                    && b[0].is_ascii_alphanumeric()
+                    && b[b.len() - 1].is_ascii_alphanumeric(),
+            );
             patterns.push(norm);
             lex.roles.push(role);
             lex.phrases.push(phrase.to_string());
             Ok(())
         };
         let mut seen = std::collections::HashSet::new();
-        for (si, e) in top.tables("signal")?.iter().enumerate() {
+        let mut entries = Vec::new();
+        for (name, table) in &signal_tables {
+            let top = Entry::top(name, table);
+            top.only(&["signal"])?;
+            entries.extend(top.tables("signal")?);
+        }
+        for (si, e) in entries.iter().enumerate() {
             e.only(&[
                 "id",
                 "category",
@@ -262,7 +305,9 @@ impl Lexicon {
             ])?;
             let id = e.str("id")?;
             if !seen.insert(id) {
-                return Err(e.error("the id is used twice"));
+                return Err(
+                    e.error("the id is used twice (ids are unique across the signal files)")
+                );
             }
             let phrases = e.strings("phrases")?;
             let with = e.strings("with")?;
@@ -324,7 +369,9 @@ impl Lexicon {
             t.only(&["phrases"])?;
             t.strings("phrases")
         };
-        let groups: [(Vec<String>, Role); 8] = [
+        let time = m.table("time")?;
+        time.only(&["past", "now"])?;
+        let groups: [(Vec<String>, Role); 12] = [
             (phrases_of(&neg, "phrases")?, Role::Negator),
             (phrases_of(&neg, "rhetorical")?, Role::Rhetorical),
             (simple("filler")?, Role::Filler),
@@ -332,7 +379,11 @@ impl Lexicon {
             (phrases_of(&con, "phrases")?, Role::Contrast),
             (phrases_of(&con, "concession")?, Role::Concession),
             (simple("hypothetical")?, Role::Hypothetical),
+            (simple("near_miss")?, Role::NearMiss),
+            (simple("distant")?, Role::Distant),
             (simple("resolved")?, Role::Resolved),
+            (time.strings("past")?, Role::Past),
+            (time.strings("now")?, Role::Now),
         ];
         for (phrases, role) in groups {
             for p in &phrases {
@@ -407,6 +458,15 @@ impl Lexicon {
         all.truncate(kept);
         (all, halves)
     }
+}
+
+/// The shipped signal files, with `signals` in place of `signals.toml`.
+pub(crate) fn shipped_signals(signals: &str) -> [(&'static str, &str); 3] {
+    [
+        ("signals.toml", signals),
+        ("hazards.toml", default_hazards()),
+        ("english.toml", default_english()),
+    ]
 }
 
 impl Default for Lexicon {

@@ -9,11 +9,14 @@
 //! 3. [`normalize`]: the normal form triage reads (simplified characters,
 //!    ASCII punctuation, emoji as Weibo emoticons).
 //! 4. [`lexicon`] finds the cue phrases and modifiers of
-//!    `data/triage/signals.toml` and `modifiers.toml` in one pass;
+//!    `data/triage/signals.toml`, the hazard taxonomy `hazards.toml`, the
+//!    English `english.toml` and `modifiers.toml` in one pass;
 //!    [`negation`] decides what each modifier reaches; [`signals`] turns the
 //!    hits into votes per category, with the reasons.
 //!    [`model`], a small naive-Bayes model on character n-grams, votes too
 //!    when it is confident, and moves the score.
+//!    A tag of a newspaper or a regulator (@人民日报) escalates a complaint
+//!    or a danger.
 //! 5. [`category`] picks the category; [`urgency`] the urgency and score,
 //!    raised by influence, watch words, VIP accounts and age against the
 //!    response target ([`crate::settings`], [`time`]).
@@ -46,7 +49,7 @@ pub mod time;
 pub mod urgency;
 
 pub use comment::Comment;
-pub use lexicon::{default_modifiers, default_signals};
+pub use lexicon::{default_english, default_hazards, default_modifiers, default_signals};
 
 use crate::settings::Settings;
 use cluster::Clusterer;
@@ -170,10 +173,13 @@ impl Triager {
     }
 
     /// An engine from the text of `signals.toml`, `modifiers.toml` and
-    /// `intents.toml`; the error names the file and what is wrong.
+    /// `intents.toml` (with the shipped hazards and English signals); the
+    /// error names the file and what is wrong.
     pub fn from_data(signals: &str, modifiers: &str, intents: &str) -> Result<Triager, String> {
         let normalizer = Normalizer::new();
-        let lexicon = Lexicon::build(signals, modifiers, &|s: &str| normalizer.normalize(s))?;
+        let lexicon = Lexicon::build(&lexicon::shipped_signals(signals), modifiers, &|s: &str| {
+            normalizer.normalize(s)
+        })?;
         Ok(Triager {
             lexicon,
             clusterer: Clusterer::from_toml(intents)?,
@@ -276,6 +282,19 @@ impl Triager {
             &form,
             verdict.as_ref().map(|v| (&self.model, v)),
         );
+        // A tag of a newspaper or a regulator (@人民日报, @12315) on a
+        // complaint or a danger: escalated already.
+        if let Some(name) = self.escalation_tag(&form.tag_names, settings) {
+            let complaint = ev.votes[Category::Complaint as usize] > 0.0;
+            if complaint || ev.votes[Category::Safety as usize] > 0.0 || ev.problem {
+                ev.critical = true;
+                if !complaint && ev.votes[Category::Safety as usize] <= 0.0 {
+                    ev.votes[Category::Complaint as usize] += 30.0;
+                }
+                ev.reasons
+                    .push(format!("@了媒体/监管部门：{name}（已扩大影响）"));
+            }
+        }
         let (mut category, unrecognised) = category::decide(&ev, form.letters);
         let mut reasons = std::mem::take(&mut ev.reasons);
         if official {
@@ -315,6 +334,28 @@ impl Triager {
 }
 
 impl Triager {
+    /// The first tagged account that is a newspaper or a regulator: its
+    /// name holds a media marker of the settings (日报, 新闻 …) or an
+    /// escalation cue of the lexicon (人民日报, 12315, 市场监管 …).
+    fn escalation_tag<'n>(&self, names: &'n [String], settings: &Settings) -> Option<&'n str> {
+        names.iter().map(String::as_str).find(|name| {
+            settings
+                .media_markers
+                .iter()
+                .any(|m| !m.is_empty() && urgency::contains(name, m))
+                || {
+                    let norm = self.normalizer.normalize(name);
+                    self.lexicon.find(&norm).0.iter().any(|f| match f.role {
+                        lexicon::Role::Cue(si) => {
+                            let s = &self.lexicon.signals[si];
+                            s.critical && s.category == Category::Complaint
+                        }
+                        _ => false,
+                    })
+                }
+        })
+    }
+
     /// Whether the account `name` is the brand's: an official one by its
     /// name (`official_markers`), one holding a watch word (the brand's
     /// name), or the author of the post.

@@ -37,6 +37,15 @@ impl<'t> Clauses<'t> {
             .any(|&c| is_break(c))
     }
 
+    /// Whether bytes `a` and `b` are in one sentence (clauses joined by
+    /// commas: a condition and what follows it, 如果…，…).
+    pub fn same_sentence(&self, a: usize, b: usize) -> bool {
+        let (a, b) = (a.min(b), a.max(b));
+        !self.text[a.min(self.text.len())..b.min(self.text.len())]
+            .iter()
+            .any(|&c| matches!(c, b'.' | b'!' | b'?' | b';'))
+    }
+
     /// The byte where the clause holding byte `at` ends.
     fn end(&self, at: usize) -> usize {
         self.text[at.min(self.text.len())..]
@@ -57,6 +66,12 @@ fn gap(text: &str, from: usize, to: usize) -> usize {
 pub fn negated(found: &[Found], i: usize, text: &str, clauses: &Clauses, window: usize) -> bool {
     let mut count = 0;
     let mut target = found[i].start;
+    // A cue that is a negation itself (不让, 没人管) is negated only by a
+    // negator right before it (不是不让), not by one a few words back (不买
+    // 东西不让走 is 不让).
+    let self_negating = text
+        .get(target..)
+        .is_some_and(|t| t.starts_with(['不', '没', '无', '未']));
     for f in found[..i].iter().rev() {
         if f.end > target {
             // A negator that shares characters with the cue still negates
@@ -70,7 +85,8 @@ pub fn negated(found: &[Found], i: usize, text: &str, clauses: &Clauses, window:
             }
             continue;
         }
-        if gap(text, f.end, target) > window || !clauses.same(f.end, target) {
+        let g = gap(text, f.end, target);
+        if g > window || !clauses.same(f.end, target) || (self_negating && g > 0) {
             break;
         }
         match f.role {
@@ -105,6 +121,32 @@ pub fn intensified(found: &[Found], i: usize, text: &str, window: usize) -> bool
         .rev()
         .take(2)
         .any(|f| f.role == Role::Intensifier && f.end <= start && gap(text, f.end, start) <= window)
+}
+
+/// Whether a marker of `role` stands earlier in the same sentence as
+/// `found[i]` (a condition reaches over commas: 如果有人晕倒，…会急救吗).
+pub fn in_sentence_after(found: &[Found], i: usize, clauses: &Clauses, role: Role) -> bool {
+    let start = found[i].start;
+    found[..i]
+        .iter()
+        .any(|f| f.role == role && f.end <= start && clauses.same_sentence(f.end, start))
+}
+
+/// Whether a negator stands within `window` characters before byte `at`,
+/// in the same clause (for the halves of a combination: 没有+漏气).
+pub fn negated_at(
+    found: &[Found],
+    at: usize,
+    text: &str,
+    clauses: &Clauses,
+    window: usize,
+) -> bool {
+    found.iter().any(|f| {
+        f.role == Role::Negator
+            && f.end <= at
+            && gap(text, f.end, at) <= window
+            && clauses.same(f.end, at)
+    })
 }
 
 /// Whether a marker of `role` stands earlier in the same clause as
@@ -149,5 +191,7 @@ mod tests {
         assert_eq!(negated_cues("一点都不好吃"), [("不好吃".into(), false)]);
         assert_eq!(negated_cues("这不是骗人吗")[0], ("骗人".into(), false));
         assert_eq!(negated_cues("这不是骗人,是误会"), [("骗人".into(), true)]);
+        // A cue that is a negation is negated only right after a negator.
+        assert_eq!(negated_cues("不买东西不让走"), [("不让走".into(), false)]);
     }
 }

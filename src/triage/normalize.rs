@@ -72,48 +72,81 @@ impl Normalizer {
     /// Appends the normal form of `text` to `out`.
     pub fn normalize_into(&self, text: &str, out: &mut String) {
         let fold = crate::fold::table();
-        let mut chars = text.chars().peekable();
-        while let Some(c) = chars.next() {
+        let mut chars = text.char_indices().peekable();
+        // Latin letters or digits at the end of `out` (the word being
+        // written), and whether white space was dropped since.
+        let mut word = 0usize;
+        let mut space = false;
+        while let Some((i, c)) = chars.next() {
             // Most of a comment: a Chinese character, only folded.
             if is_cjk(c) {
                 if let Some(f) = crate::fold::fold_with(fold, c) {
                     out.push(f);
                 }
+                (word, space) = (0, false);
                 continue;
             }
             // Emoji live above U+2000; skip the lookup for everything else.
             if c as u32 >= 0x2000 {
                 if let Some(name) = self.emoticon(c) {
                     out.push_str(name);
+                    (word, space) = (0, false);
                     continue;
                 }
             }
             let c = width(c);
             // `+V`, `➕V信`, `+vx`: a plus before a contact word means 加.
             if matches!(c, '+' | '➕') {
-                if chars.peek().is_some_and(|&n| {
+                if chars.peek().is_some_and(|&(_, n)| {
                     matches!(
                         width(n),
                         'v' | 'V' | 'w' | 'W' | 'q' | 'Q' | '微' | '薇' | '威'
                     )
                 }) {
                     out.push('加');
+                    (word, space) = (0, false);
                 }
                 continue;
             }
             match punctuation(c) {
-                Some(Some(p)) => out.push(p),
-                Some(None) => {}
+                Some(Some(p)) => {
+                    out.push(p);
+                    (word, space) = (0, false);
+                }
+                // White space between two Latin words is kept (one space),
+                // so that English reads word by word ("lost my passport");
+                // between single letters (v x, q q) it is an evasion, and
+                // goes.
+                Some(None) => space |= word > 0 && c.is_whitespace(),
                 // Simplified, lower case, look-alikes read; `None`: a
                 // separator.
                 None => {
                     if let Some(f) = crate::fold::fold_with(fold, c) {
+                        if f.is_ascii_alphanumeric() {
+                            if space && (word > 1 || next_word(text, i) > 1) {
+                                out.push(' ');
+                                word = 0;
+                            }
+                            word += 1;
+                        } else {
+                            word = 0;
+                        }
+                        space = false;
                         out.push(f);
                     }
                 }
             }
         }
     }
+}
+
+/// Latin letters and digits from byte `at` of `text`, up to two.
+fn next_word(text: &str, at: usize) -> usize {
+    text.as_bytes()[at..]
+        .iter()
+        .take(2)
+        .take_while(|b| b.is_ascii_alphanumeric())
+        .count()
 }
 
 const CJK_LEN: usize = 0x9FFF - 0x4E00 + 1;
@@ -190,6 +223,10 @@ mod tests {
         assert_eq!(n.normalize("【ＶＩＰ】好的😡"), "[vip]好的[怒]");
         assert_eq!(n.normalize("➕V信 领取"), "加v信领取");
         assert_eq!(n.normalize("1+1"), "11");
+        // English keeps its word breaks; spaced-out single letters do not.
+        assert_eq!(n.normalize("I need a  Wheelchair!"), "i need a wheelchair!");
+        assert_eq!(n.normalize("加 v x 看看"), "加vx看看");
+        assert_eq!(n.normalize("航班 delay 了"), "航班delay了");
         assert_eq!(n.normalize("一丁"), "一丁");
         // Through crate::fold's OpenCC table: Taiwan and Hong Kong forms too.
         assert_eq!(n.normalize("裡面 着 著"), "里面着着");

@@ -6,9 +6,16 @@
 //! is dropped or votes for its `negated` category at half weight; a degree
 //! word before it strengthens it; a contrast (但是, 就是) shifts the weight to
 //! the clause after it; a safety cue in a hypothetical clause is a worry,
-//! not an emergency; a resolution (找回, 挽回) cancels emergencies and
-//! problems; a sarcasm marker turns praise into complaint. The reposted part
-//! of a comment weighs less. Signals read from its shape (`form`) vote too.
+//! not an emergency, and so is one told as a story of long ago (去年 …
+//! 摔了一跤); a resolution (找回, 挽回) cancels emergencies and problems; a
+//! sarcasm marker turns praise into complaint. Signals read from its shape
+//! (`form`) vote too.
+//!
+//! A repost chain (`//@name:` layers) is still about the company: a danger
+//! in it weighs in full, and when the commenter's own layer says nothing
+//! of its own (转发, 同样遭遇, +1) the chain is what the comment says, in
+//! full; beside words of the commenter's own it weighs less. A complaint or
+//! danger inside a #topic# is public already: critical.
 //!
 //! Choosing a category from the votes is `category`; urgency and score are
 //! `urgency`.
@@ -36,6 +43,8 @@ pub struct Evidence {
     pub reasons: Vec<String>,
     /// The statistical model's log-odds of negative, times its tone factor.
     pub model_tone: f32,
+    /// A complaint or danger inside a #topic#: public already.
+    pub topic: bool,
 }
 
 impl Evidence {
@@ -59,10 +68,16 @@ enum Reading {
     Sarcastic,
     Hypothetical,
     Resolved,
+    /// Told as a story of long ago.
+    Past,
+    /// Someone else's story (the news, a film, a game).
+    Distant,
 }
 
 struct Hit<'a> {
     signal: usize,
+    /// Found inside a #topic#.
+    topic: bool,
     /// The words shown: a phrase of the lexicon, or text of the comment.
     words: Cow<'a, str>,
     reading: Reading,
@@ -83,7 +98,17 @@ pub fn gather(
     let letters = form.letters;
     scan(lex, own, 1.0, letters, &mut hits, &mut resolutions);
     if !chain.is_empty() {
-        let factor = lex.knobs.form.chain_factor;
+        // Own words that say something of their own (not chatter, not a
+        // word that needs company such as 扩散) make the chain background.
+        let says = hits.iter().any(|h| {
+            let s = &lex.signals[h.signal];
+            s.category != Category::Chatter && s.needs.is_empty() && s.alone
+        });
+        let factor = if says {
+            lex.knobs.form.chain_factor
+        } else {
+            1.0
+        };
         scan(lex, chain, factor, letters, &mut hits, &mut resolutions);
     }
     let resolved = !resolutions.is_empty();
@@ -145,6 +170,10 @@ pub fn gather(
                 ev.vote(s.category, h.weight);
                 ev.critical |= s.critical;
                 ev.problem |= s.problem;
+                if h.topic && matches!(s.category, Category::Safety | Category::Complaint) {
+                    ev.critical = true;
+                    ev.topic = true;
+                }
             }
             Reading::Negated => {
                 if let Some(c) = s.negated {
@@ -152,12 +181,24 @@ pub fn gather(
                 }
             }
             Reading::Sarcastic => ev.vote(Category::Complaint, h.weight),
-            // A worry: a complaint, not an emergency.
-            Reading::Hypothetical => ev.vote(Category::Complaint, h.weight * 0.3),
+            // A worry: a complaint, not an emergency. A problem that did
+            // not happen (还以为丢了) is none.
+            Reading::Hypothetical => {
+                if s.category == Category::Safety {
+                    ev.vote(Category::Complaint, h.weight * 0.2);
+                }
+            }
+            Reading::Distant => {}
+            // A story: a complaint about what happened.
+            Reading::Past => ev.vote(Category::Complaint, h.weight * 0.5),
             Reading::Resolved => {}
         }
     }
     ev.reasons = reasons(lex, &hits, &resolutions);
+    if ev.topic {
+        ev.reasons
+            .push("微博话题中的投诉/险情（已公开发酵）".into());
+    }
     shape(lex, form, &mut ev);
     if let Some((m, v)) = verdict.filter(|_| form.letters >= lex.knobs.model.min_letters) {
         model(lex, m, v, &mut ev);
@@ -212,6 +253,14 @@ fn scan<'a>(
         .rev()
         .find(|f| f.role == Role::Contrast)
         .map(|f| f.end);
+    // #topic# spans: the text between the first # and the next one, and so
+    // on (most comments have none).
+    let hashes = text.bytes().filter(|&b| b == b'#').count();
+    let in_topic = |at: usize| {
+        hashes >= 2
+            && text.as_bytes()[..at].iter().filter(|&&b| b == b'#').count() % 2 == 1
+            && text.as_bytes()[at..].contains(&b'#')
+    };
     for (i, f) in found.iter().enumerate() {
         if f.role == Role::Resolved {
             resolutions.push(lex.phrase(f.phrase));
@@ -221,7 +270,12 @@ fn scan<'a>(
         if s.max_letters.is_some_and(|m| letters > m) {
             continue;
         }
-        let mut weight = s.weight * part;
+        // A danger is one wherever it is told, in a reposted layer too.
+        let mut weight = if s.category == Category::Safety {
+            s.weight
+        } else {
+            s.weight * part
+        };
         if let Some(c) = contrast {
             weight *= if f.start >= c {
                 k.contrast_after
@@ -246,10 +300,22 @@ fn scan<'a>(
                     .map_or(f.start, |n| n.start);
                 words = Cow::Borrowed(&text[from..f.end]);
                 Reading::Negated
-            } else if s.category == Category::Safety
-                && negation::in_clause_after(&found, i, &clauses, Role::Hypothetical)
+            } else if (s.category == Category::Safety || s.problem)
+                && (negation::in_sentence_after(&found, i, &clauses, Role::Hypothetical)
+                    || negation::in_clause_after(&found, i, &clauses, Role::NearMiss))
             {
                 Reading::Hypothetical
+            } else if s.category == Category::Safety
+                && negation::in_sentence_after(&found, i, &clauses, Role::Distant)
+            {
+                Reading::Distant
+            } else if s.category == Category::Safety
+                && negation::in_clause_after(&found, i, &clauses, Role::Past)
+                && !found
+                    .iter()
+                    .any(|n| n.role == Role::Now && clauses.same(n.start, f.start))
+            {
+                Reading::Past
             } else {
                 Reading::Plain
             };
@@ -259,6 +325,7 @@ fn scan<'a>(
         }
         hits.push(Hit {
             signal: si,
+            topic: in_topic(f.start),
             words,
             reading,
             weight,
@@ -285,18 +352,38 @@ fn scan<'a>(
             if hits.iter().any(|h| h.signal == si) {
                 continue;
             }
+            let first = a.start.min(b.start);
             let hypothetical = found.iter().any(|f| {
-                f.role == Role::Hypothetical && f.end <= a.start && clauses.same(f.end, a.start)
+                matches!(f.role, Role::Hypothetical | Role::NearMiss)
+                    && f.end <= first
+                    && if f.role == Role::Hypothetical {
+                        clauses.same_sentence(f.end, first)
+                    } else {
+                        clauses.same(f.end, first)
+                    }
             });
+            // 没有漏气: either half negated is no hazard.
+            let window = k.negation_window;
+            let negated = lex.signals[si].negatable
+                && (negation::negated_at(&found, a.start, text, &clauses, window)
+                    || negation::negated_at(&found, b.start, text, &clauses, window));
+            let s = &lex.signals[si];
             hits.push(Hit {
                 signal: si,
+                topic: in_topic(a.start.min(b.start)),
                 words: Cow::Owned(format!("{}+{}", lex.phrase(a.phrase), lex.phrase(b.phrase))),
-                reading: if hypothetical && lex.signals[si].category == Category::Safety {
+                reading: if negated {
+                    Reading::Negated
+                } else if hypothetical && (s.category == Category::Safety || s.problem) {
                     Reading::Hypothetical
                 } else {
                     Reading::Plain
                 },
-                weight: lex.signals[si].weight * part,
+                weight: if s.category == Category::Safety {
+                    s.weight
+                } else {
+                    s.weight * part
+                },
             });
         }
     }
@@ -319,6 +406,8 @@ fn reasons(lex: &Lexicon, hits: &[Hit], resolutions: &[&str]) -> Vec<String> {
             Reading::Sarcastic => ("", "反讽，称赞读作不满"),
             Reading::Hypothetical => (reason, "（假设/担心，不算紧急）"),
             Reading::Resolved => (reason, "（已解决）"),
+            Reading::Past => (reason, "（过去的事，不算紧急）"),
+            Reading::Distant => (reason, "（别处的事，不算紧急）"),
         };
         let mut line = String::with_capacity(reason.len() + note.len() + 32);
         line.push_str(reason);
@@ -382,9 +471,13 @@ fn shape(lex: &Lexicon, form: &Form, ev: &mut Evidence) {
     }
     if form.to_friend {
         // Talking to a friend: questions, praise and suggestions are for
-        // them, not for the company. Complaints and emergencies still count.
+        // them, not for the company. Complaints and emergencies still count,
+        // and so does a question about the asker's own order or service
+        // (@某某 我的退款呢？ asks whoever can answer it).
         for c in [Category::Question, Category::Suggestion, Category::Praise] {
-            ev.votes[c as usize] = 0.0;
+            if c != Category::Question || !ev.problem {
+                ev.votes[c as usize] = 0.0;
+            }
         }
         ev.vote(Category::Chatter, k.friend_weight);
         ev.reasons.push("@好友聊天（不是对我们说的）".into());
