@@ -489,7 +489,8 @@
         at = f.end;
       }
       mirror.append(document.createTextNode(`${text.slice(at)}\n`));
-      if (report.tone) {
+      // An empty box has no score (band `none`, src/guard/score.rs).
+      if (report.tone && report.tone.band !== 'none') {
         const band = t(`pageBand_${String(report.tone.band).replace(/\W+/g, '_')}`);
         bar.append(el('span', t('pageTone', report.tone.score, band), 'score', { title: t('pageToneTitle') }));
       }
