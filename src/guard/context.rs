@@ -19,7 +19,8 @@
 //!   action of ours, a channel such as 私信 or the hotline, or something for
 //!   the reader to do: 更新到最新版本, 在订单页申请) in a sentence that does
 //!   not send the customer elsewhere (a buck-passing finding) and a clause
-//!   that does not blame or mock (建议您自己换一个 is no step); for a
+//!   that does not blame, mock or sell (建议您自己换一个, 下周新品开售 are no
+//!   steps); for a
 //!   question, an `answer` signal in a sentence without an official formula
 //!   counts too (answering is the next step). A negated action (不予退换,
 //!   无法补发) is none. Passing it to 相关部门 is not in the signal list on
@@ -101,7 +102,12 @@ pub fn findings(
             };
             let span = s.span();
             let passes_buck = finding_in(span, &["buck_passing"]);
-            let hostile = finding_in(draft.clause_at(at), &["blame", "sarcasm", "insult"]);
+            // A step said as blame or mockery, or the time of a sale
+            // (下周新品开售), is none.
+            let hostile = finding_in(
+                draft.clause_at(at),
+                &["blame", "sarcasm", "insult", "ad_tone"],
+            );
             let formal = strict && formulas.iter().any(|&f| overlaps(span, f));
             !passes_buck && !hostile && !formal
         };

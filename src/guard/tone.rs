@@ -44,11 +44,10 @@
 //! word that addresses the reader, no greeting or thanks, no friendly
 //! particle, no warm or playful emoticon, no apology to the reader (an
 //! apology in a draft that names the customer in the third person, 此客人,
-//! does not count) — and nothing personal: 我们/师傅 telling what is done
-//! for the reader is personal (Flesch's personal words), except in a draft
-//! that pushes the reader away (blame, buck-passing, sarcasm, insult, 官腔),
-//! where 与我们无关 is a wall, not warmth. A short factual answer to a
-//! question (营业到晚上十点。) is not cold.
+//! does not count) — and no other personal word (我们, 师傅: Flesch's
+//! personal words; the SPEC's `cold` is "no personal word, no greeting,
+//! nothing warm"). A short factual answer to a question (营业到晚上十点。)
+//! is not cold, unless it is said in 官腔 or with blame (以公告为准。).
 //!
 //! Context labels (`no_empathy`, `no_next_step`) are `super::context`'s.
 
@@ -365,12 +364,19 @@ pub fn findings(
     // An apology said to the reader warms a draft; one said about "the
     // guest" in the third person does not.
     let apologises_to_reader = sig.has(Signal::Empathy) && !sig.has(Signal::Impersonal);
-    // A draft that pushes the reader away: its 我们 is no warmth.
+    // A draft that pushes the reader away: its answer is no warmth.
     let pushes_away = out
         .iter()
         .chain(earlier)
         .any(|f| HOSTILE.contains(&f.label.as_str()) || f.label == "bureaucratic");
-    let personal = sig.has(Signal::Personal) && !pushes_away;
+    // Any personal word (我们, 师傅 …) is one: the SPEC's `cold` is "no
+    // personal word, no greeting, nothing warm".
+    // (我 inside 我司 is the institution speaking, not a person.)
+    let impersonal = sig.get(Signal::Impersonal);
+    let personal = sig
+        .get(Signal::Personal)
+        .iter()
+        .any(|&(s, e)| !impersonal.iter().any(|&(a, b)| a < e && s < b));
     // A factual answer to a question is not cold: the answer is what the
     // reader asked for.
     let answers = category == Some(Category::Question)
