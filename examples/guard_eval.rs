@@ -2,9 +2,9 @@
 //! on the labelled halves (`tests/guard/`) and on the real hotel replies
 //! (`../shared/data/real/labelled-replies.jsonl`): the tables of QUALITY.md.
 //!
-//! `cargo run --release --example guard_eval [dev|dev-b|dev-pii|real]...
-//! [--errors]` (dev, dev-b and real by default; `dev-pii` is the personal-data
-//! set; `--errors` lists every disagreement).
+//! `cargo run --release --example guard_eval [dev|dev-b|dev-c|dev-d|dev-pii|real|blind]... [--errors]`
+//! (the dev sets and real by default; `dev-pii` is the personal-data set;
+//! `--errors` lists every disagreement, refused for `blind`).
 
 #[path = "../tests/guard/eval.rs"]
 mod eval;
@@ -24,17 +24,17 @@ fn main() {
         .filter(|a| !a.starts_with("--"))
         .collect();
     if sets.is_empty() {
-        sets = vec!["dev", "dev-b", "real"];
+        sets = vec!["dev", "dev-b", "dev-c", "dev-d", "dev-pii", "real"];
     }
     let guard = Guard::with_default_lists();
     let settings = eval::settings();
     for set in sets {
         let path = match set {
-            "dev" | "dev-b" | "dev-pii" => eval::repo().join(format!("tests/guard/{set}.jsonl")),
+            "dev" | "dev-b" | "dev-c" | "dev-d" | "dev-pii" => eval::repo().join(format!("tests/guard/{set}.jsonl")),
             "blind" => eval::repo().join("tests/blind/guard.jsonl"),
             "real" => eval::shared_data().join("real/labelled-replies.jsonl"),
             other => {
-                eprintln!("guard_eval: unknown set `{other}` (dev, dev-b, dev-pii, real or blind)");
+                eprintln!("guard_eval: unknown set `{other}` (dev, dev-b, dev-c, dev-d, dev-pii, real or blind)");
                 std::process::exit(2);
             }
         };

@@ -544,7 +544,8 @@
         said = 'pending';
         return;
       }
-      if (report.tone) {
+      // An empty box has no score (band `none`, src/guard/score.rs).
+      if (report.tone && report.tone.band !== 'none') {
         const band = t(`pageBand_${String(report.tone.band).replace(/\W+/g, '_')}`);
         bar.append(el('span', t('pageTone', report.tone.score, band), 'score', { title: t('pageToneTitle') }));
       }

@@ -5,13 +5,22 @@
 //! or from the caller when the page has triaged it already
 //! (`super::Context::reply_category`).
 //!
+//! Empathy is owed to a complaint or a safety report, not to praise, a
+//! suggestion or a question; a next step is owed to a complaint, a safety
+//! report or a question, and answering the question is one.
+//!
 //! - `no_empathy` (warn): a reply to a complaint or a safety report with no
 //!   `empathy` signal (an apology, or an acknowledgement such as 理解您的心情,
-//!   给您添麻烦了, 确实是我们的问题). Thanks for the feedback is not one.
+//!   给您添麻烦了, 让您白跑了, 确实是我们的问题) outside a sarcastic sentence
+//!   (是是是，都是我们的错[微笑] is a mock apology). Thanks for the feedback
+//!   is not one.
 //! - `no_next_step` (hint): a reply to a complaint, safety report or
 //!   question with no concrete next step: a `next_step` signal (a time, an
-//!   action, a channel such as 私信 or the hotline) in a sentence that does
-//!   not send the customer elsewhere (a buck-passing finding); for a
+//!   action of ours, a channel such as 私信 or the hotline, or something for
+//!   the reader to do: 更新到最新版本, 在订单页申请) in a sentence that does
+//!   not send the customer elsewhere (a buck-passing finding) and a clause
+//!   that does not blame, mock or sell (建议您自己换一个, 下周新品开售 are no
+//!   steps); for a
 //!   question, an `answer` signal in a sentence without an official formula
 //!   counts too (answering is the next step). A negated action (不予退换,
 //!   无法补发) is none. Passing it to 相关部门 is not in the signal list on
@@ -48,8 +57,20 @@ pub fn findings(
         return out;
     }
     let sig = &draft.signals;
+    let overlaps = |s: (usize, usize), (a, b): (usize, usize)| a < s.1 && b > s.0;
+    let finding_in = |span: (usize, usize), labels: &[&str]| {
+        earlier
+            .iter()
+            .any(|f| labels.contains(&f.label.as_str()) && overlaps(span, (f.start, f.end)))
+    };
+    // A mock apology (in a sentence with a sarcasm finding) is none.
+    let empathy = sig.get(Signal::Empathy).iter().any(|&(s, _)| {
+        draft
+            .sentence_at(s)
+            .is_none_or(|sentence| !finding_in(sentence.span(), &["sarcasm"]))
+    });
     let complaint = matches!(category, Category::Complaint | Category::Safety);
-    if complaint && !sig.has(Signal::Empathy) {
+    if complaint && !empathy {
         out.push(Finding::builtin(
             "tone/no-empathy",
             "no_empathy",
@@ -60,7 +81,7 @@ pub fn findings(
             "先道歉或体谅，例如「给您添麻烦了，真的很抱歉」",
         ));
     }
-    if complaint && !sig.has(Signal::Empathy) {
+    if complaint && !empathy {
         if let Some(span) = reply_to.and_then(|r| contradiction(draft, r)) {
             out.push(Finding::builtin(
                 "tone/contradicts",
@@ -75,17 +96,20 @@ pub fn findings(
     }
     let asks = complaint || category == Category::Question;
     if asks {
-        let overlaps = |s: (usize, usize), (a, b): (usize, usize)| a < s.1 && b > s.0;
         let sentence_ok = |at: usize, strict: bool| {
             let Some(s) = draft.sentence_at(at) else {
                 return false;
             };
             let span = s.span();
-            let passes_buck = earlier
-                .iter()
-                .any(|f| f.label == "buck_passing" && overlaps(span, (f.start, f.end)));
+            let passes_buck = finding_in(span, &["buck_passing"]);
+            // A step said as blame or mockery, or the time of a sale
+            // (下周新品开售), is none.
+            let hostile = finding_in(
+                draft.clause_at(at),
+                &["blame", "sarcasm", "insult", "ad_tone"],
+            );
             let formal = strict && formulas.iter().any(|&f| overlaps(span, f));
-            !passes_buck && !formal
+            !passes_buck && !hostile && !formal
         };
         // "不予退换", "无法补发": a negated action is no step.
         let negated = |at: usize| {
@@ -94,10 +118,16 @@ pub fn findings(
                 .iter()
                 .any(|n| before.ends_with(n) || before.starts_with("不予"))
         };
+        // An official formula in the step's clause makes it none (请按流程
+        //提交申诉材料, 审核结果将另行通知).
+        let formal_clause = |at: usize| {
+            let clause = draft.clause_at(at);
+            formulas.iter().any(|&f| overlaps(clause, f))
+        };
         let has_step = sig
             .get(Signal::NextStep)
             .iter()
-            .any(|&(s, _)| !negated(s) && sentence_ok(s, false))
+            .any(|&(s, _)| !negated(s) && !formal_clause(s) && sentence_ok(s, false))
             || (category == Category::Question
                 && sig
                     .get(Signal::Answer)

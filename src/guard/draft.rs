@@ -7,6 +7,14 @@
 use super::lexicon::{Signal, Signals};
 use super::words::{sentences, Sentence};
 
+/// Marks that end a clause: sentence marks, commas, colons, line breaks.
+pub fn ends_clause(c: char) -> bool {
+    matches!(
+        c,
+        '，' | ',' | '。' | '！' | '!' | '？' | '?' | '；' | ';' | '、' | '…' | '\n' | '：' | ':'
+    )
+}
+
 /// One draft, analysed.
 pub struct Draft<'a> {
     pub text: &'a str,
@@ -39,6 +47,30 @@ impl<'a> Draft<'a> {
         (i < self.sentences.len())
             .then_some(i)
             .or(self.sentences.len().checked_sub(1))
+    }
+
+    /// The clause that holds char `at`: from the last clause or sentence
+    /// mark before it to the next one (the mark excluded), as a span.
+    pub fn clause_at(&self, at: usize) -> (usize, usize) {
+        let at = at.min(self.chars.len());
+        let start = self.chars[..at]
+            .iter()
+            .rposition(|&c| ends_clause(c))
+            .map_or(0, |i| i + 1);
+        let end = self.chars[at..]
+            .iter()
+            .position(|&c| ends_clause(c))
+            .map_or(self.chars.len(), |i| at + i);
+        (start, end)
+    }
+
+    /// Whether a negation stands right before char `at` (不是, 并非, 没, 不):
+    /// 不是我们的责任 owns nothing.
+    pub fn negated_before(&self, at: usize) -> bool {
+        let before = &self.chars[at.saturating_sub(2)..at.min(self.chars.len())];
+        matches!(before.last(), Some('不' | '没' | '非' | '无'))
+            || before.ends_with(&['不', '是'])
+            || before.ends_with(&['并', '非'])
     }
 
     /// The text of a span.

@@ -92,6 +92,9 @@ pub enum Signal {
     EmoticonWarm,
     /// A cold or barbed emoticon: [微笑], [白眼] …
     EmoticonCold,
+    /// A playful emoticon: [doge], [笑cry] … (warm among friends, mocking
+    /// in a reply to a complaint that does not apologise).
+    EmoticonPlayful,
     /// An apology or acknowledgement: 抱歉, 理解您的心情, 给您添麻烦了 …
     Empathy,
     /// A concrete next step: a time, an action, a channel.
@@ -102,21 +105,25 @@ pub enum Signal {
     Request,
     /// The customer named in the third person, the company as an institution.
     Impersonal,
+    /// We take the errand ourselves: 我们来, 帮您, 已为您 …
+    Ours,
 }
 
 impl Signal {
-    pub const ALL: [Signal; 11] = [
+    pub const ALL: [Signal; 13] = [
         Signal::Address,
         Signal::Personal,
         Signal::Greeting,
         Signal::Particle,
         Signal::EmoticonWarm,
         Signal::EmoticonCold,
+        Signal::EmoticonPlayful,
         Signal::Empathy,
         Signal::NextStep,
         Signal::Answer,
         Signal::Request,
         Signal::Impersonal,
+        Signal::Ours,
     ];
 
     /// The signal a rule label names, if any (other labels are ignored, so
@@ -129,11 +136,13 @@ impl Signal {
             "particle" => Signal::Particle,
             "emoticon_warm" => Signal::EmoticonWarm,
             "emoticon_cold" => Signal::EmoticonCold,
+            "emoticon_playful" => Signal::EmoticonPlayful,
             "empathy" => Signal::Empathy,
             "next_step" => Signal::NextStep,
             "answer" => Signal::Answer,
             "request" => Signal::Request,
             "impersonal" => Signal::Impersonal,
+            "ours" => Signal::Ours,
             _ => return None,
         })
     }
@@ -142,7 +151,7 @@ impl Signal {
 /// Where each signal occurs in one draft (char spans, in order of start).
 #[derive(Debug, Clone, Default)]
 pub struct Signals {
-    spans: [Vec<(usize, usize)>; 11],
+    spans: [Vec<(usize, usize)>; 13],
 }
 
 impl Signals {

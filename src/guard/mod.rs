@@ -319,6 +319,11 @@ impl Guard {
             } else if h.list == signal_list {
                 let label = &self.lexicons.signals.rules[h.rule].label;
                 if let Some(signal) = Signal::from_label(label) {
+                    // 不是我们的责任 owns nothing: a negated
+                    // acknowledgement is none.
+                    if signal == Signal::Empathy && draft.negated_before(h.start) {
+                        continue;
+                    }
                     draft.signals.push(signal, span);
                 }
             }
@@ -345,7 +350,12 @@ impl Guard {
         crate::sort::sort_by_key(&mut findings, |f| (f.start, f.end));
 
         let words = self.segmenter.words(text, &draft.chars).len();
-        let score = score::score(&draft, words);
+        let hostile: Vec<(usize, usize)> = findings
+            .iter()
+            .filter(|f| matches!(f.label.as_str(), "insult" | "blame" | "sarcasm"))
+            .map(|f| (f.start, f.end))
+            .collect();
+        let score = score::score(&draft, words, &hostile);
         let verdict = findings
             .iter()
             .map(|f| Verdict::of(f.severity))

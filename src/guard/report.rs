@@ -89,10 +89,13 @@ pub struct ScoreItem {
 /// The tone part of a report.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Tone {
-    /// The human-touch (人情味) score, 0–100 (`crate::guard::score`).
+    /// The human-touch (人情味) score, 0–100 (`crate::guard::score`); 0 for
+    /// an empty draft, at most 9 while an insult, blame or sarcasm finding
+    /// stands.
     pub score: u32,
     /// Flesch's band for the score: `dull`, `mildly interesting`,
-    /// `interesting`, `highly interesting`, `dramatic`.
+    /// `interesting`, `highly interesting`, `dramatic`; `none` for an empty
+    /// draft (no score to show).
     pub band: String,
     /// Every label of the reply, once each, in order of first finding.
     pub labels: Vec<String>,
