@@ -188,6 +188,7 @@ fn blind(t: &Triager, settings: &Settings, jsonl: &str) -> Result<(), String> {
         println!("- {k}: {n}");
     }
     Ok(())
+}
 
 /// Comments per second through `Triager::triage`, one thread.
 fn speed(t: &Triager, sets: &[(&str, Vec<Labelled>)]) {
