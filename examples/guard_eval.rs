@@ -2,8 +2,8 @@
 //! on the labelled halves (`tests/guard/`) and on the real hotel replies
 //! (`../shared/data/real/labelled-replies.jsonl`): the tables of QUALITY.md.
 //!
-//! `cargo run --release --example guard_eval [dev|dev-b|dev-c|dev-d|real]... [--errors]`
-//! (all five sets by default; `--errors` lists every disagreement).
+//! `cargo run --release --example guard_eval [dev|dev-b|dev-c|dev-d|dev-e|real]... [--errors]`
+//! (all six sets by default; `--errors` lists every disagreement).
 
 #[path = "../tests/guard/eval.rs"]
 mod eval;
@@ -19,16 +19,20 @@ fn main() {
         .filter(|a| !a.starts_with("--"))
         .collect();
     if sets.is_empty() {
-        sets = vec!["dev", "dev-b", "dev-c", "dev-d", "real"];
+        sets = vec!["dev", "dev-b", "dev-c", "dev-d", "dev-e", "real"];
     }
     let guard = Guard::with_default_lists();
     let settings = eval::settings();
     for set in sets {
         let path = match set {
-            "dev" | "dev-b" | "dev-c" | "dev-d" => eval::repo().join(format!("tests/guard/{set}.jsonl")),
+            "dev" | "dev-b" | "dev-c" | "dev-d" => {
+                eval::repo().join(format!("tests/guard/{set}.jsonl"))
+            }
             "real" => eval::shared_data().join("real/labelled-replies.jsonl"),
             other => {
-                eprintln!("guard_eval: unknown set `{other}` (dev, dev-b, dev-c, dev-d or real)");
+                eprintln!(
+                    "guard_eval: unknown set `{other}` (dev, dev-b, dev-c, dev-d, dev-e or real)"
+                );
                 std::process::exit(2);
             }
         };
