@@ -25,7 +25,7 @@ fn main() {
     let settings = eval::settings();
     for set in sets {
         let path = match set {
-            "dev" | "dev-b" | "dev-c" | "dev-d" => {
+            "dev" | "dev-b" | "dev-c" | "dev-d" | "dev-e" => {
                 eval::repo().join(format!("tests/guard/{set}.jsonl"))
             }
             "real" => eval::shared_data().join("real/labelled-replies.jsonl"),
