@@ -19,6 +19,9 @@ pub fn ends_clause(c: char) -> bool {
 pub struct Draft<'a> {
     pub text: &'a str,
     pub chars: Vec<char>,
+    /// `chars` folded one for one (traditional → simplified, width, case;
+    /// a separator stays itself), for the gates' word checks (給您 is 给您).
+    pub folded: Vec<char>,
     pub sentences: Vec<Sentence>,
     pub signals: Signals,
 }
@@ -27,9 +30,14 @@ impl<'a> Draft<'a> {
     pub fn new(text: &'a str) -> Draft<'a> {
         let chars: Vec<char> = text.chars().collect();
         let sentences = sentences(&chars);
+        let folded = chars
+            .iter()
+            .map(|&c| crate::fold::fold_char(c).unwrap_or(c))
+            .collect();
         Draft {
             text,
             chars,
+            folded,
             sentences,
             signals: Signals::default(),
         }
@@ -67,7 +75,7 @@ impl<'a> Draft<'a> {
     /// Whether a negation stands right before char `at` (不是, 并非, 没, 不):
     /// 不是我们的责任 owns nothing.
     pub fn negated_before(&self, at: usize) -> bool {
-        let before = &self.chars[at.saturating_sub(2)..at.min(self.chars.len())];
+        let before = &self.folded[at.saturating_sub(2)..at.min(self.folded.len())];
         matches!(before.last(), Some('不' | '没' | '非' | '无'))
             || before.ends_with(&['不', '是'])
             || before.ends_with(&['并', '非'])

@@ -46,7 +46,7 @@ use crate::lists::PhraseList;
 #[cfg(feature = "authoring")]
 use crate::lists::{self, Diagnostic};
 use crate::matcher::Matcher;
-use crate::triage::{Category, Comment, Triager};
+use crate::triage::{Category, Comment, Triager, Urgency};
 use draft::Draft;
 use lexicon::{Lexicons, Signal};
 use offensive::Offensive;
@@ -125,7 +125,7 @@ pub struct Guard {
     /// The last comment replied to and its category: the page checks the
     /// draft on every keystroke against the same comment, and triaging it
     /// is a third of a check.
-    last_reply: Mutex<Option<(String, Option<Category>)>>,
+    last_reply: Mutex<Option<(String, Option<Category>, bool)>>,
     /// The phrase lists alone, compiled on the first [`Guard::scan_utf16`]:
     /// a long text need not go through the tone lexicons' patterns.
     lists_only: OnceLock<Matcher>,
@@ -264,32 +264,42 @@ impl Guard {
         }
     }
 
-    /// The category of the comment replied to, if known.
-    fn reply_category(&self, context: &Context<'_>) -> Option<Category> {
-        context.reply_category.or_else(|| {
-            let text = context.reply_to?.trim();
-            if text.is_empty() {
-                return None;
+    /// The category of the comment replied to, if known, and whether it is
+    /// unclear: a comment with something to say that triage could not place
+    /// (it calls it chatter, but not noise). An unclear comment has no
+    /// category here; the draft may still show it is a complaint (see
+    /// [`Guard::check`]).
+    fn reply_category(&self, context: &Context<'_>) -> (Option<Category>, bool) {
+        if let Some(c) = context.reply_category {
+            return (Some(c), false);
+        }
+        let Some(text) = context.reply_to.map(str::trim).filter(|t| !t.is_empty()) else {
+            return (None, false);
+        };
+        // A poisoned lock only means a panic elsewhere mid-update: the
+        // cache is then just not used.
+        let mut last = self.last_reply.lock().ok();
+        if let Some(Some((t, c, unclear))) = last.as_deref() {
+            if t == text {
+                return (*c, *unclear);
             }
-            // A poisoned lock only means a panic elsewhere mid-update: the
-            // cache is then just not used.
-            let mut last = self.last_reply.lock().ok();
-            if let Some(Some((t, c))) = last.as_deref() {
-                if t == text {
-                    return *c;
-                }
+        }
+        let triaged = self.triager.triage(
+            &[Comment::from_text(text)],
+            &crate::settings::Settings::default(),
+            None,
+        );
+        let (category, unclear) = match triaged.first() {
+            Some(t) if t.category == Category::Chatter && t.urgency != Urgency::Noise => {
+                (None, true)
             }
-            let triaged = self.triager.triage(
-                &[Comment::from_text(text)],
-                &crate::settings::Settings::default(),
-                None,
-            );
-            let category = triaged.first().map(|t| t.category);
-            if let Some(last) = last.as_deref_mut() {
-                *last = Some((text.to_string(), category));
-            }
-            category
-        })
+            Some(t) => (Some(t.category), false),
+            None => (None, false),
+        };
+        if let Some(last) = last.as_deref_mut() {
+            *last = Some((text.to_string(), category, unclear));
+        }
+        (category, unclear)
     }
 
     /// Checks one draft.
@@ -328,13 +338,28 @@ impl Guard {
                 }
             }
         }
-        let category = self.reply_category(context);
+        let (mut category, unclear) = self.reply_category(context);
         let formulas: Vec<(usize, usize)> = cues
             .iter()
             .filter(|(r, _)| self.lexicons.tone.rules[*r].label == "bureaucratic")
             .map(|&(_, span)| span)
             .collect();
-        let tone = tone::findings(&draft, &self.lexicons.tone, &cues, category, &findings);
+        let mut tone = tone::findings(&draft, &self.lexicons.tone, &cues, category, &findings);
+        // A comment triage could not place is a complaint when the reply
+        // treats it as one: it apologises, or it blames, mocks, insults or
+        // sends the customer elsewhere.
+        if unclear
+            && (draft.signals.has(Signal::Empathy)
+                || tone.iter().chain(&findings).any(|f| {
+                    matches!(
+                        f.label.as_str(),
+                        "blame" | "buck_passing" | "sarcasm" | "insult"
+                    )
+                }))
+        {
+            category = Some(Category::Complaint);
+            tone = tone::findings(&draft, &self.lexicons.tone, &cues, category, &findings);
+        }
         let phrase_findings = findings.len();
         findings.extend(tone);
         if let Some(model) = self.offensive {

@@ -125,7 +125,8 @@ const ALTERNATIVE: &[&str] = &["或", "也可以"];
 /// them: us (我们联系快递, 帮您找厂家, 已联系商家).
 const WE_DO: &[&str] = &["我", "帮", "替", "为您", "为你", "给您", "给你", "已", "代"];
 
-/// The clause before char `at`: back to the last clause or sentence mark.
+/// The clause before char `at`: back to the last clause or sentence mark,
+/// folded (給您 reads as 给您).
 fn clause_before<'d>(draft: &'d Draft<'_>, at: usize) -> &'d [char] {
     let at = at.min(draft.chars.len());
     let from = draft.chars[..at]
@@ -149,7 +150,7 @@ fn clause_before<'d>(draft: &'d Draft<'_>, at: usize) -> &'d [char] {
             )
         })
         .map_or(0, |i| i + 1);
-    &draft.chars[from..at]
+    &draft.folded[from..at]
 }
 
 fn ends_with(chars: &[char], word: &str) -> bool {
@@ -177,6 +178,14 @@ fn names(draft: &Draft<'_>, (start, _): (usize, usize), who: &[&str]) -> bool {
     who.iter().any(|w| contains(before, w))
 }
 
+/// Whether the cue itself names the reader (您自己同意的): then the fault is
+/// theirs whoever else the clause names (师傅说您自己同意的).
+fn names_the_reader(draft: &Draft<'_>, (start, end): (usize, usize)) -> bool {
+    draft.folded[start..end]
+        .iter()
+        .any(|&c| matches!(c, '您' | '你'))
+}
+
 /// Whether the clause before the cue opens with a condition (如果您…).
 fn conditional(draft: &Draft<'_>, (start, _): (usize, usize)) -> bool {
     let before = clause_before(draft, start);
@@ -188,7 +197,7 @@ fn conditional(draft: &Draft<'_>, (start, _): (usize, usize)) -> bool {
 /// Whether the sentence around the cue contains one of `words`.
 fn sentence_has(draft: &Draft<'_>, (start, _): (usize, usize), words: &[&str]) -> bool {
     draft.sentence_at(start).is_some_and(|s| {
-        let chars = &draft.chars[s.start..s.end];
+        let chars = &draft.folded[s.start..s.end];
         words.iter().any(|w| contains(chars, w))
     })
 }
@@ -198,7 +207,7 @@ fn sentence_has(draft: &Draft<'_>, (start, _): (usize, usize), words: &[&str]) -
 /// not-ours cue.
 fn takes_errand(draft: &Draft<'_>, not_ours: &[(usize, usize)]) -> bool {
     draft.signals.get(Signal::Ours).iter().any(|&(s, e)| {
-        !matches!(draft.chars.get(e), Some('不' | '没'))
+        !matches!(draft.folded.get(e), Some('不' | '没'))
             && !not_ours.iter().any(|&(a, b)| a < e && s < b)
     })
 }
@@ -226,6 +235,12 @@ pub fn findings(
         .map(|&(_, span)| span)
         .collect();
     let errand_ours = takes_errand(draft, &not_ours);
+    // Official formulas: a step said in 官腔 (按三包规定办理) is none.
+    let formulas: Vec<(usize, usize)> = hits
+        .iter()
+        .filter(|(ri, _)| rule_of(*ri).is_some_and(|r| r.label == "bureaucratic"))
+        .map(|&(_, span)| span)
+        .collect();
     let mut out = Vec::new();
     for &(ri, span) in hits {
         let Some(rule) = rule_of(ri) else {
@@ -250,7 +265,12 @@ pub fn findings(
             // Fault and errands are the customer's only when the clause
             // does not name someone else as the one at fault or doing the
             // errand.
-            _ if id.starts_with("blame-fault") && names(draft, span, NOT_THE_CUSTOMER) => false,
+            _ if id.starts_with("blame-fault")
+                && !names_the_reader(draft, span)
+                && names(draft, span, NOT_THE_CUSTOMER) =>
+            {
+                false
+            }
             _ if id.starts_with("blame-fault-omission") && conditional(draft, span) => false,
             _ if id.starts_with("buck-elsewhere") && names(draft, span, WE_DO) => false,
             _ if id.starts_with("buck-not-ours") && errand_ours => false,
@@ -258,9 +278,13 @@ pub fn findings(
             // in the sentence is done for the reader (到门店，我们今天退款).
             _ if id.starts_with("buck-channel") => {
                 let clause = draft.clause_at(span.0);
+                let formal = |at: usize| {
+                    let c = draft.clause_at(at);
+                    formulas.iter().any(|&(a, b)| a < c.1 && c.0 < b)
+                };
                 let other_step = draft.sentence_at(span.0).is_some_and(|s| {
                     sig.get(Signal::NextStep).iter().any(|&(a, b)| {
-                        s.start <= a && b <= s.end && (b <= clause.0 || a >= clause.1)
+                        s.start <= a && b <= s.end && (b <= clause.0 || a >= clause.1) && !formal(a)
                     })
                 });
                 complaint

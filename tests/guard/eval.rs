@@ -230,7 +230,8 @@ impl Metrics {
             .filter(|c| c.support() > 0)
             .map(|c| c.f1())
             .collect();
-        present.iter().sum::<f64>() / present.len().max(1) as f64
+        // (+ 0.0: an empty sum is -0.0, printed "-0.00")
+        (present.iter().sum::<f64>() + 0.0) / present.len().max(1) as f64
     }
 
     pub fn false_block_rate(&self) -> f64 {
