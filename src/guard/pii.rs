@@ -679,12 +679,21 @@ impl Keywords {
 }
 
 /// Whether a hit of one of `kinds` ends at most `window` chars before `at`.
+/// The hits are in order of start, and no keyword is longer than
+/// [`KEYWORD_MAX`] chars: only the hits that start in the window's reach
+/// are read, so a long draft full of keywords stays linear.
 fn hit_before(hits: &[Hit], kinds: &[Kw], at: usize, window: usize) -> Option<Hit> {
-    hits.iter()
+    let lo = hits.partition_point(|h| h.start + KEYWORD_MAX + window < at);
+    let hi = hits.partition_point(|h| h.start < at);
+    hits[lo..hi.max(lo)]
+        .iter()
         .rev()
         .find(|h| kinds.contains(&h.kw) && h.end <= at && at - h.end <= window)
         .copied()
 }
+
+/// The longest keyword, in chars (checked by a test).
+const KEYWORD_MAX: usize = 16;
 
 fn has_hit(hits: &[Hit], kw: Kw) -> bool {
     hits.iter().any(|h| h.kw == kw)
@@ -1536,7 +1545,8 @@ fn tokens(chars: &[char]) -> Vec<Token> {
 
 /// The token that starts at `j`.
 fn token_at(tokens: &[Token], j: usize) -> Option<&Token> {
-    tokens.iter().find(|t| t.start == j && !t.masked)
+    let k = tokens.binary_search_by_key(&j, |t| t.start).ok()?;
+    Some(&tokens[k]).filter(|t| !t.masked)
 }
 
 /// Letters, then digits: `[a-z]{letters}` + `\d{digits}` by counts.
@@ -1884,8 +1894,11 @@ fn english_addresses(chars: &[char], toks: &[Token], hits: &[Hit]) -> Vec<(usize
         }
     }
     let business = |s: usize| {
-        toks.iter()
-            .any(|t| t.end <= s && s - t.end <= 40 && EN_BUSINESS.contains(&t.text.as_str()))
+        let lo = toks.partition_point(|t| t.start + 60 < s);
+        toks[lo..]
+            .iter()
+            .take_while(|t| t.end <= s)
+            .any(|t| s - t.end <= 40 && EN_BUSINESS.contains(&t.text.as_str()))
     };
     let mut out: Vec<(usize, usize)> = streets
         .iter()
@@ -1893,12 +1906,12 @@ fn english_addresses(chars: &[char], toks: &[Token], hits: &[Hit]) -> Vec<(usize
         .filter(|&(s, _)| !business(s))
         .collect();
     for &(s, e) in &units {
-        let near_street = streets
+        let lo = streets.partition_point(|&(_, b)| b + 40 < s);
+        let near_street = streets[lo..]
             .iter()
+            .take_while(|&&(a, _)| a <= e + 40)
             .any(|&(a, b)| a.abs_diff(e) <= 40 || s.abs_diff(b) <= 40);
-        let cue = hits
-            .iter()
-            .any(|h| h.kw == Kw::AddressCue && h.end <= s && s - h.end <= 30);
+        let cue = hit_before(hits, &[Kw::AddressCue], s, 30).is_some();
         if (near_street || cue) && !business(s) {
             out.push((s, e));
         }
@@ -2209,8 +2222,11 @@ struct Found {
     message: &'static str,
 }
 
+/// Whether a span of `found` (in order, not overlapping each other)
+/// overlaps `s..e`.
 fn overlaps(found: &[Found], s: usize, e: usize) -> bool {
-    found.iter().any(|f| f.start < e && s < f.end)
+    let k = found.partition_point(|f| f.end <= s);
+    found.get(k).is_some_and(|f| f.start < e)
 }
 
 impl Default for PiiDetector {
@@ -2908,6 +2924,16 @@ mod tests {
         assert!(!named("联系人"));
         assert!(!named("客户付款后"));
         assert!(!named("马上为您处理"));
+    }
+
+    #[test]
+    fn no_keyword_is_longer_than_the_window_reach() {
+        let longest = KEYWORDS
+            .iter()
+            .flat_map(|(_, ws)| ws.iter())
+            .map(|w| w.chars().count())
+            .max();
+        assert!(longest <= Some(KEYWORD_MAX), "{longest:?}");
     }
 
     #[test]
