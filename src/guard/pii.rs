@@ -112,19 +112,24 @@ fn is_cjk(c: char) -> bool {
 
 /// A char as keywords and codes are compared: full-width ASCII as ASCII,
 /// Latin letters in lower case.
+#[inline(always)]
 fn norm(c: char) -> char {
-    let c = match c {
-        '\u{FF01}'..='\u{FF5E}' => char::from_u32(c as u32 - 0xFEE0).unwrap_or(c),
-        '\u{3000}' => ' ',
-        _ => c,
-    };
-    c.to_ascii_lowercase()
+    if c.is_ascii() {
+        c.to_ascii_lowercase()
+    } else if ('\u{FF01}'..='\u{FF5E}').contains(&c) {
+        char::from_u32(c as u32 - 0xFEE0).map_or(c, |c| c.to_ascii_lowercase())
+    } else if c == '\u{3000}' {
+        ' '
+    } else {
+        c
+    }
 }
 
 fn is_latin_or_digit(c: char) -> bool {
     norm(c).is_ascii_alphanumeric()
 }
 
+#[inline(always)]
 fn digit(c: char) -> Option<u32> {
     match c {
         '0'..='9' => Some(c as u32 - '0' as u32),
@@ -136,6 +141,9 @@ fn digit(c: char) -> Option<u32> {
 /// A digit as people write one out in a phone number: ASCII, full-width,
 /// or a Chinese numeral (幺 for 1, 两 for 2, the financial forms 壹贰叁 …).
 fn numeral(c: char) -> Option<u32> {
+    if c.is_ascii() || !in_bitmap(&NUMERAL_BITS, c) {
+        return digit(c);
+    }
     digit(c).or(match c {
         '零' | '〇' => Some(0),
         '一' | '幺' | '壹' => Some(1),
@@ -149,6 +157,33 @@ fn numeral(c: char) -> Option<u32> {
         '九' | '玖' => Some(9),
         _ => None,
     })
+}
+
+/// The Chinese numerals of [`numeral`], for [`NUMERAL_BITS`].
+const NUMERALS: [char; 22] = [
+    '零', '〇', '一', '幺', '壹', '二', '两', '贰', '三', '叁', '四', '肆', '五', '伍', '六', '陆',
+    '七', '柒', '八', '捌', '九', '玖',
+];
+
+/// A 4096-bit set of chars by their low 12 bits: one test rules most chars
+/// out before a slower exact test.
+const fn bitmap(chars: &[char]) -> [u64; 64] {
+    let mut bits = [0u64; 64];
+    let mut i = 0;
+    while i < chars.len() {
+        let b = chars[i] as usize & 4095;
+        bits[b / 64] |= 1 << (b % 64);
+        i += 1;
+    }
+    bits
+}
+
+const NUMERAL_BITS: [u64; 64] = bitmap(&NUMERALS);
+
+#[inline(always)]
+fn in_bitmap(bits: &[u64; 64], c: char) -> bool {
+    let b = c as usize & 4095;
+    bits[b / 64] >> (b % 64) & 1 == 1
 }
 
 fn is_group_separator(c: char) -> bool {
@@ -217,6 +252,8 @@ enum Kw {
     Title,
     /// 小区, 花园, 公寓 …: a residential compound.
     Compound,
+    /// Road, Street, Room, Apt …: the words of an English address.
+    EnglishAddress,
     Village,
     Dorm,
 }
@@ -566,6 +603,8 @@ const KEYWORDS: &[(Kw, &[&str])] = &[
         ],
     ),
     (Kw::Village, &["村"]),
+    (Kw::EnglishAddress, STREET_TYPES),
+    (Kw::EnglishAddress, UNIT_WORDS),
     (Kw::Dorm, &["宿舍", "寝室"]),
 ];
 
@@ -579,11 +618,11 @@ struct Hit {
 
 /// The keywords, ready to be found in one pass.
 struct Keywords {
-    /// Every keyword as chars, sorted by its first char.
+    /// Every keyword as chars, sorted by the low 12 bits of its first char.
     words: Vec<(Vec<char>, Kw)>,
-    /// Bit `c & 4095` is set when some keyword starts with `c`: most chars
-    /// of a draft are passed over on one test.
-    first: [u64; 64],
+    /// Where the keywords whose first char has low bits `b` are in `words`:
+    /// `from[b]..from[b + 1]`. Most chars of a draft find an empty range.
+    from: Vec<u16>,
 }
 
 impl Keywords {
@@ -592,37 +631,39 @@ impl Keywords {
             .iter()
             .flat_map(|(kw, ws)| ws.iter().map(move |w| (w.chars().collect::<Vec<_>>(), *kw)))
             .collect();
-        crate::sort::sort_by_key(&mut words, |(w, _)| w[0]);
-        let mut first = [0u64; 64];
+        crate::sort::sort_by_key(&mut words, |(w, _)| w[0] as usize & 4095);
+        let mut from = vec![0u16; 4097];
         for (w, _) in &words {
-            let b = w[0] as usize & 4095;
-            first[b / 64] |= 1 << (b % 64);
+            from[(w[0] as usize & 4095) + 1] += 1;
         }
-        Keywords { words, first }
+        for b in 0..4096 {
+            from[b + 1] += from[b];
+        }
+        Keywords { words, from }
     }
 
-    /// Every keyword in `chars`, in order of start (overlapping ones too:
-    /// 订单号 gives 订单号, 订单 and 单号).
-    fn find(&self, chars: &[char]) -> Vec<Hit> {
+    /// Every keyword in `folded` (the draft's chars through [`norm`]), in
+    /// order of start (overlapping ones too: 订单号 gives 订单号, 订单 and
+    /// 单号).
+    fn find(&self, folded: &[char]) -> Vec<Hit> {
         let mut out = Vec::new();
-        for i in 0..chars.len() {
-            let c = norm(chars[i]);
+        let from = self.from.as_slice();
+        for (i, &c) in folded.iter().enumerate() {
             let b = c as usize & 4095;
-            if self.first[b / 64] >> (b % 64) & 1 == 0 {
+            let range = from[b] as usize..from[b + 1] as usize;
+            if range.is_empty() {
                 continue;
             }
-            let from = self.words.partition_point(|(w, _)| w[0] < c);
-            for (w, kw) in self.words[from..].iter().take_while(|(w, _)| w[0] == c) {
+            for (w, kw) in &self.words[range] {
                 let end = i + w.len();
-                if end > chars.len() || !w.iter().zip(&chars[i..end]).all(|(a, b)| *a == norm(*b)) {
+                if w[0] != c || end > folded.len() || folded[i..end] != w[..] {
                     continue;
                 }
                 // A Latin keyword stands between non-letters ("id" is not
                 // in "valid"); digits may follow it (QQ123456).
                 if c.is_ascii_alphabetic() {
-                    let letter =
-                        |p: Option<&char>| p.is_some_and(|&c| norm(c).is_ascii_alphabetic());
-                    if (i > 0 && letter(chars.get(i - 1))) || letter(chars.get(end)) {
+                    let letter = |p: Option<&char>| p.is_some_and(|c| c.is_ascii_alphabetic());
+                    if (i > 0 && letter(folded.get(i - 1))) || letter(folded.get(end)) {
                         continue;
                     }
                 }
@@ -638,12 +679,21 @@ impl Keywords {
 }
 
 /// Whether a hit of one of `kinds` ends at most `window` chars before `at`.
+/// The hits are in order of start, and no keyword is longer than
+/// [`KEYWORD_MAX`] chars: only the hits that start in the window's reach
+/// are read, so a long draft full of keywords stays linear.
 fn hit_before(hits: &[Hit], kinds: &[Kw], at: usize, window: usize) -> Option<Hit> {
-    hits.iter()
+    let lo = hits.partition_point(|h| h.start + KEYWORD_MAX + window < at);
+    let hi = hits.partition_point(|h| h.start < at);
+    hits[lo..hi.max(lo)]
+        .iter()
         .rev()
         .find(|h| kinds.contains(&h.kw) && h.end <= at && at - h.end <= window)
         .copied()
 }
+
+/// The longest keyword, in chars (checked by a test).
+const KEYWORD_MAX: usize = 16;
 
 fn has_hit(hits: &[Hit], kw: Kw) -> bool {
     hits.iter().any(|h| h.kw == kw)
@@ -663,12 +713,16 @@ fn skip_link(chars: &[char], mut j: usize) -> usize {
             j += 1;
             continue;
         }
+        if !c.is_ascii_alphabetic() {
+            break;
+        }
         let word = ["number", "num", "no", "id", "card", "is", "to", "was", "of"]
             .iter()
             .find(|w| {
-                let w: Vec<char> = w.chars().collect();
                 j + w.len() <= chars.len()
-                    && w.iter().zip(&chars[j..]).all(|(a, b)| *a == norm(*b))
+                    && w.bytes()
+                        .zip(&chars[j..])
+                        .all(|(a, &b)| a as char == norm(b))
                     && !chars
                         .get(j + w.len())
                         .is_some_and(|&c| norm(c).is_ascii_alphabetic())
@@ -685,11 +739,59 @@ fn skip_link(chars: &[char], mut j: usize) -> usize {
 /// Whether one of `words` ends within `window` chars before `at`.
 fn preceded_by(chars: &[char], at: usize, window: usize, words: &[&str]) -> bool {
     let from = at.saturating_sub(window);
-    words.iter().any(|w| {
-        let w: Vec<char> = w.chars().collect();
-        (from..at).any(|s| s + w.len() <= at && chars[s..s + w.len()] == w[..])
+    (from..at).any(|s| {
+        let c = chars[s];
+        is_word_start(c)
+            && words.iter().any(|w| {
+                let mut k = s;
+                w.chars().all(|x| {
+                    k += 1;
+                    k <= at && chars[k - 1] == x
+                })
+            })
     })
 }
+
+/// Whether `c` can start a word of the lists that [`preceded_by`] looks
+/// for: most chars before a number are ruled out by one bit.
+fn is_word_start(c: char) -> bool {
+    static BITS: std::sync::OnceLock<[u64; 64]> = std::sync::OnceLock::new();
+    let bits = BITS.get_or_init(|| {
+        let firsts: Vec<char> = [
+            ORDER_WORDS,
+            BUSINESS_WORDS,
+            STAFF_WORDS,
+            HEALTH_BEFORE,
+            INVITATIONS,
+        ]
+        .iter()
+        .flat_map(|l| l.iter().filter_map(|w| w.chars().next()))
+        .collect();
+        bitmap(&firsts)
+    });
+    in_bitmap(bits, c)
+}
+
+/// Before a condition: cover, prevention, a department (重疾险保障包括癌症).
+const HEALTH_BEFORE: &[&str] = &[
+    "险种",
+    "险保障",
+    "重疾险",
+    "医疗险",
+    "保障",
+    "包括",
+    "涵盖",
+    "预防",
+    "筛查",
+    "科普",
+    "专科",
+    "门诊",
+    "挂",
+    "治疗",
+    "科室",
+];
+/// After an address: an invitation to a shop.
+const INVITATIONS: &[&str] = &["欢迎", "营业", "光临", "到店", "来办理", "歡迎", "營業"];
 
 const ORDER_WORDS: &[&str] = &[
     "订单",
@@ -857,22 +959,55 @@ const NOT_PINYIN: &[&str] = &[
     "co",
 ];
 
+/// [`SURNAMES`] and [`NOT_GIVEN`] as sorted chars, for a binary search.
+struct NameChars {
+    surnames: Vec<char>,
+    not_given: Vec<char>,
+    /// [`NOT_NAMES`] as pairs of chars.
+    not_names: Vec<(char, char)>,
+}
+
+fn name_chars() -> &'static NameChars {
+    static CHARS: std::sync::OnceLock<NameChars> = std::sync::OnceLock::new();
+    CHARS.get_or_init(|| {
+        let sorted = |s: &str| {
+            let mut v: Vec<char> = s.chars().collect();
+            crate::sort::sort_unstable_by(&mut v, |a, b| a.cmp(b));
+            v
+        };
+        let mut not_names: Vec<(char, char)> = NOT_NAMES
+            .iter()
+            .filter_map(|w| {
+                let mut c = w.chars();
+                Some((c.next()?, c.next()?))
+            })
+            .collect();
+        crate::sort::sort_unstable_by(&mut not_names, |a, b| a.cmp(b));
+        NameChars {
+            surnames: sorted(SURNAMES),
+            not_given: sorted(NOT_GIVEN),
+            not_names,
+        }
+    })
+}
+
 fn is_surname(c: char) -> bool {
-    SURNAMES.contains(c)
+    is_cjk(c) && name_chars().surnames.binary_search(&c).is_ok()
 }
 
 fn is_given(c: char) -> bool {
-    is_cjk(c) && !NOT_GIVEN.contains(c)
+    is_cjk(c) && name_chars().not_given.binary_search(&c).is_err()
 }
 
 /// A name starting at `j` (surname + one or two given chars, not an
 /// everyday word): its end.
 fn name_at(chars: &[char], j: usize) -> Option<usize> {
     let s = chars.get(j)?;
-    let surname = if COMPOUND_SURNAMES.iter().any(|w| {
-        w.chars()
-            .eq(chars[j..chars.len().min(j + 2)].iter().copied())
-    }) {
+    let surname = if "欧司诸上东皇尉公慕长宇夏令端南西".contains(*s)
+        && COMPOUND_SURNAMES.iter().any(|w| {
+            w.chars()
+                .eq(chars[j..chars.len().min(j + 2)].iter().copied())
+        }) {
         2
     } else if is_surname(*s) {
         1
@@ -883,8 +1018,11 @@ fn name_at(chars: &[char], j: usize) -> Option<usize> {
     if !chars.get(g).is_some_and(|&c| is_given(c)) {
         return None;
     }
-    let two: String = chars[j..=g].iter().collect();
-    if NOT_NAMES.contains(&two.as_str()) {
+    if name_chars()
+        .not_names
+        .binary_search(&(chars[j], chars[g]))
+        .is_ok()
+    {
         return None;
     }
     let end = if chars.get(g + 1).is_some_and(|&c| is_given(c)) {
@@ -914,7 +1052,7 @@ fn name_before(chars: &[char], at: usize) -> Option<usize> {
 }
 
 /// The people a draft names, as char spans.
-fn persons(chars: &[char], hits: &[Hit]) -> Vec<(usize, usize)> {
+fn persons(chars: &[char], hits: &[Hit], latin: bool) -> Vec<(usize, usize)> {
     let mut out = Vec::new();
     for h in hits {
         match h.kw {
@@ -963,7 +1101,7 @@ fn persons(chars: &[char], hits: &[Hit]) -> Vec<(usize, usize)> {
     // A name in pinyin: Li Ming, Ming Li, Zhang Wei.
     let mut words: Vec<(usize, usize)> = Vec::new();
     let mut i = 0;
-    while i < chars.len() {
+    while latin && i < chars.len() {
         let n = chars[i..]
             .iter()
             .take_while(|c| c.is_ascii_alphabetic())
@@ -1407,7 +1545,8 @@ fn tokens(chars: &[char]) -> Vec<Token> {
 
 /// The token that starts at `j`.
 fn token_at(tokens: &[Token], j: usize) -> Option<&Token> {
-    tokens.iter().find(|t| t.start == j && !t.masked)
+    let k = tokens.binary_search_by_key(&j, |t| t.start).ok()?;
+    Some(&tokens[k]).filter(|t| !t.masked)
 }
 
 /// Letters, then digits: `[a-z]{letters}` + `\d{digits}` by counts.
@@ -1646,9 +1785,7 @@ fn invited_after(chars: &[char], e: usize) -> bool {
     while to < chars.len() && to - e < 16 && !"。！？!?\n".contains(chars[to]) {
         to += 1;
     }
-    ["欢迎", "营业", "光临", "到店", "来办理", "歡迎", "營業"]
-        .iter()
-        .any(|w| preceded_by(chars, to, to - e, &[w]))
+    preceded_by(chars, to, to - e, INVITATIONS)
 }
 
 const STREET_TYPES: &[&str] = &[
@@ -1757,8 +1894,11 @@ fn english_addresses(chars: &[char], toks: &[Token], hits: &[Hit]) -> Vec<(usize
         }
     }
     let business = |s: usize| {
-        toks.iter()
-            .any(|t| t.end <= s && s - t.end <= 40 && EN_BUSINESS.contains(&t.text.as_str()))
+        let lo = toks.partition_point(|t| t.start + 60 < s);
+        toks[lo..]
+            .iter()
+            .take_while(|t| t.end <= s)
+            .any(|t| s - t.end <= 40 && EN_BUSINESS.contains(&t.text.as_str()))
     };
     let mut out: Vec<(usize, usize)> = streets
         .iter()
@@ -1766,12 +1906,12 @@ fn english_addresses(chars: &[char], toks: &[Token], hits: &[Hit]) -> Vec<(usize
         .filter(|&(s, _)| !business(s))
         .collect();
     for &(s, e) in &units {
-        let near_street = streets
+        let lo = streets.partition_point(|&(_, b)| b + 40 < s);
+        let near_street = streets[lo..]
             .iter()
+            .take_while(|&&(a, _)| a <= e + 40)
             .any(|&(a, b)| a.abs_diff(e) <= 40 || s.abs_diff(b) <= 40);
-        let cue = hits
-            .iter()
-            .any(|h| h.kw == Kw::AddressCue && h.end <= s && s - h.end <= 30);
+        let cue = hit_before(hits, &[Kw::AddressCue], s, 30).is_some();
         if (near_street || cue) && !business(s) {
             out.push((s, e));
         }
@@ -1860,7 +2000,11 @@ fn emails(chars: &[char]) -> Vec<(usize, usize, String)> {
     let mut out = Vec::new();
     let mut i = 0;
     while i < chars.len() {
-        let Some((how, mut j)) = at_sign(chars, i) else {
+        let maybe = matches!(
+            chars[i],
+            '@' | '＠' | '#' | '＃' | '艾' | '[' | '(' | '（' | '{' | '<' | ' '
+        );
+        let Some((how, mut j)) = maybe.then(|| at_sign(chars, i)).flatten() else {
             i += 1;
             continue;
         };
@@ -1995,23 +2139,6 @@ fn health_word_is_general(chars: &[char], h: &Hit) -> bool {
         " ward",
         " prevention",
     ];
-    const BEFORE: &[&str] = &[
-        "险种",
-        "险保障",
-        "重疾险",
-        "医疗险",
-        "保障",
-        "包括",
-        "涵盖",
-        "预防",
-        "筛查",
-        "科普",
-        "专科",
-        "门诊",
-        "挂",
-        "治疗",
-        "科室",
-    ];
     if chars[h.start] == '癌' && h.start > 0 && matches!(chars[h.start - 1], '防' | '抗' | '致')
     {
         return true;
@@ -2028,7 +2155,7 @@ fn health_word_is_general(chars: &[char], h: &Hit) -> bool {
     while from > 0 && h.start - from < 8 && !"，。！？；,!?;\n".contains(chars[from - 1]) {
         from -= 1;
     }
-    preceded_by(chars, h.start, h.start - from, BEFORE)
+    preceded_by(chars, h.start, h.start - from, HEALTH_BEFORE)
 }
 
 /// An amount right after a money word (月薪8000元, 房贷还有35万) or right
@@ -2095,8 +2222,11 @@ struct Found {
     message: &'static str,
 }
 
+/// Whether a span of `found` (in order, not overlapping each other)
+/// overlaps `s..e`.
 fn overlaps(found: &[Found], s: usize, e: usize) -> bool {
-    found.iter().any(|f| f.start < e && s < f.end)
+    let k = found.partition_point(|f| f.end <= s);
+    found.get(k).is_some_and(|f| f.start < e)
 }
 
 impl Default for PiiDetector {
@@ -2188,11 +2318,12 @@ impl PiiDetector {
         // 998 号 5 幢, 1988 年 6 月, 30 万元: a space between a number and
         // its Chinese word is read as none (the spans are mapped back).
         let space = |c: char| c == ' ' || c == '\u{3000}';
-        let squeeze = chars.windows(3).any(|w| {
-            space(w[1])
-                && ((digit(w[0]).is_some() && is_cjk(w[2]))
-                    || (is_cjk(w[0]) && digit(w[2]).is_some()))
-        });
+        let squeeze = chars.iter().any(|&c| space(c))
+            && chars.windows(3).any(|w| {
+                space(w[1])
+                    && ((digit(w[0]).is_some() && is_cjk(w[2]))
+                        || (is_cjk(w[0]) && digit(w[2]).is_some()))
+            });
         let found = if squeeze {
             let mut kept: Vec<usize> = Vec::with_capacity(chars.len());
             for (i, &c) in chars.iter().enumerate() {
@@ -2249,24 +2380,32 @@ impl PiiDetector {
             });
         }
         // One pass over the chars: what kinds of data the draft can hold.
-        let (mut digits, mut numerals, mut latin) = (0usize, 0usize, false);
-        for &c in chars {
-            if digit(c).is_some() {
-                digits += 1;
-            } else if numeral(c).is_some() {
-                numerals += 1;
-            } else if !latin && norm(c).is_ascii_alphabetic() {
-                latin = true;
-            }
-        }
-        let hits = self.keywords.find(chars);
+        let folded: Vec<char> = chars.iter().map(|&c| norm(c)).collect();
+        let digits = folded.iter().filter(|c| c.is_ascii_digit()).count();
+        let latin = folded.iter().any(|c| c.is_ascii_alphabetic());
+        let numerals = folded
+            .iter()
+            .filter(|&&c| in_bitmap(&NUMERAL_BITS, c) && !c.is_ascii() && numeral(c).is_some())
+            .count();
+        let hits = self.keywords.find(&folded);
         if digits == 0 && numerals < 11 && !latin && hits.is_empty() {
             return found;
         }
         let hot = Hotlines::new(hotlines);
-        let named = !persons(chars, &hits).is_empty();
-        let toks = if latin || digits > 0 {
-            tokens(chars)
+        let named = !persons(chars, &hits, latin).is_empty();
+        // Runs of letters and digits, read only where something needs them.
+        let streets = hits.iter().any(|h| h.kw == Kw::EnglishAddress);
+        let need_tokens = (latin || digits > 0)
+            && (named
+                || streets
+                || hits.iter().any(|h| {
+                    matches!(
+                        h.kw,
+                        Kw::Passport | Kw::Permit | Kw::Licence | Kw::Social | Kw::WeChat | Kw::Qq
+                    )
+                }));
+        let toks = if need_tokens {
+            tokens(&folded)
         } else {
             Vec::new()
         };
@@ -2585,7 +2724,7 @@ impl PiiDetector {
                 }
             }
             for i in 0..chars.len().saturating_sub(1) {
-                if is_latin_or_digit(chars[i + 1]) && !is_latin_or_digit(chars[i]) {
+                if folded[i + 1].is_ascii_alphabetic() && !folded[i].is_ascii() {
                     if let Some(e) = plate_at(chars, i) {
                         push(
                             &mut found,
@@ -2669,7 +2808,7 @@ impl PiiDetector {
             }
             push(&mut found, "pii/address", (s, e), "公开回复里有详细地址");
         }
-        if latin && digits > 0 {
+        if streets && digits > 0 {
             for span in english_addresses(chars, &toks, &hits) {
                 push(&mut found, "pii/address", span, "公开回复里有详细地址");
             }
@@ -2768,7 +2907,8 @@ mod tests {
         let d = PiiDetector::new();
         let named = |t: &str| {
             let chars: Vec<char> = t.chars().collect();
-            !persons(&chars, &d.keywords.find(&chars)).is_empty()
+            let folded: Vec<char> = chars.iter().map(|&c| norm(c)).collect();
+            !persons(&chars, &d.keywords.find(&folded), true).is_empty()
         };
         assert!(named("王先生您好"));
         assert!(named("李娜女士"));
@@ -2784,6 +2924,16 @@ mod tests {
         assert!(!named("联系人"));
         assert!(!named("客户付款后"));
         assert!(!named("马上为您处理"));
+    }
+
+    #[test]
+    fn no_keyword_is_longer_than_the_window_reach() {
+        let longest = KEYWORDS
+            .iter()
+            .flat_map(|(_, ws)| ws.iter())
+            .map(|w| w.chars().count())
+            .max();
+        assert!(longest <= Some(KEYWORD_MAX), "{longest:?}");
     }
 
     #[test]
