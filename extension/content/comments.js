@@ -421,8 +421,11 @@ globalThis.Kefu.boot(() => {
       const at = reason.lastIndexOf('：');
       if (at < 0) return reason;
       const parts = reason.slice(at + 1).split('、').filter(Boolean);
-      if (!parts.length || !parts.every((p) => text.includes(p))) return reason;
-      const found = clauses.filter((x) => parts.some((p) => x.includes(p)));
+      if (!parts.length || !parts.some((p) => text.includes(p))) return reason;
+      // A fragment the engine read in folded form (沒 as 没) is not found
+      // as written: then the whole comment, short as comments are.
+      const found = parts.every((p) => text.includes(p)) ? clauses.filter((x) => parts.some((p) => x.includes(p)))
+        : [e.text.length > 80 ? `${e.text.slice(0, 80)}…` : e.text];
       return `${reason.slice(0, at + 1)}${found.map((x) => `「${masked(x)}」`).join('')}`;
     });
   }

@@ -231,8 +231,17 @@ globalThis.Kefu.boot(() => {
     const active = root.activeElement;
     const fid = active && panel.contains(active) ? active.kefuFid : null;
     const at = [...list.children].indexOf(active?.closest?.('li.item'));
+    const selection = active?.tagName === 'TEXTAREA' ? [active.selectionStart, active.selectionEnd] : null;
     fn();
-    if (!fid || active.isConnected) return;
+    if (!fid) return;
+    if (active.isConnected) {
+      // Kept but moved: focused again where the caret was.
+      if (root.activeElement !== active) {
+        active.focus();
+        if (selection) active.setSelectionRange(...selection);
+      }
+      return;
+    }
     const again = [...panel.querySelectorAll('button, select, textarea')].find((n) => n.kefuFid === fid);
     // A comment that left the queue (handled, answered): its neighbour takes the focus.
     const items = list.querySelectorAll('li.item');
@@ -255,12 +264,14 @@ globalThis.Kefu.boot(() => {
     panel.style.removeProperty('right');
     if (panel.hidden) return;
     const hit = (a, b) => a.left < b.right && b.left < a.right && a.top < b.bottom && b.top < a.bottom;
+    // The viewport without its scroll bars, as a fixed panel is placed.
+    const { clientWidth: vw, clientHeight: vh } = document.documentElement;
     for (const w of document.querySelectorAll(S.pageWindow)) {
       const r = w.getBoundingClientRect();
       const p = panel.getBoundingClientRect();
       if (!r.width || !r.height || !hit(r, p)) continue;
-      if (innerWidth - r.right - 8 >= 300) panel.style.width = `${innerWidth - r.right - 8}px`;
-      else if (r.top - 8 - p.top >= 240) panel.style.bottom = `${innerHeight - r.top + 8}px`;
+      if (vw - r.right - 8 >= 300) panel.style.width = `${vw - r.right - 8}px`;
+      else if (r.top - 8 - p.top >= 240) panel.style.bottom = `${vh - r.top + 8}px`;
       else if (r.left - 8 >= 300) Object.assign(panel.style, { left: '0', right: 'auto', width: `${Math.min(380, r.left - 8)}px` });
     }
   }
@@ -599,10 +610,12 @@ globalThis.Kefu.boot(() => {
       list.replaceChildren(el('li', t('pageClustersEmpty'), 'empty'));
       return;
     }
-    // Moving a focused element blurs it: the list is rebuilt only when the
-    // groups or their order changed.
-    const same = views.length === list.children.length && views.every((v, i) => list.children[i] === v);
-    if (!same) list.replaceChildren(...views);
+    // Moving a focused element blurs it (and ends an input method's
+    // composition): the others are moved around it, the views kept.
+    views.forEach((v, i) => {
+      if (list.children[i] !== v) list.insertBefore(v, list.children[i] ?? null);
+    });
+    while (list.children.length > views.length) list.lastElementChild.remove();
   }
 
   /** A common question's view: its title (the question's intent, or its
@@ -677,7 +690,7 @@ globalThis.Kefu.boot(() => {
     const key = flow.keys[flow.i];
     const e = C.store.get(key);
     flowBox.hidden = false;
-    flowBox.replaceChildren(el('div', t('pageFlowStep', flow.i + 1, flow.keys.length, `${e?.name ?? ''}：${(e?.text ?? '').slice(0, 40)}`)));
+    flowBox.replaceChildren(el('div', t('pageFlowStep', flow.i + 1, flow.keys.length, `${e?.name ?? ''}：${C.masked(e?.text ?? '').slice(0, 40)}`)));
     const opened = e ? await jumpTo(key, { reply: true }) : null;
     const box = opened instanceof HTMLTextAreaElement ? opened : null;
     if (!box) {
