@@ -77,7 +77,11 @@ const handlers = {
     const tabId = sender.tab?.id;
     if (tabId == null || !api.storage.session) return {};
     const pages = (await api.storage.session.get('pages')).pages ?? {};
-    pages[tabId] = { recognised: !!msg.recognised, comments: msg.comments | 0, url: sender.tab.url, at: Date.now() };
+    pages[tabId] = {
+      recognised: !!msg.recognised, comments: msg.comments | 0, url: sender.tab.url, at: Date.now(),
+      // What needs the agent now (the popup): unanswered urgent comments, and those past their target.
+      urgent: msg.urgent | 0, overdue: msg.overdue | 0,
+    };
     await api.storage.session.set({ pages });
     return {};
   },
@@ -86,8 +90,10 @@ const handlers = {
 api.runtime.onMessage.addListener((msg, sender, sendResponse) => {
   const handler = msg && handlers[msg.type];
   if (!handler) return false;
-  ready
+  // Words do not wait for the engine: the page shows them while it starts.
+  (msg.type === 'kefu:words' ? Promise.resolve() : ready)
     .then(() => {
+      if (msg.type === 'kefu:words') return handler(msg, sender);
       if (!engine && msg.type === 'kefu:check') return { pending: engineError ?? 'engine' };
       if (!engine && msg.type !== 'kefu:status') throw new Error(engineError ?? 'engine not loaded');
       return handler(msg, sender);

@@ -17,6 +17,7 @@
 //     allowOverride: bool,       a blocked reply may be sent with a reason
 //     confirmWarn: bool,         a `warn` reply needs confirming
 //     dimNoise: bool,            dim comments of urgency `noise`
+//     language: 'zh_CN'|'en'|'browser',  the language Kefu speaks
 //     targets: {critical, high, normal, low},   response targets, minutes
 //     cannedReplies: {category: [text]},        `{name}` is the author
 //     escalation: {category: contact},
@@ -25,8 +26,9 @@
 //   }
 //
 // Messages the content scripts send (fire and forget):
-//   kefu:counts   {category, urgency} or {items: [{category, urgency}]}
-//                 one per comment judged; accumulated per day (popup chart)
+//   kefu:counts   {category, urgency} or {items: [{category, urgency} | {guard}]}
+//                 one per comment judged, or per send the guard stopped
+//                 ({guard: 'block'}); accumulated per day (popup)
 //   kefu:override {entry: {at, page, draft, replyTo, reason, findings}}
 //                 appended to storage `overrideLog`
 //   kefu:feedback {entry: {at, page, comment, author, engine, corrected}}
@@ -49,10 +51,16 @@ export const SWITCHES = {
   allowOverride: true,
   confirmWarn: false,
   dimNoise: true,
+  // The language Kefu speaks (page, popup, options): zh_CN, en, or
+  // 'browser' (the browser's UI language).
+  language: 'zh_CN',
 };
+const LANGUAGES = ['zh_CN', 'en', 'browser'];
 
 export const CATEGORIES = ['safety', 'complaint', 'question', 'suggestion', 'praise', 'chatter', 'spam'];
 export const URGENCIES = ['critical', 'high', 'normal', 'low', 'noise'];
+/** What the guard did, counted per day for the popup: a send stopped, an override. */
+const GUARD_EVENTS = ['block', 'override'];
 
 /** The team settings a new installation starts with (TOML field names). */
 export const DEFAULT_TEAM = {
@@ -130,7 +138,11 @@ export function teamToToml(team) {
 function effectiveSwitches(prefs, policy) {
   const out = {};
   for (const [k, fallback] of Object.entries(SWITCHES)) {
-    const valid = (v) => (k === 'guardMode' ? v === 'block' || v === 'warn' : typeof v === 'boolean');
+    const valid = (v) => {
+      if (k === 'guardMode') return v === 'block' || v === 'warn';
+      if (k === 'language') return LANGUAGES.includes(v);
+      return typeof v === 'boolean';
+    };
     const fromPolicy = valid(policy.settings[k]) ? policy.settings[k] : undefined;
     const fromUser = valid(prefs?.[k]) ? prefs[k] : undefined;
     out[k] = isLocked(policy, k) ? fromPolicy ?? fallback : fromUser ?? fromPolicy ?? fallback;
@@ -414,9 +426,24 @@ export function settingsHandlers(getEngine) {
       return t ? { ok: true, file: t.file, text: t.text } : { ok: false, message: '没有这个词表的文本' };
     },
 
+    // A list's rules and phrases, built-in lists included (options page):
+    // {id} → {ok, list: {id, name, rules: [{id, label, severity, message,
+    // phrases, patterns, allow, suggest}]}}, from its read form.
+    async 'kefu:listRules'(msg) {
+      const { listTexts } = await store.get('listTexts');
+      let read = listTexts?.[msg.id]?.read;
+      if (!read) {
+        const data = await (await fetch(api.runtime.getURL('pkg/kefu-data.json'))).json();
+        read = data[`lists/${msg.id}.toml`] ?? data[`lists/${msg.id}.txt`];
+      }
+      if (!read) return { ok: false, message: '没有这个词表的规则' };
+      const list = typeof read === 'string' ? JSON.parse(read) : read;
+      return { ok: true, list };
+    },
+
     async 'kefu:counts'(msg) {
       const items = Array.isArray(msg.items) ? msg.items : [{ category: msg.category, urgency: msg.urgency }];
-      pending.push(...items.filter((i) => i && (CATEGORIES.includes(i.category) || URGENCIES.includes(i.urgency))));
+      pending.push(...items.filter((i) => i && (CATEGORIES.includes(i.category) || URGENCIES.includes(i.urgency) || GUARD_EVENTS.includes(i.guard))));
       flushTimer ??= setTimeout(flushCounts, 250);
       return {};
     },
@@ -434,12 +461,25 @@ export function settingsHandlers(getEngine) {
       // The content script sends an override only once it is logged: a
       // failure (storage full) is answered as an error.
       await store.append('overrideLog', { at: new Date().toISOString(), ...msg.entry });
+      pending.push({ guard: 'override' });
+      flushTimer ??= setTimeout(flushCounts, 250);
       return { ok: true };
     },
 
     async 'kefu:feedback'(msg) {
       if (!msg.entry || typeof msg.entry !== 'object') return { error: 'kefu:feedback needs {entry}' };
       await store.append('feedback', { at: new Date().toISOString(), ...msg.entry });
+      return {};
+    },
+
+    // A correction the agent took back (撤销): its feedback entry goes.
+    async 'kefu:feedbackUndo'(msg) {
+      await store.update('feedback', (log) => {
+        const next = Array.isArray(log) ? log : [];
+        const i = next.findLastIndex((e) => e.at === msg.at && e.comment === msg.comment);
+        if (i >= 0) next.splice(i, 1);
+        return next;
+      });
       return {};
     },
 
@@ -466,6 +506,14 @@ export function settingsHandlers(getEngine) {
           { id, name, version, rules, status, enabled, error, updateError })),
         lastError: s.lastError ?? null,
       };
+    },
+
+    // The words of a locale Kefu speaks when the browser speaks another:
+    // {locale: 'zh_CN'|'en'} → {messages} (its _locales messages.json).
+    async 'kefu:words'(msg) {
+      if (!['zh_CN', 'en'].includes(msg.locale)) return { error: `no locale ${msg.locale}` };
+      const res = await fetch(api.runtime.getURL(`_locales/${msg.locale}/messages.json`));
+      return { messages: await res.json() };
     },
 
     async 'kefu:dismissError'() {

@@ -92,9 +92,10 @@ export function addCounts(increments, now = new Date()) {
   return update('counts', (counts) => {
     const all = counts && typeof counts === 'object' ? counts : {};
     const d = (all[day] ??= { category: {}, urgency: {} });
-    for (const { category, urgency } of increments) {
+    for (const { category, urgency, guard } of increments) {
       if (typeof category === 'string') d.category[category] = (d.category[category] ?? 0) + 1;
       if (typeof urgency === 'string') d.urgency[urgency] = (d.urgency[urgency] ?? 0) + 1;
+      if (typeof guard === 'string') (d.guard ??= {})[guard] = (d.guard[guard] ?? 0) + 1;
     }
     for (const k of Object.keys(all).sort().slice(0, -COUNT_DAYS)) delete all[k];
     return all;

@@ -11,7 +11,7 @@
 // re-applied on every render from the row's current content, never
 // remembered on the element. The queue (queue.js) reads the store.
 
-(() => {
+globalThis.Kefu.boot(() => {
   'use strict';
 
   const { ask, tell, settings, settingsListeners, t, WORDS, ageWords, parseTime } = globalThis.Kefu;
@@ -220,24 +220,31 @@
     }
   }
 
-  function applyMark(item, row, e, r) {
+  function applyMark(item, row, e, r, company, answered) {
     setData(item, 'kefuCategory', r.category);
     setData(item, 'kefuUrgency', r.urgency);
-    setData(item, 'kefuDim', settings.dimNoise && r.urgency === 'noise' ? '' : null);
+    // The company's own replies are answers, not noise: never dimmed, and
+    // said as such (官方回复); a comment answered says 已回复.
+    const official = e.isAuthor || company.has(e.uid);
+    setData(item, 'kefuOfficial', official ? '' : null);
+    setData(item, 'kefuDim', settings.dimNoise && r.urgency === 'noise' && !official ? '' : null);
     const badge = badgeFor(row.textEl);
     const age = e.created ? ageWords((Date.now() - e.created) / 60000) : '';
-    const label = [WORDS.urgency[r.urgency], WORDS.category[r.category], age].filter(Boolean).join(' · ');
-    const head = t('pageBadgeHead', WORDS.category[r.category], WORDS.urgency[r.urgency], r.score)
+    const label = official ? t('pageOfficialReply')
+      : [WORDS.urgency[r.urgency], WORDS.category[r.category], answered ? t('pageAnswered') : age].filter(Boolean).join(' · ');
+    const head = official ? t('pageOfficialReplyTitle') : t('pageBadgeHead', WORDS.category[r.category], WORDS.urgency[r.urgency], r.score)
       + (r.corrected ? t('pageBadgeCorrected') : '');
-    const title = [head, ...r.reasons].join('\n');
+    const title = [head, ...(official ? [] : reasonWords(e, r))].join('\n');
     if (badge.textContent !== label) badge.textContent = label;
     if (badge.title !== title) badge.title = title;
-    setData(badge, 'kefuUrgency', r.urgency);
+    setData(badge, 'kefuUrgency', official ? null : r.urgency);
+    setData(badge, 'kefuOfficial', official ? '' : null);
     badge.setAttribute('aria-label', t('pageBadgeAria', title.replace(/\n/g, t('pageListSeparator'))));
   }
 
   /** A recycled row whose new content is not triaged yet shows no old mark. */
   function clearMark(item, row) {
+    setData(item, 'kefuOfficial', null);
     setData(item, 'kefuCategory', null);
     setData(item, 'kefuUrgency', null);
     setData(item, 'kefuDim', null);
@@ -297,6 +304,7 @@
   function scan() {
     followNavigation();
     const company = companyUids();
+    const isAnswered = answeredTest();
     for (const item of document.querySelectorAll(S.commentItem)) {
       const row = readRow(item);
       if (!row) continue;
@@ -312,7 +320,7 @@
       if (Number.isFinite(index) && (e.index == null || !item.closest(S.parkedRow))) e.index = index;
       if (item.matches('.item1')) markAnsweredInThread(item, row, e, company);
       const r = settings.triageOn ? judged(e) : null;
-      if (r) applyMark(item, row, e, r);
+      if (r) applyMark(item, row, e, r, company, isAnswered(e));
       else clearMark(item, row);
     }
   }
@@ -375,23 +383,77 @@
     changed();
   }
 
+  /** Corrects a comment's category or urgency and logs it as feedback;
+   *  returns what undoes it (the correction before, and the log entry
+   *  taken out again). */
   function correct(key, fields) {
     const e = store.get(key);
-    if (!e?.result) return;
-    local.corrections[key] = { ...local.corrections[key], ...fields };
+    if (!e?.result) return null;
+    const before = local.corrections[key];
+    local.corrections[key] = { ...before, ...fields };
     saveLocal();
+    const at = new Date().toISOString();
     tell('kefu:feedback', {
       entry: {
-        at: new Date().toISOString(), page: location.href, comment: e.text, author: e.name,
+        at, page: location.href, comment: e.text, author: e.name,
         engine: { category: e.result.category, urgency: e.result.urgency, reasons: e.result.reasons },
         corrected: local.corrections[key],
       },
     });
     changed();
+    return () => {
+      if (before) local.corrections[key] = before;
+      else delete local.corrections[key];
+      saveLocal();
+      tell('kefu:feedbackUndo', { at, comment: e.text });
+      changed();
+    };
+  }
+
+  // ---- words for people -----------------------------------------------------
+
+  /** The reasons as people read them: where a reason names fragments of
+   *  the comment (「没人、退、客服」), the clauses they are in, whole. */
+  function reasonWords(e, r) {
+    const text = e.text.replace(/？/g, '?').replace(/！/g, '!');
+    const clauses = text.split(/(?<=[，,。！？!?；;\n])/).map((x) => x.trim()).filter(Boolean);
+    return r.reasons.map((reason) => {
+      const at = reason.lastIndexOf('：');
+      if (at < 0) return reason;
+      const parts = reason.slice(at + 1).split('、').filter(Boolean);
+      if (!parts.length || !parts.some((p) => text.includes(p))) return reason;
+      // A fragment the engine read in folded form (沒 as 没) is not found
+      // as written: then the whole comment, short as comments are.
+      const found = parts.every((p) => text.includes(p)) ? clauses.filter((x) => parts.some((p) => x.includes(p)))
+        : [e.text.length > 80 ? `${e.text.slice(0, 80)}…` : e.text];
+      return `${reason.slice(0, at + 1)}${found.map((x) => `「${masked(x)}」`).join('')}`;
+    });
+  }
+
+  /** Text with personal data masked, for display (a common question's
+   *  title, quoted sentences): what the engine reads as personal data
+   *  (its \`pii\` findings), and meanwhile e-mails and long digit runs. */
+  const maskedTexts = new Map();
+  const maskLocally = (text) => text
+    .replace(/[\w.+-]+@[\w-]+(\.[\w-]+)+/g, (m) => `${m[0]}***@***`)
+    .replace(/\d[\d -]{5,}\d[Xx]?/g, (m) => `${m.slice(0, 3)}${'*'.repeat(Math.max(1, m.length - 5))}${m.slice(-2)}`);
+  function masked(text) {
+    if (maskedTexts.has(text)) return maskedTexts.get(text);
+    maskedTexts.set(text, maskLocally(text));
+    Kefu.guard?.checkText(text).then((report) => {
+      let out = text;
+      const spans = report.findings.filter((f) => f.label === 'pii' && f.end > f.start).sort((a, b) => b.start - a.start);
+      for (const f of spans) out = `${out.slice(0, f.start)}${'*'.repeat(f.end - f.start)}${out.slice(f.end)}`;
+      if (maskLocally(out) === maskedTexts.get(text)) return;
+      maskedTexts.set(text, maskLocally(out));
+      changed();
+    }, () => {});
+    return maskedTexts.get(text);
   }
 
   globalThis.Kefu.comments = {
     store, listeners, readRow, rowOf, own, answeredTest, judged, companyUids, handle, correct, commentKey, plainText,
+    reasonWords, masked,
     rescan: queueScan,
   };
 
@@ -399,4 +461,4 @@
   // page's first comments are often fetched before this script starts).
   document.dispatchEvent(new CustomEvent('kefu:ready'));
   queueScan();
-})();
+});

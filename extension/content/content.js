@@ -5,10 +5,10 @@
 // send guard, overlay, drafts), queue.js (the side panel). main-world.js runs
 // in the page's own world and hands over Weibo's comment JSON.
 
-(() => {
+globalThis.Kefu.boot(() => {
   'use strict';
 
-  const { tell, ready } = globalThis.Kefu;
+  const { tell, ready, settings } = globalThis.Kefu;
   const S = globalThis.KefuSelectors;
   const C = globalThis.Kefu.comments;
 
@@ -22,15 +22,32 @@
     }
   });
 
-  // Whether this page was recognised: the app root or comment rows.
+  /** What needs the agent now: unanswered urgent comments (紧急, 优先),
+   *  and unanswered comments past their response target. */
+  function needs() {
+    const isAnswered = C.answeredTest();
+    let urgent = 0;
+    let overdue = 0;
+    for (const e of C.store.values()) {
+      const r = C.judged(e);
+      if (!r || isAnswered(e)) continue;
+      if (r.urgency === 'critical' || r.urgency === 'high') urgent += 1;
+      const target = settings.targets[r.urgency];
+      if (e.created && target && Date.now() - e.created >= target * 60000) overdue += 1;
+    }
+    return { urgent, overdue };
+  }
+
+  // Whether this page was recognised (the app root or comment rows), and what needs the agent.
   let reported = null;
   function report() {
     const recognised = !!document.querySelector(S.appRoot) || document.querySelector(S.commentItem) !== null;
-    const state = `${recognised}|${C.store.size}`;
+    const { urgent, overdue } = needs();
+    const state = `${recognised}|${C.store.size}|${urgent}|${overdue}`;
     if (state === reported) return;
     reported = state;
-    tell('kefu:page', { recognised, comments: C.store.size });
+    tell('kefu:page', { recognised, comments: C.store.size, urgent, overdue });
   }
   C.listeners.push(report);
   ready.then(report);
-})();
+});

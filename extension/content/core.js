@@ -41,6 +41,9 @@
       praise: ['@{name} 谢谢您的认可[心]，我们会继续努力哒！'],
     },
     escalation: {},
+    // The language Kefu speaks on weibo.com: zh_CN whatever the browser's,
+    // unless the options say 'en' or 'browser' (follow the browser).
+    language: 'zh_CN',
   };
   const settings = structuredClone(DEFAULTS);
   const settingsListeners = [];
@@ -59,26 +62,64 @@
     if (area === 'local' && changes.settings) applySettings(changes.settings.newValue);
   });
 
-  /** The UI word for `key` in the browser's language (_locales: zh_CN
-   *  first, en), with $1… filled from `subs`. A key missing from the
-   *  locale shows as itself: a test checks that none is. */
+  /** The words of the chosen locale when it is not the browser's
+   *  (getMessage speaks only the browser's), from the background. */
+  let table = null;
+  const browserLocale = api.i18n.getMessage('@@ui_locale') || 'en';
+  const wanted = (language) => (language === 'en' || language === 'zh_CN' ? language : null);
+  const words = ready.then(async () => {
+    const locale = wanted(settings.language);
+    if (!locale || browserLocale.replace('-', '_').startsWith(locale.slice(0, 2))) return;
+    try {
+      table = (await ask('kefu:words', { locale })).messages;
+    } catch {
+      // The browser's language then: words in some language beat none.
+    }
+  });
+
+  /** The UI word for `key` in Kefu's language (settings.language: zh_CN
+   *  by default, en, or the browser's), with $1… filled from `subs`. A key
+   *  missing from the locale shows as itself: a test checks that none is. */
   function t(key, ...subs) {
-    return api.i18n.getMessage(key, subs.map(String)) || key;
+    if (!table) return api.i18n.getMessage(key, subs.map(String)) || key;
+    const m = key === '@@ui_locale' ? wanted(settings.language) : table[key]?.message;
+    return m == null ? key : m.replace(/\$(\d)/g, (_, n) => String(subs[n - 1] ?? ''));
   }
   /** The language of those words, for `lang` attributes (screen readers). */
-  const lang = t('@@ui_locale').replace('_', '-');
+  let lang = 'zh-CN';
+
+  /** Runs a content script's body once the settings and words are known
+   *  (the manifest's order is kept: bodies run in the order they came). */
+  const bodies = [];
+  let started = false;
+  function boot(body) {
+    if (started) body();
+    else bodies.push(body);
+  }
+  words.finally(() => {
+    lang = t('@@ui_locale').replace('_', '-');
+    globalThis.Kefu.lang = lang;
+    WORDS.urgency = wordsOf('urgency', URGENCIES);
+    WORDS.category = wordsOf('category', CATEGORIES);
+    WORDS.label = wordsOf('label', LABEL_KEYS);
+    WORDS.severity = wordsOf('severity', ['block', 'warn', 'hint']);
+    started = true;
+    for (const body of bodies.splice(0)) {
+      try {
+        body();
+      } catch (err) {
+        console.error('Kefu:', err);
+      }
+    }
+  });
 
   const URGENCIES = ['critical', 'high', 'normal', 'low', 'noise'];
   const CATEGORIES = ['safety', 'complaint', 'question', 'suggestion', 'praise', 'chatter', 'spam'];
   const LABEL_KEYS = ['insult', 'pii', 'ad_law', 'overpromise', 'blame', 'buck_passing', 'bureaucratic', 'sarcasm',
     'ad_tone', 'no_empathy', 'cold', 'no_next_step', 'too_long', 'repeated'];
-  const words = (prefix, keys) => Object.fromEntries(keys.map((k) => [k, t(`${prefix}_${k}`)]));
-  const WORDS = {
-    urgency: words('urgency', URGENCIES),
-    category: words('category', CATEGORIES),
-    label: words('label', LABEL_KEYS),
-    severity: words('severity', ['block', 'warn', 'hint']),
-  };
+  const wordsOf = (prefix, keys) => Object.fromEntries(keys.map((k) => [k, t(`${prefix}_${k}`)]));
+  /** The SPEC's words in Kefu's language (filled in once it is known). */
+  const WORDS = { urgency: {}, category: {}, label: {}, severity: {} };
   /** An element with text (never HTML) and optional class and attributes. */
   function el(tag, text, cls, attrs) {
     const e = document.createElement(tag);
@@ -120,7 +161,7 @@
     const host = document.createElement('div');
     host.id = id;
     host.className = 'kefu-host';
-    host.lang = lang;
+    host.lang = globalThis.Kefu.lang;
     const root = host.attachShadow({ mode: 'open' });
     root.append(el('style', css));
     return { host, root };
@@ -128,6 +169,6 @@
 
   globalThis.Kefu = {
     api, ask, tell, settings, ready, settingsListeners, t, lang, WORDS, URGENCIES, CATEGORIES,
-    el, ageWords, parseTime, shadowHost,
+    el, ageWords, parseTime, shadowHost, boot,
   };
 })();

@@ -14,10 +14,10 @@
 //   - drafts kept per box until sent (storage.local `drafts`).
 // The judgement is the engine's (background, message `kefu:check`).
 
-(() => {
+globalThis.Kefu.boot(() => {
   'use strict';
 
-  const { ask, settings, t, WORDS, el, shadowHost, api } = globalThis.Kefu;
+  const { ask, tell, settings, t, WORDS, el, shadowHost, api } = globalThis.Kefu;
   const S = globalThis.KefuSelectors;
   const CHECK_DEBOUNCE_MS = 120;
   // While the engine has not applied the lists in force (starting, or its
@@ -28,6 +28,9 @@
   const SEND_WAIT_MS = 10000;
 
   const isBox = (n) => n instanceof HTMLTextAreaElement && n.matches(S.textBox);
+  const RANK = { block: 0, warn: 1, hint: 2 };
+  /** Findings worst first (block → warn → hint), then in text order. */
+  const bySeverity = (findings) => [...findings].sort((a, b) => (RANK[a.severity] ?? 3) - (RANK[b.severity] ?? 3) || a.start - b.start);
 
   // ---- checks -------------------------------------------------------------
 
@@ -93,17 +96,26 @@
   const timers = new WeakMap();
 
   async function refresh(box) {
+    const text = box.value;
     if (!settings.guardOn) {
       delete box.dataset.kefuVerdict;
       overlays.get(box)?.hide();
       return;
     }
-    const text = box.value;
+    // An empty box (emptied, or sent and cleared by the page) shows no
+    // marks: no border, no underline, no finding, no score; only 常用回复.
+    if (!text.trim()) {
+      delete box.dataset.kefuVerdict;
+      overlayFor(box).show(EMPTY, text);
+      shown.set(box, text);
+      return;
+    }
     try {
       const report = await checkText(text, replyContext(box));
       if (box.value !== text || composing.has(box)) return;
       box.dataset.kefuVerdict = report.verdict;
       overlayFor(box).show(report, text);
+      shown.set(box, text);
     } catch (err) {
       // Not ready, or no answer: never a verdict. The box says so, and is
       // checked again until an engine with the lists in force answers.
@@ -111,6 +123,7 @@
       console.warn('Kefu: no verdict yet:', err?.message ?? err);
       box.dataset.kefuVerdict = 'pending';
       overlayFor(box).show(NOT_READY, text);
+      shown.set(box, text);
       clearTimeout(timers.get(box));
       timers.set(box, setTimeout(() => refresh(box), NOT_READY_RETRY_MS));
     }
@@ -118,6 +131,8 @@
 
   /** What a box shows while no engine with the lists in force has answered. */
   const NOT_READY = Object.freeze({ verdict: 'pending', findings: [], tone: null, notReady: true });
+  /** What an empty box shows: nothing to judge. */
+  const EMPTY = Object.freeze({ verdict: null, findings: [], tone: null, empty: true });
 
   /** The verdict for a send: waits through "not ready" answers up to
    *  SEND_WAIT_MS; rejects after that. */
@@ -151,6 +166,21 @@
     clearTimeout(timers.get(box));
     timers.set(box, setTimeout(() => refresh(box), CHECK_DEBOUNCE_MS));
   }
+
+  // The page changes a box's text without an \`input\` event too (it clears
+  // a box once the reply is posted, an emoji picker writes its state): the
+  // marks follow the text, cleared when it goes, drawn again when it comes.
+  const shown = new Map();
+  setInterval(() => {
+    for (const [box, text] of shown) {
+      if (!box.isConnected) shown.delete(box);
+      else if (box.value !== text && !composing.has(box)) {
+        shown.set(box, box.value);
+        if (box.value.trim()) scheduleCheck(box);
+        else refresh(box);
+      }
+    }
+  }, 250);
 
   document.addEventListener('compositionstart', (e) => {
     if (isBox(e.target)) composing.add(e.target);
@@ -307,6 +337,7 @@
 
   const PANEL_CSS = `
     .panel { position: fixed; right: 16px; bottom: 16px; z-index: 2147483647; width: 380px; max-width: calc(100vw - 32px);
+      max-height: calc(100vh - 16px); overflow: auto; box-sizing: border-box;
       background: #fff; color: #222; border: 1px solid #d21f1f; border-radius: 8px;
       box-shadow: 0 4px 18px rgba(0,0,0,.18); padding: 12px 14px; font: 13px/1.5 system-ui, "Noto Sans CJK SC", sans-serif; }
     .panel.confirm { border-color: #ec9a00; }
@@ -326,7 +357,30 @@
   let panel = null;
   function hidePanel() {
     panel?.host.remove();
+    if (panel) window.removeEventListener('scroll', panel.place, true);
+    if (panel) window.removeEventListener('resize', panel.place);
     panel = null;
+  }
+
+  /**
+   * Puts the panel where it covers neither the box it is about nor its
+   * send control: above the box's composer, else below it, else beside it;
+   * never against the page's own corner (where Weibo opens its 私信 window).
+   */
+  function placePanel(p, box) {
+    const c = (composerOf(box) ?? box).getBoundingClientRect();
+    const gap = 16;
+    const w = p.offsetWidth;
+    const h = p.offsetHeight;
+    let left = Math.min(Math.max(8, c.right - w), innerWidth - w - 8);
+    let top;
+    if (c.top - gap - h >= 8) top = c.top - gap - h;
+    else if (c.bottom + gap + h <= innerHeight - 8) top = c.bottom + gap;
+    else {
+      top = Math.max(8, Math.min(c.top, innerHeight - h - 8));
+      left = c.left - gap - w >= 8 ? c.left - gap - w : Math.min(c.right + gap, innerWidth - w - 8);
+    }
+    Object.assign(p.style, { left: `${left}px`, top: `${top}px`, right: 'auto', bottom: 'auto' });
   }
 
   /**
@@ -341,9 +395,10 @@
     const p = el('div', null, `panel ${mode}`, { role: 'alertdialog', 'aria-labelledby': 'kefu-panel-title', 'aria-describedby': 'kefu-panel-hint' });
     p.append(el('h2', t(mode === 'block' ? 'pageBlockedTitle' : 'pageConfirmTitle'), null, { id: 'kefu-panel-title' }));
     p.append(el('div', t('pageDraftKept'), 'hint', { id: 'kefu-panel-hint' }));
+    if (mode === 'block') tell('kefu:counts', { items: [{ guard: 'block' }] });
     const ul = el('ul');
-    for (const f of report.findings.filter((x) => x.severity !== 'hint')) {
-      const li = el('li');
+    for (const f of bySeverity(report.findings).filter((x) => x.severity !== 'hint')) {
+      const li = el('li', null, null, { 'data-severity': f.severity });
       li.append(el('strong', t('pageFindingHead', WORDS.label[f.label] ?? f.label, WORDS.severity[f.severity] ?? f.severity)));
       li.append(el('span', f.text.length > 40 ? `${f.text.slice(0, 40)}…` : f.text, 'quote'));
       li.append(el('div', f.message));
@@ -386,7 +441,7 @@
               entry: {
                 at: new Date().toISOString(), page: location.href, draft: box.value,
                 replyTo: replyContext(box) ?? null, reason: reason.value.trim(),
-                findings: report.findings.map((f) => ({ rule: f.rule, label: f.label, severity: f.severity, text: f.text })),
+                findings: report.findings.map((f) => ({ rule: f.rule, label: f.label, severity: f.severity, text: f.text, message: f.message })),
               },
             });
           } catch (err) {
@@ -404,6 +459,10 @@
     p.append(buttons);
     root.append(p);
     document.body.append(host);
+    panel.place = () => placePanel(p, box);
+    panel.place();
+    window.addEventListener('scroll', panel.place, true);
+    window.addEventListener('resize', panel.place);
     edit.focus();
   }
 
@@ -544,25 +603,35 @@
         said = 'pending';
         return;
       }
+      if (report.empty) {
+        bar.append(cannedChip());
+        said = null;
+        return;
+      }
       // An empty box has no score (band `none`, src/guard/score.rs).
       if (report.tone && report.tone.band !== 'none') {
         const band = t(`pageBand_${String(report.tone.band).replace(/\W+/g, '_')}`);
         bar.append(el('span', t('pageTone', report.tone.score, band), 'score', { title: t('pageToneTitle') }));
       }
-      report.findings.forEach((f, i) => {
+      for (const f of bySeverity(report.findings)) {
+        const i = report.findings.indexOf(f);
         const name = WORDS.label[f.label] ?? f.label;
         const chip = el('button', f.text && f.text.length <= 12 ? t('pageChip', name, f.text) : name, `chip ${f.severity}`, {
-          type: 'button', 'aria-haspopup': 'dialog', 'aria-expanded': 'false', 'data-severity': f.severity,
+          type: 'button', 'aria-haspopup': 'dialog', 'aria-expanded': 'false', 'data-severity': f.severity, 'data-i': String(i),
         });
         chip.title = f.message + (f.suggestion ? `\n${t('pageSuggestion', f.suggestion)}` : '');
         chip.addEventListener('click', (ev) => showTip(i, chip, ev.detail === 0));
         bar.append(chip);
-      });
-      const canned = el('button', t('pageCanned'), 'chip canned', { type: 'button', 'aria-haspopup': 'dialog', 'aria-expanded': 'false' });
-      canned.addEventListener('click', (ev) => showCanned(canned, ev.detail === 0));
-      bar.append(canned);
+      }
+      bar.append(cannedChip());
       const words = verdictWords(report);
       if (words !== said) live.textContent = said = words;
+    }
+
+    function cannedChip() {
+      const canned = el('button', t('pageCanned'), 'chip canned', { type: 'button', 'aria-haspopup': 'dialog', 'aria-expanded': 'false' });
+      canned.addEventListener('click', (ev) => showCanned(canned, ev.detail === 0));
+      return canned;
     }
 
     /** Opens the tooltip under `chip`; from the keyboard (`byKey`), the
@@ -573,12 +642,19 @@
       chip.setAttribute('aria-expanded', 'true');
       tip.setAttribute('aria-label', chip.textContent);
       tip.hidden = false;
-      Object.assign(tip.style, { left: `${rect.left}px`, top: `${rect.bottom + 4}px` });
+      // In view: under the chip, or above it near the bottom of the window.
+      const h = tip.offsetHeight;
+      const w = tip.offsetWidth;
+      const top = rect.bottom + 4 + h <= innerHeight - 4 ? rect.bottom + 4 : Math.max(4, rect.top - 4 - h);
+      const left = Math.max(4, Math.min(rect.left, innerWidth - w - 4));
+      Object.assign(tip.style, { left: `${left}px`, top: `${top}px` });
       if (byKey) (tip.querySelector('button') ?? tip).focus();
     }
     function closeTip(refocus) {
       if (tip.hidden) return;
       tip.hidden = true;
+      tip.classList.remove('menu');
+      tip.removeAttribute('part');
       opener?.setAttribute('aria-expanded', 'false');
       if (refocus && opener?.isConnected) opener.focus();
       opener = null;
@@ -601,10 +677,12 @@
       const all = settings.cannedReplies ?? {};
       const cats = category && all[category]?.length ? [category] : Object.keys(all);
       tip.replaceChildren(el('div', category ? t('pageCannedFor', WORDS.category[category] ?? category) : t('pageCanned')));
+      tip.classList.add('menu');
+      tip.setAttribute('part', 'canned');
       for (const c of cats) {
         for (const reply of all[c] ?? []) {
-          const filled = reply.replace(/\{name\}/g, row?.name ?? '');
-          const b = el('button', filled.length > 40 ? `${filled.slice(0, 40)}…` : filled, null, { type: 'button', title: filled });
+          const filled = cannedText(reply, box, row?.name);
+          const b = el('button', filled, 'whole', { type: 'button', title: filled, part: 'canned-reply' });
           b.addEventListener('mousedown', (ev) => ev.preventDefault());
           b.addEventListener('click', () => {
             closeTip(false);
@@ -649,7 +727,7 @@
         ev.clientX >= r.left && ev.clientX <= r.right && ev.clientY >= r.top && ev.clientY <= r.bottom + 2));
       if (!hit) return;
       const i = Number(hit.dataset.i);
-      const chip = bar.querySelectorAll('.chip')[i];
+      const chip = bar.querySelector(`.chip[data-i="${i}"]`);
       if (chip && opener !== chip) showTip(i, chip, false, hit.getBoundingClientRect());
     });
     box.addEventListener('blur', () => setTimeout(() => {
@@ -659,7 +737,11 @@
     const ro = new ResizeObserver(place);
     ro.observe(box);
     box.addEventListener('scroll', place);
-    window.addEventListener('scroll', place, true);
+    window.addEventListener('scroll', (ev) => {
+      // A menu left behind by a scrolling page would point at nothing.
+      if (!tip.hidden && !(ev.target instanceof Node && tip.contains(ev.target))) closeTip(false);
+      place();
+    }, true);
     window.addEventListener('resize', place);
 
     o = {
@@ -680,6 +762,19 @@
     };
     overlays.set(box, o);
     return o;
+  }
+
+  /**
+   * A canned reply as it goes into this box. Weibo's reply box already
+   * addresses the comment (回复@name:), so 「@{name}」 is left out there, and
+   * wherever no name is known (发微博: no 「@ 您好」); {name} alone becomes
+   * the name, or nothing.
+   */
+  function cannedText(reply, box, name) {
+    const replying = !!box.closest(S.commentItem) || /^回复@/.test(box.value) || /^回复@/.test(box.placeholder ?? '');
+    let text = reply;
+    if (replying || !name) text = text.replace(/@\{name\}[\s:：,，]*/g, '');
+    return text.replace(/\{name\}/g, name ?? '').trim();
   }
 
   /** Replaces a finding's text with its suggestion as an edit of the agent's
@@ -771,4 +866,4 @@
   });
 
   globalThis.Kefu.guard = { checkText, refresh, isBox, approve, replyContext, onSent };
-})();
+});

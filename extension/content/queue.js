@@ -6,7 +6,7 @@
 // confirming each send, every one checked by the guard.
 // Reads the store of comments.js; sends nothing to Weibo itself.
 
-(() => {
+globalThis.Kefu.boot(() => {
   'use strict';
 
   const { settings, settingsListeners, t, WORDS, URGENCIES, CATEGORIES, el, ageWords, shadowHost } = globalThis.Kefu;
@@ -62,18 +62,21 @@
     [hidden] { display: none !important; }`;
 
   // Greetings are words of the reply itself (posted to Chinese customers),
-  // not of Kefu's UI: they stay Chinese whatever the agent's language.
-  const GREETINGS = ['您好', '亲，您好', '你好呀', '感谢关注', '抱歉让您久等了'];
+  // not of Kefu's UI: they stay Chinese whatever the agent's language. A
+  // complaint or a safety comment is answered with an apology, never 「亲」.
+  const GREETINGS = { sorry: ['非常抱歉让您久等了', '给您添麻烦了，非常抱歉', '很抱歉给您带来不便', '抱歉让您遇到这样的情况'], plain: ['您好', '亲，您好', '你好呀', '感谢关注'] };
+  const greetingsFor = (category) => (category === 'complaint' || category === 'safety' ? GREETINGS.sorry : GREETINGS.plain);
   /** Alt+Shift+K opens the queue (or closes it) from anywhere on the page. */
   const SHORTCUT = (e) => e.altKey && e.shiftKey && !e.ctrlKey && !e.metaKey && (e.code === 'KeyK' || e.key?.toLowerCase() === 'k');
 
   const { host, root } = shadowHost('kefu-queue-host', CSS);
-  const state = { open: false, tab: 'queue', category: null, showNoise: false, search: '', flow: null, answers: {}, vary: {} };
+  const state = { open: false, tab: 'queue', category: null, showNoise: false, search: '', flow: null, answers: {}, vary: {}, menu: null };
 
   const toggle = el('button', t('pageQueueTitle'), 'toggle', {
     type: 'button', 'aria-controls': 'kefu-queue', 'aria-expanded': 'false', 'aria-keyshortcuts': 'Alt+Shift+K', title: t('pageQueueShortcut'),
   });
-  const badgeN = el('span', '0', 'n');
+  // The number says what it counts (「紧急 3」), not a bare figure.
+  const badgeN = el('span', t('pageToggleCount', 0), 'n');
   toggle.append(badgeN);
   const panel = el('section', null, 'panel', { id: 'kefu-queue', role: 'region', 'aria-labelledby': 'kefu-queue-title' });
   panel.hidden = true;
@@ -90,7 +93,7 @@
   tabs.append(tabQueue, tabClusters);
   const meta = el('div', null, 'meta');
   const covered = el('span', null, 'covered');
-  const more = el('button', t('pageLoadMore'), 'more', { type: 'button' });
+  const more = el('button', t('pageLoadMore'), 'more', { type: 'button', part: 'more' });
   meta.append(covered, more);
   const counts = el('div', null, 'counts', { role: 'group', 'aria-label': t('pageFilterByCategory') });
   const filters = el('div', null, 'filters');
@@ -150,7 +153,7 @@
   // Up and down arrows move between the comments of the queue, to the same
   // control of the next one.
   list.addEventListener('keydown', (e) => {
-    if ((e.key !== 'ArrowDown' && e.key !== 'ArrowUp') || e.target.tagName === 'SELECT' || e.target.tagName === 'TEXTAREA') return;
+    if ((e.key !== 'ArrowDown' && e.key !== 'ArrowUp') || e.target.tagName === 'TEXTAREA' || e.target.closest('[role="menu"]')) return;
     const item = e.target.closest('li.item');
     const next = e.key === 'ArrowDown' ? item?.nextElementSibling : item?.previousElementSibling;
     if (!next) return;
@@ -179,8 +182,17 @@
     }
   });
 
-  function say(text) {
-    status.textContent = text;
+  /** Says what was done; with `undo`, an 撤销 button that takes it back. */
+  function say(text, undo) {
+    status.replaceChildren(el('span', text));
+    if (!undo) return;
+    const b = fid(el('button', t('pageUndo'), 'undo', { type: 'button', part: 'undo' }), 'undo');
+    b.addEventListener('click', () => {
+      undo();
+      say(t('pageUndone'));
+      selectedTab().focus();
+    });
+    status.append(' ', b);
   }
 
   // ---- what the queue shows -------------------------------------------------
@@ -219,8 +231,17 @@
     const active = root.activeElement;
     const fid = active && panel.contains(active) ? active.kefuFid : null;
     const at = [...list.children].indexOf(active?.closest?.('li.item'));
+    const selection = active?.tagName === 'TEXTAREA' ? [active.selectionStart, active.selectionEnd] : null;
     fn();
-    if (!fid || active.isConnected) return;
+    if (!fid) return;
+    if (active.isConnected) {
+      // Kept but moved: focused again where the caret was.
+      if (root.activeElement !== active) {
+        active.focus();
+        if (selection) active.setSelectionRange(...selection);
+      }
+      return;
+    }
     const again = [...panel.querySelectorAll('button, select, textarea')].find((n) => n.kefuFid === fid);
     // A comment that left the queue (handled, answered): its neighbour takes the focus.
     const items = list.querySelectorAll('li.item');
@@ -231,14 +252,50 @@
     return node;
   };
 
+  /**
+   * Keeps the open panel off Weibo's own windows (the 私信 window, a
+   * composer's layer), so that their boxes stay usable: narrower beside a
+   * window, or shorter above it, or on the left side of the screen.
+   */
+  function fitPanel() {
+    panel.style.removeProperty('width');
+    panel.style.removeProperty('bottom');
+    panel.style.removeProperty('left');
+    panel.style.removeProperty('right');
+    if (panel.hidden) return;
+    const hit = (a, b) => a.left < b.right && b.left < a.right && a.top < b.bottom && b.top < a.bottom;
+    // The viewport without its scroll bars, as a fixed panel is placed.
+    const { clientWidth: vw, clientHeight: vh } = document.documentElement;
+    for (const w of document.querySelectorAll(S.pageWindow)) {
+      const r = w.getBoundingClientRect();
+      const p = panel.getBoundingClientRect();
+      if (!r.width || !r.height || !hit(r, p)) continue;
+      if (vw - r.right - 8 >= 300) panel.style.width = `${vw - r.right - 8}px`;
+      else if (r.top - 8 - p.top >= 240) panel.style.bottom = `${vh - r.top + 8}px`;
+      else if (r.left - 8 >= 300) Object.assign(panel.style, { left: '0', right: 'auto', width: `${Math.min(380, r.left - 8)}px` });
+    }
+  }
+  let fitQueued = false;
+  const queueFit = () => {
+    if (fitQueued || !state.open) return;
+    fitQueued = true;
+    requestAnimationFrame(() => {
+      fitQueued = false;
+      fitPanel();
+    });
+  };
+  new MutationObserver(queueFit).observe(document.body, { childList: true, subtree: true, attributes: true, attributeFilter: ['class', 'hidden'] });
+  window.addEventListener('resize', queueFit);
+
   function render() {
     const all = queueEntries();
     const visible = all.filter(({ r }) => state.showNoise || r.urgency !== 'noise');
     const urgent = visible.filter(({ r }) => r.urgency === 'critical' || r.urgency === 'high').length;
-    badgeN.textContent = String(urgent);
+    badgeN.textContent = t('pageToggleCount', urgent);
     toggle.setAttribute('aria-label', t('pageQueueToggleLabel', urgent));
     if (!state.open) return;
     keepFocus(() => renderOpen(all, visible));
+    fitPanel();
   }
 
   function renderOpen(all, visible) {
@@ -281,12 +338,12 @@
     if (r.corrected) line1.append(el('span', t('pageCorrected'), 'reasons'));
     const m = ageMinutes(e);
     const target = settings.targets[r.urgency];
-    line1.append(el('span', m == null ? '' : t('pageAgo', ageWords(m)), `age ${ageClass(e, r)}`, { title: target ? t('pageTarget', target) : '' }));
+    line1.append(el('span', m == null ? '' : t('pageAgo', ageWords(m)), `age ${ageClass(e, r)}`, { title: target ? t('pageTarget', ageWords(target)) : '' }));
     li.append(line1);
     const text = el('div', null, 'text');
     text.append(el('span', `${e.name ?? ''}：`, 'who'), el('span', e.text.length > 120 ? `${e.text.slice(0, 120)}…` : e.text));
     li.append(text);
-    li.append(el('div', r.reasons.join(t('pageListSeparator')), 'reasons'));
+    li.append(el('div', C.reasonWords(e, r).join(t('pageListSeparator')), 'reasons'));
     // What a screen reader says on reaching the item's first control.
     const summary = [WORDS.urgency[r.urgency], WORDS.category[r.category], m == null ? '' : t('pageAgo', ageWords(m)),
       `${e.name ?? ''}：${e.text.slice(0, 60)}`].filter(Boolean).join(' · ');
@@ -296,25 +353,63 @@
     const done = el('button', t('pageHandled'), null, { type: 'button', 'data-action': 'handled' });
     done.addEventListener('click', () => {
       C.handle(e.key);
-      say(t('pageHandledSaid'));
+      say(t('pageHandledSaid'), () => C.handle(e.key, false));
     });
-    const fix = el('select', null, null, { 'aria-label': t('pageCorrect'), 'data-action': 'correct' });
-    fix.append(el('option', t('pageCorrectPrompt'), null, { value: '' }));
-    for (const c of CATEGORIES) fix.append(el('option', t('pageCorrectCategory', WORDS.category[c]), null, { value: `category:${c}` }));
-    for (const u of URGENCIES) fix.append(el('option', t('pageCorrectUrgency', WORDS.urgency[u]), null, { value: `urgency:${u}` }));
-    fix.addEventListener('change', () => {
-      const [field, value] = fix.value.split(':');
-      if (field) {
-        C.correct(e.key, { [field]: value });
-        say(t('pageCorrectedSaid'));
-      }
+    // 修正…: a menu button, not a <select> (whose ↑/↓ would change the
+    // category as the focus passes); a choice is made only by Enter or a click.
+    const fix = el('button', t('pageCorrectPrompt'), null, {
+      type: 'button', 'data-action': 'correct', 'aria-haspopup': 'menu', 'aria-expanded': String(state.menu === e.key), 'aria-label': t('pageCorrect'),
+    });
+    fix.addEventListener('click', () => {
+      state.menu = state.menu === e.key ? null : e.key;
+      render();
+      if (state.menu) list.querySelector('[role="menuitem"]')?.focus();
     });
     const escalate = el('button', t('pageEscalate'), null, { type: 'button', 'data-action': 'escalate', title: t('pageEscalateTitle') });
     escalate.addEventListener('click', () => escalateEntry(e, r));
     for (const control of [jump, done, fix, escalate]) fid(control, `${control.dataset.action}|${e.key}`);
     actions.append(jump, done, fix, escalate);
     li.append(actions);
+    if (state.menu === e.key) li.append(correctionMenu(e, r, fix));
     return li;
+  }
+
+  /** The choices of 修正…: ↑/↓ move between them, Enter or a click chooses,
+   *  Escape closes. A choice is said with an 撤销 that takes it back. */
+  function correctionMenu(e, r, opener) {
+    const menu = el('div', null, 'menu', { role: 'menu', 'aria-label': t('pageCorrect'), part: 'menu' });
+    const choices = [...CATEGORIES.map((c) => ['category', c, t('pageCorrectCategory', WORDS.category[c])]),
+      ...URGENCIES.map((u) => ['urgency', u, t('pageCorrectUrgency', WORDS.urgency[u])])];
+    for (const [field, value, words] of choices) {
+      const current = r[field] === value;
+      const item = fid(el('button', words, null, {
+        type: 'button', role: 'menuitem', tabindex: '-1', part: 'menuitem', 'aria-current': String(current),
+      }), `menu|${e.key}|${field}:${value}`);
+      item.addEventListener('click', () => {
+        state.menu = null;
+        const undo = C.correct(e.key, { [field]: value });
+        render();
+        opener.isConnected ? opener.focus() : selectedTab().focus();
+        say(t('pageCorrectedSaid'), undo);
+      });
+      menu.append(item);
+    }
+    menu.addEventListener('keydown', (ev) => {
+      const items = [...menu.querySelectorAll('[role="menuitem"]')];
+      const at = items.indexOf(root.activeElement);
+      if (ev.key === 'ArrowDown' || ev.key === 'ArrowUp') {
+        ev.preventDefault();
+        ev.stopPropagation();
+        items[(at + (ev.key === 'ArrowDown' ? 1 : items.length - 1)) % items.length].focus();
+      } else if (ev.key === 'Escape' || ev.key === 'Tab') {
+        if (ev.key === 'Escape') ev.preventDefault();
+        ev.stopPropagation();
+        state.menu = null;
+        render();
+        [...list.querySelectorAll('[data-action="correct"]')].find((b) => b.kefuFid === `correct|${e.key}`)?.focus();
+      }
+    });
+    return menu;
   }
 
   // ---- escalation -------------------------------------------------------------
@@ -496,50 +591,83 @@
     return [...by.values()].filter((m) => m.length >= 2).sort((a, b) => b.length - a.length);
   }
 
+  /** The cluster views, kept by the key of the comment whose group they
+   *  show: new comments update a view in place, so an answer being written
+   *  keeps its text, caret and focus (an input method's composition too). */
+  const clusterViews = new Map();
+
   function renderClusters(entries) {
     const groups = clusters(entries);
-    if (!groups.length) {
+    const views = groups.map((members) => {
+      const id = members.map((m) => m.e.key).find((k) => clusterViews.has(k)) ?? members[0].e.key;
+      const view = clusterViews.get(id) ?? clusterView(id);
+      clusterViews.set(id, view);
+      view.update(members);
+      return view.li;
+    });
+    for (const [id, view] of clusterViews) if (!views.includes(view.li) && !state.answers[id]) clusterViews.delete(id);
+    if (!views.length) {
       list.replaceChildren(el('li', t('pageClustersEmpty'), 'empty'));
       return;
     }
-    list.replaceChildren(...groups.map((members) => {
-      const li = el('li', null, 'cluster', { 'data-size': String(members.length) });
-      li.append(el('h3', t('pageClusterHead', members.length, members[0].e.text.slice(0, 40))));
-      const ul = el('ul');
-      for (const { e } of members) ul.append(el('li', `${e.name ?? ''}：${e.text}`));
-      li.append(ul);
-      // What the agent writes survives the re-renders (kept by the cluster's first comment).
-      const id = members[0].e.key;
-      const answer = fid(el('textarea', null, null, { 'aria-label': t('pageClusterAnswer'), placeholder: t('pageClusterAnswer') }), `answer|${id}`);
-      answer.value = state.answers[id] ?? '';
-      answer.addEventListener('input', () => {
-        state.answers[id] = answer.value;
-      });
-      const vary = el('label');
-      const varyBox = el('input', null, null, { type: 'checkbox' });
-      varyBox.checked = state.vary[id] ?? true;
-      varyBox.addEventListener('change', () => {
-        state.vary[id] = varyBox.checked;
-      });
-      vary.append(varyBox, document.createTextNode(t('pageClusterVary')));
-      const go = fid(el('button', t('pageClusterGo', members.length), 'primary', { type: 'button' }), `go|${id}`);
-      go.addEventListener('click', () => {
-        if (!answer.value.trim()) {
-          say(t('pageClusterNoAnswer'));
-          answer.focus();
-          return;
-        }
-        startFlow(members.map((m) => m.e.key), answer.value.trim(), varyBox.checked);
-      });
-      li.append(answer, vary, el('div'), go);
-      return li;
-    }));
+    // Moving a focused element blurs it (and ends an input method's
+    // composition): the others are moved around it, the views kept.
+    views.forEach((v, i) => {
+      if (list.children[i] !== v) list.insertBefore(v, list.children[i] ?? null);
+    });
+    while (list.children.length > views.length) list.lastElementChild.remove();
+  }
+
+  /** A common question's view: its title (the question's intent, or its
+   *  first comment with personal data masked), the comments, the answer. */
+  function clusterView(id) {
+    const li = el('li', null, 'cluster');
+    const head = el('h3');
+    const ul = el('ul');
+    const answer = fid(el('textarea', null, null, { 'aria-label': t('pageClusterAnswer'), placeholder: t('pageClusterAnswer') }), `answer|${id}`);
+    answer.value = state.answers[id] ?? '';
+    answer.addEventListener('input', () => {
+      state.answers[id] = answer.value;
+    });
+    const vary = el('label');
+    const varyBox = el('input', null, null, { type: 'checkbox' });
+    varyBox.checked = state.vary[id] ?? true;
+    varyBox.addEventListener('change', () => {
+      state.vary[id] = varyBox.checked;
+    });
+    vary.append(varyBox, document.createTextNode(t('pageClusterVary')));
+    const go = fid(el('button', null, 'primary', { type: 'button' }), `go|${id}`);
+    let members = [];
+    go.addEventListener('click', () => {
+      if (!answer.value.trim()) {
+        say(t('pageClusterNoAnswer'));
+        answer.focus();
+        return;
+      }
+      startFlow(members.map((m) => m.e.key), answer.value.trim(), varyBox.checked);
+    });
+    li.append(head, ul, answer, vary, el('div'), go);
+    const update = (now) => {
+      members = now;
+      // One count, the same everywhere: the title, the button and the flow.
+      const n = String(members.length);
+      if (li.dataset.size !== n) li.dataset.size = n;
+      const first = members[0];
+      const title = t('pageClusterHead', n, first.r.intent || C.masked(first.e.text).slice(0, 40));
+      if (head.textContent !== title) head.textContent = title;
+      const label = t('pageClusterGo', n);
+      if (go.textContent !== label) go.textContent = label;
+      const lines = members.map(({ e }) => `${e.name ?? ''}：${C.masked(e.text)}`);
+      if (lines.join('\n') !== [...ul.children].map((x) => x.textContent).join('\n')) ul.replaceChildren(...lines.map((x) => el('li', x)));
+    };
+    return { li, update };
   }
 
   // ---- answer to each -----------------------------------------------------------------
 
   function replyFor(flow, i, e) {
-    const greeting = flow.vary ? GREETINGS[i % GREETINGS.length] : '您好';
+    const greetings = greetingsFor(C.judged(e)?.category);
+    const greeting = flow.vary ? greetings[i % greetings.length] : greetings[0];
     return `${greeting}，${flow.answer}`.replace(/\{name\}/g, e.name ?? '');
   }
 
@@ -562,7 +690,7 @@
     const key = flow.keys[flow.i];
     const e = C.store.get(key);
     flowBox.hidden = false;
-    flowBox.replaceChildren(el('div', t('pageFlowStep', flow.i + 1, flow.keys.length, `${e?.name ?? ''}：${(e?.text ?? '').slice(0, 40)}`)));
+    flowBox.replaceChildren(el('div', t('pageFlowStep', flow.i + 1, flow.keys.length, `${e?.name ?? ''}：${C.masked(e?.text ?? '').slice(0, 40)}`)));
     const opened = e ? await jumpTo(key, { reply: true }) : null;
     const box = opened instanceof HTMLTextAreaElement ? opened : null;
     if (!box) {
@@ -613,4 +741,4 @@
   settingsListeners.push(render);
   document.documentElement.append(host);
   globalThis.Kefu.queue = { open: () => setOpen(true), jumpTo, render };
-})();
+});

@@ -26,6 +26,9 @@ globalThis.KefuSelectors = Object.freeze({
   scrollerRow: '.wbpro-scroller-item[data-index]',
   // A row view the scroller has parked off screen, old content still inside.
   parkedRow: '[data-active="false"]',
+  // Weibo's own windows over the page: the 私信 chat window, and the
+  // layers of its composers (reply thread, 发微博). Kefu's panels keep off them.
+  pageWindow: '[class*="Chat_main_"], .woo-modal-main',
   // The list's own "load more" link.
   loadMore: '[class*="Bottom_more_"]',
 });

@@ -1,14 +1,32 @@
-// Words on Kefu's own pages (options, popup): zh_CN first, English through
-// _locales. Every element with data-i18n gets its message as textContent
-// (data-i18n-placeholder / data-i18n-title for those attributes); the
-// Chinese in the HTML is the fallback.
+// Words on Kefu's own pages (options, popup): in Kefu's language, the
+// setting `language` (zh_CN by default, en, or 'browser': the browser's UI
+// language), the same the page on weibo.com speaks, so that every word of a
+// page is in one language. Every element with data-i18n gets its message as
+// textContent (data-i18n-placeholder / data-i18n-title for those
+// attributes); the Chinese in the HTML is the fallback.
 
 export const api = globalThis.browser ?? globalThis.chrome;
 
-/** The message `key`, or `fallback` when the locale lacks it. */
-export function t(key, fallback, subs) {
-  return api.i18n.getMessage(key, subs) || fallback;
+/** The locale chosen in the settings ('zh_CN' or 'en'), or the browser's. */
+async function chosenLocale() {
+  const { settings } = await api.storage.local.get('settings').catch(() => ({}));
+  const language = settings?.language ?? 'zh_CN';
+  if (language === 'zh_CN' || language === 'en') return language;
+  return api.i18n.getUILanguage().startsWith('zh') ? 'zh_CN' : 'en';
 }
+export const locale = await chosenLocale();
+/** That locale's messages (getMessage would speak the browser's language). */
+const table = await fetch(api.runtime.getURL(`_locales/${locale}/messages.json`))
+  .then((r) => r.json()).catch(() => null);
+
+/** The message `key` with $1… from `subs`, or `fallback` when the locale lacks it. */
+export function t(key, fallback, subs = []) {
+  const m = table ? table[key]?.message : api.i18n.getMessage(key, subs);
+  if (!m) return fallback;
+  return m.replace(/\$(\d)/g, (_, n) => String(subs[n - 1] ?? ''));
+}
+/** The BCP 47 tag of that language (lang attributes, dates). */
+export const langTag = locale === 'zh_CN' ? 'zh-CN' : 'en';
 
 export function localize(root = document) {
   for (const el of root.querySelectorAll('[data-i18n]')) el.textContent = t(el.dataset.i18n, el.textContent);
@@ -16,7 +34,8 @@ export function localize(root = document) {
     el.placeholder = t(el.dataset.i18nPlaceholder, el.placeholder);
   }
   for (const el of root.querySelectorAll('[data-i18n-title]')) el.title = t(el.dataset.i18nTitle, el.title);
-  document.documentElement.lang = api.i18n.getUILanguage().startsWith('zh') ? 'zh-CN' : 'en';
+  for (const el of root.querySelectorAll('[data-i18n-label]')) el.setAttribute('aria-label', t(el.dataset.i18nLabel, el.getAttribute('aria-label')));
+  document.documentElement.lang = langTag;
 }
 
 export const CATEGORIES = ['safety', 'complaint', 'question', 'suggestion', 'praise', 'chatter', 'spam'];
@@ -48,8 +67,9 @@ export function el(tag, text, cls, attrs) {
   return e;
 }
 
-/** A date and time in the user's locale, or a dash. */
-export function when(ms) {
-  if (!ms) return '—';
-  return new Date(ms).toLocaleString(api.i18n.getUILanguage(), { dateStyle: 'short', timeStyle: 'short' });
+/** A date and time (ms or ISO text) in local time, in Kefu's language, or a dash. */
+export function when(at) {
+  const d = at ? new Date(at) : null;
+  if (!d || Number.isNaN(d.getTime())) return '—';
+  return d.toLocaleString(langTag, { dateStyle: 'short', timeStyle: 'short' });
 }

@@ -7,7 +7,7 @@
 // engine, stores it and answers. User data is put on the page with
 // textContent only.
 
-import { api, t, localize, ask, el, when, CATEGORIES, categoryWord } from './i18n.js';
+import { api, t, localize, ask, el, when, CATEGORIES, categoryWord, urgencyWord } from './i18n.js';
 
 localize();
 
@@ -69,7 +69,8 @@ for (const input of $$('[data-pref]')) {
     const k = input.dataset.pref;
     const v = input.type === 'checkbox' ? input.checked : input.value;
     const r = await ask('kefu:setPrefs', { prefs: { [k]: v } }).catch((e) => ({ ok: false, message: String(e?.message ?? e) }));
-    if (r.ok) say(t('saved', '已保存'));
+    if (r.ok && k === 'language') location.reload(); // this page speaks it too
+    else if (r.ok) say(t('saved', '已保存'));
     else {
       say(why(r), 'bad');
       await refresh();
@@ -117,6 +118,9 @@ function renderLists() {
       });
       actions.append(b);
     }
+    const rulesButton = el('button', t('showRules', '规则和词语'), null, { type: 'button', 'aria-expanded': 'false', 'data-action': 'rules' });
+    rulesButton.addEventListener('click', () => toggleRules(tr, l, rulesButton));
+    actions.append(rulesButton);
     if (l.source !== 'default' && l.status !== 'error') {
       const b = el('button', t('downloadList', '下载'), null, { type: 'button' });
       b.addEventListener('click', async () => {
@@ -154,6 +158,41 @@ function renderLists() {
   });
   $('#list-table tbody').replaceChildren(...rows);
   for (const c of $$('#add-list input, #add-list button')) c.disabled = locked;
+}
+
+const labelWord = (label) => t(`label_${label}`, label);
+const severityWord = (sev) => t(`severity_${sev}`, sev);
+
+/** Opens (or closes) the row under a list that shows each of its rules:
+ *  label, severity, message, phrases and patterns, allowed contexts. */
+async function toggleRules(tr, l, button) {
+  const next = tr.nextElementSibling;
+  if (next?.classList.contains('rules')) {
+    next.remove();
+    button.setAttribute('aria-expanded', 'false');
+    return;
+  }
+  const r = await ask('kefu:listRules', { id: l.id }).catch((e) => ({ ok: false, message: String(e?.message ?? e) }));
+  const cell = el('td', null, null, { colspan: String(tr.children.length) });
+  if (!r.ok) cell.append(el('p', r.message, 'bad'));
+  else {
+    const table = el('table', null, 'rule-table');
+    const head = el('tr');
+    for (const [key, zh] of [['colRule', '规则'], ['colLabel', '标签'], ['colSeverity', '级别'], ['colMessage', '说明'], ['colPhrases', '词语和模式'], ['colAllow', '允许的语境']]) head.append(el('th', t(key, zh)));
+    table.append(head);
+    for (const rule of r.list.rules ?? []) {
+      const row = el('tr', null, null, { 'data-rule': rule.id });
+      const words = [...(rule.phrases ?? []), ...(rule.patterns ?? []).map((p) => `/${p}/`)].join('、');
+      row.append(el('td', rule.id), el('td', labelWord(rule.label)), el('td', severityWord(rule.severity)), el('td', rule.message),
+        el('td', words, 'words'), el('td', [...(rule.allow ?? []), ...(r.list.allow ?? [])].join('、')));
+      table.append(row);
+    }
+    cell.append(table);
+  }
+  const row = el('tr', null, 'rules');
+  row.append(cell);
+  tr.after(row);
+  button.setAttribute('aria-expanded', 'true');
 }
 
 /** Shows why a list was refused (or what it warned), line and column first. */
@@ -347,8 +386,12 @@ const LOG_COLUMNS = {
 function cell(entry, path) {
   const v = path.split('.').reduce((o, k) => (o == null ? undefined : o[k]), entry);
   if (v == null) return '';
+  if (path === 'at') return when(v);
+  if (path.endsWith('category')) return categoryWord(v);
+  if (path.endsWith('urgency')) return urgencyWord(v);
+  // What blocked a reply, in words: the label, the words, the list's message.
   if (path === 'findings' && Array.isArray(v)) {
-    return v.map((f) => `${f.rule ?? ''}（${f.label ?? ''}）${f.text ? `：${f.text}` : ''}`).join('；');
+    return v.map((f) => `${labelWord(f.label)}${f.text ? `「${f.text}」` : ''}${f.message ? `（${f.message}）` : ''}`).join('；');
   }
   if (Array.isArray(v)) return v.join('；');
   if (typeof v === 'object') return JSON.stringify(v);
@@ -364,7 +407,8 @@ function csvField(s) {
 
 export function toCsv(log, entries) {
   const cols = LOG_COLUMNS[log];
-  const rows = [cols.map(([k]) => k), ...entries.map((e) => cols.map(([k]) => cell(e, k)))];
+  // Headers in the UI language, times in local time: a file for people.
+  const rows = [cols.map(([, label]) => label), ...entries.map((e) => cols.map(([k]) => cell(e, k)))];
   // A BOM, so that spreadsheets read the Chinese as UTF-8.
   return `\ufeff${rows.map((r) => r.map(csvField).join(',')).join('\r\n')}\r\n`;
 }

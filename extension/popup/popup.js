@@ -47,6 +47,19 @@ async function show() {
     engine.title = status?.error ?? '';
   }
 
+  // What needs the team lead or the agent now: this page's unanswered
+  // comments past their target and urgent ones; today's blocks and overrides.
+  const p = status?.page?.recognised ? status.page : null;
+  const guard = today.guard ?? {};
+  const needs = [
+    ['overdue', p ? t('nowOverdue', `超时未回复：${p.overdue} 条`, [String(p.overdue)]) : null, p?.overdue],
+    ['urgent', p ? t('nowUrgent', `紧急/优先未回复：${p.urgent} 条`, [String(p.urgent)]) : null, p?.urgent],
+    ['blocks', t('nowBlocks', `今天拦截的回复：${guard.block ?? 0} 次`, [String(guard.block ?? 0)]), guard.block],
+    ['overrides', t('nowOverrides', `今天强制发布：${guard.override ?? 0} 次`, [String(guard.override ?? 0)]), guard.override],
+  ].filter(([, words]) => words);
+  $('#now-list').replaceChildren(...needs.map(([key, words, n]) => el('li', words, n ? 'attention' : 'muted', { 'data-need': key, 'data-n': String(n ?? 0) })));
+  if (!p) $('#now-list').prepend(el('li', t('nowNoPage', '打开微博页面后，这里显示该页面超时和紧急的评论'), 'muted'));
+
   $('#page').textContent = status?.page?.recognised
     ? t('pageRecognisedCount', `已识别微博页面，读到 ${status.page.comments} 条评论`, [String(status.page.comments)])
     : t('noPage', '当前标签页不是微博页面');

@@ -160,6 +160,16 @@ pub struct Lexicon {
 }
 
 impl Lexicon {
+    /// The plain reasons of the praise signals as they begin a reason
+    /// line (「称赞：」), for dropping where praise is not the point.
+    pub fn praise_reasons(&self) -> Vec<String> {
+        self.signals
+            .iter()
+            .filter(|s| s.category == Category::Praise)
+            .map(|s| format!("{}：", s.reason))
+            .collect()
+    }
+
     /// The lexicon that ships with Kefu.
     pub fn new() -> Lexicon {
         Lexicon::build(

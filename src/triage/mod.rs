@@ -316,6 +316,12 @@ impl Triager {
             watched,
             now,
         };
+        if matches!(category, Category::Safety | Category::Complaint) {
+            // Thanks inside an emergency or a complaint is not what it is
+            // about: no praise reason on it.
+            let praise = self.lexicon.praise_reasons();
+            reasons.retain(|r| !praise.iter().any(|p| r.starts_with(p.as_str())));
+        }
         let (urgency, score) = urgency::assess(category, unrecognised, &ev, &cx, &mut reasons);
         if reasons.is_empty() {
             reasons.push("没有需要处理的内容".into());

@@ -129,7 +129,11 @@ pub fn assess(
             let target = i64::from(target_minutes(urgency, s));
             if minutes > target {
                 raises += 1;
-                reasons.push(format!("已等待 {minutes} 分钟，超过目标 {target} 分钟"));
+                reasons.push(format!(
+                    "已等待 {}，超过目标 {}",
+                    duration(minutes),
+                    duration(target)
+                ));
                 if urgency != Urgency::Critical && urgency != Urgency::High {
                     urgency = urgency.raised();
                 }
@@ -140,6 +144,16 @@ pub fn assess(
 }
 
 /// The response target for an urgency, in minutes.
+/// A duration for people: 「45 分钟」「3 小时」「2 天」 (whole units, rounded
+/// down), never 「13731 分钟」.
+pub fn duration(minutes: i64) -> String {
+    match minutes {
+        m if m < 60 => format!("{m} 分钟"),
+        m if m < 1440 => format!("{} 小时", m / 60),
+        m => format!("{} 天", m / 1440),
+    }
+}
+
 pub fn target_minutes(u: Urgency, s: &Settings) -> u32 {
     match u {
         Urgency::Critical => s.targets.critical,

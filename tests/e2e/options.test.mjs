@@ -436,6 +436,36 @@ for (const [name, launch] of [['chromium', launchChromium], ['firefox', launchFi
       assert.match(await x.runExt(() => document.getElementById('today-total').textContent), new RegExp(`\\b${total}\\b`));
     });
 
+    test('the popup says what needs the lead now: blocks and overrides today', async () => {
+      await x.openExt('/popup/popup.html');
+      const before = await x.runExt(sendMessage, { type: 'kefu:todayCounts' });
+      await x.runExt(sendMessage, { type: 'kefu:counts', items: [{ guard: 'block' }, { guard: 'block' }] });
+      await x.openExt('/popup/popup.html');
+      const now = await x.waitExt(() => {
+        const li = [...document.querySelectorAll('#now-list li[data-need]')];
+        return li.length ? Object.fromEntries(li.map((x) => [x.dataset.need, { n: Number(x.dataset.n), words: x.textContent }])) : null;
+      });
+      assert.equal(now.blocks.n, (before.guard?.block ?? 0) + 2);
+      assert.match(now.blocks.words, new RegExp(`今天拦截的回复：${now.blocks.n} 次`));
+      assert.ok('overrides' in now);
+      assert.equal(await x.runExt(() => document.documentElement.lang), 'zh-CN', 'one language: Kefu\'s');
+    });
+
+    test('every list\'s rules and phrases can be read, the built-in lists\' too', async () => {
+      await x.openExt('/options/options.html');
+      await x.waitExt(() => document.querySelector('tr[data-list="ad-law"] [data-action="rules"]'));
+      await x.runExt(() => document.querySelector('tr[data-list="ad-law"] [data-action="rules"]').click());
+      const rules = await x.waitExt(() => {
+        const rows = [...document.querySelectorAll('tr.rules tr[data-rule]')];
+        return rows.length ? rows.map((r) => [...r.children].map((c) => c.textContent)) : null;
+      });
+      const terms = rules.find((r) => r[0] === 'absolute-terms');
+      assert.ok(terms, 'the rule is listed');
+      assert.equal(terms[1], '广告法');
+      assert.equal(terms[2], '禁止');
+      assert.match(terms[4], /国家级/);
+    });
+
     test('the options page shows the switches and the default lists', async () => {
       await x.openExt('/options/options.html');
       const rows = await x.runExt(listRows);
@@ -558,14 +588,16 @@ for (const [name, launch] of [['chromium', launchChromium], ['firefox', launchFi
       const csv = await x.download('[data-log=overrideLog] [data-export=csv]');
       assert.match(csv.name, /\.csv$/);
       const rows = parseCsv(csv.text);
-      assert.deepEqual(rows[0], ['at', 'reason', 'draft', 'replyTo', 'findings', 'page']);
+      // Headers in the UI language (Chinese by default), times in local time.
+      assert.deepEqual(rows[0], ['时间', '理由', '发布的回复', '回复的评论', '被拦截的原因', '页面']);
       assert.equal(rows.length, 2, 'one entry, one header');
       const [at, reason, draft, replyTo, findings, page] = rows[1];
-      assert.equal(at, entry.at);
+      assert.equal(at, new Date(entry.at).toLocaleString('zh-CN', { dateStyle: 'short', timeStyle: 'short' }));
+      assert.doesNotMatch(at, /T|Z/, 'not UTC ISO');
       assert.equal(reason, "'=客户要求原话", 'a leading = is defused for spreadsheets');
       assert.equal(draft, entry.draft, 'commas, quotes and new lines survive');
       assert.equal(replyTo, entry.replyTo);
-      assert.match(findings, /insults\/insult-words/);
+      assert.match(findings, /^辱骂「蠢驴」/, 'the rule in words, in Chinese');
       assert.equal(page, entry.page);
       const json = await x.download('[data-log=overrideLog] [data-export=json]');
       assert.match(json.name, /\.json$/);
