@@ -30,7 +30,9 @@ fn main() {
     let settings = eval::settings();
     for set in sets {
         let path = match set {
-            "dev" | "dev-b" | "dev-c" | "dev-d" | "dev-e" | "dev-pii" => eval::repo().join(format!("tests/guard/{set}.jsonl")),
+            "dev" | "dev-b" | "dev-c" | "dev-d" | "dev-e" | "dev-pii" => {
+                eval::repo().join(format!("tests/guard/{set}.jsonl"))
+            }
             "blind" => eval::repo().join("tests/blind/guard.jsonl"),
             "real" => eval::shared_data().join("real/labelled-replies.jsonl"),
             other => {
@@ -86,11 +88,17 @@ fn blind_kinds(cases: &[eval::Case], outcomes: &[eval::Outcome]) {
             *missed_label.entry(l.clone()).or_default() += 1;
         }
     }
-    println!("kinds of must-block drafts let through ({}):", missed_block.values().sum::<usize>());
+    println!(
+        "kinds of must-block drafts let through ({}):",
+        missed_block.values().sum::<usize>()
+    );
     for (k, n) in &missed_block {
         println!("- {k}: {n}");
     }
-    println!("\nkinds of good drafts blocked ({}):", false_block.values().sum::<usize>());
+    println!(
+        "\nkinds of good drafts blocked ({}):",
+        false_block.values().sum::<usize>()
+    );
     for (k, n) in &false_block {
         println!("- {k}: {n}");
     }

@@ -71,7 +71,11 @@ fn run(args: &[String]) -> Result<(), String> {
     let t = Triager::new();
     let settings = Settings::default();
     if args.first().map(String::as_str) == Some("blind") {
-        return blind(&t, &settings, &read(&root.join("tests/blind/triage.jsonl"))?);
+        return blind(
+            &t,
+            &settings,
+            &read(&root.join("tests/blind/triage.jsonl"))?,
+        );
     }
     if let [flag] = args {
         if flag == "--speed" {
@@ -81,7 +85,10 @@ fn run(args: &[String]) -> Result<(), String> {
     }
     if let [flag, set] = args {
         if set == "blind" {
-            return Err("the blind set's texts are not shown: `triage_eval blind` gives counts and kinds".into());
+            return Err(
+                "the blind set's texts are not shown: `triage_eval blind` gives counts and kinds"
+                    .into(),
+            );
         }
         if flag == "--errors" {
             let (_, items) = sets.iter().find(|(name, _)| name == set).ok_or_else(|| {
@@ -113,7 +120,10 @@ fn run(args: &[String]) -> Result<(), String> {
     }
     for (name, items) in &sets {
         let (_, got) = eval::evaluate(&t, items, &settings);
-        println!("### {name}: urgency confusion\n\n{}", confusion(items, &got));
+        println!(
+            "### {name}: urgency confusion\n\n{}",
+            confusion(items, &got)
+        );
     }
     let reviews = eval::read_reviews(&read(&shared.join("real/waimai_10k.csv"))?)?;
     let (auc, n) = eval::review_auc(&t, &reviews);
@@ -157,7 +167,11 @@ fn blind(t: &Triager, settings: &Settings, jsonl: &str) -> Result<(), String> {
     let crit = report.urgency(Urgency::Critical);
     let noise = report.urgency(Urgency::Noise);
     let f = |x: Option<f64>| x.map_or("–".to_string(), |x| format!("{x:.3}"));
-    println!("### blind ({} comments)\n\n{}", items.len(), report.markdown());
+    println!(
+        "### blind ({} comments)\n\n{}",
+        items.len(),
+        report.markdown()
+    );
     println!(
         "critical recall {}, high+critical precision {}, noise precision {}, urgency exact {:.3}, category {:.3}\n",
         f(crit.recall()),
@@ -166,7 +180,10 @@ fn blind(t: &Triager, settings: &Settings, jsonl: &str) -> Result<(), String> {
         report.urgency_correct as f64 / report.n.max(1) as f64,
         report.category_correct as f64 / report.n.max(1) as f64,
     );
-    println!("### blind: urgency confusion\n\n{}", confusion(&items, &got));
+    println!(
+        "### blind: urgency confusion\n\n{}",
+        confusion(&items, &got)
+    );
     let mut missed: BTreeMap<String, usize> = BTreeMap::new();
     let mut false_noise: BTreeMap<String, usize> = BTreeMap::new();
     for (l, g) in items.iter().zip(&got) {
@@ -179,11 +196,17 @@ fn blind(t: &Triager, settings: &Settings, jsonl: &str) -> Result<(), String> {
             *false_noise.entry(l.note.clone()).or_default() += 1;
         }
     }
-    println!("### blind: kinds of critical comments missed ({})\n", missed.values().sum::<usize>());
+    println!(
+        "### blind: kinds of critical comments missed ({})\n",
+        missed.values().sum::<usize>()
+    );
     for (k, n) in &missed {
         println!("- {k}: {n}");
     }
-    println!("\n### blind: kinds read as noise that are not ({})\n", false_noise.values().sum::<usize>());
+    println!(
+        "\n### blind: kinds read as noise that are not ({})\n",
+        false_noise.values().sum::<usize>()
+    );
     for (k, n) in &false_noise {
         println!("- {k}: {n}");
     }

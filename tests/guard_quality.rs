@@ -85,7 +85,17 @@ fn real_replies_are_read_and_checked() {
     // Floors a little under what is measured (QUALITY.md): no good hotel
     // reply blocked, the Advertising-Law replies caught, the tone labels
     // mostly right on replies nobody wrote for Kefu.
-    assert_eq!(m.false_block_rate(), 0.0, "false blocks on real replies\n{table}");
-    assert!(m.block.recall() >= 0.66, "block recall on real replies\n{table}");
-    assert!(m.tone_macro_f1() >= 0.70, "macro-F1 on real replies\n{table}");
+    assert_eq!(
+        m.false_block_rate(),
+        0.0,
+        "false blocks on real replies\n{table}"
+    );
+    assert!(
+        m.block.recall() >= 0.66,
+        "block recall on real replies\n{table}"
+    );
+    assert!(
+        m.tone_macro_f1() >= 0.70,
+        "macro-F1 on real replies\n{table}"
+    );
 }

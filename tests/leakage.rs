@@ -107,7 +107,11 @@ fn dev_texts() -> Vec<String> {
         texts.push(read(&f));
     }
     let lexicon = shared_data().join("bench/phrases-64k.txt");
-    assert!(lexicon.exists(), "{} is missing (KEFU_SHARED_DATA)", lexicon.display());
+    assert!(
+        lexicon.exists(),
+        "{} is missing (KEFU_SHARED_DATA)",
+        lexicon.display()
+    );
     texts.push(read(&lexicon));
     let cold = shared_data().join("cold");
     for split in ["train.csv", "dev.csv"] {
@@ -199,8 +203,8 @@ fn entries() -> Vec<(String, String)> {
     let mut out = Vec::new();
     for dir in ["lists", "data/tone", "data/triage", "data/guard"] {
         for f in files_in(&r.join(dir), "toml") {
-            let value: toml::Value = toml::from_str(&read(&f))
-                .unwrap_or_else(|e| panic!("{}: {e}", f.display()));
+            let value: toml::Value =
+                toml::from_str(&read(&f)).unwrap_or_else(|e| panic!("{}: {e}", f.display()));
             let mut found = Vec::new();
             toml_entries(&value, "", &mut found);
             let name = f.strip_prefix(&r).unwrap().display().to_string();
@@ -260,6 +264,9 @@ fn no_entry_comes_only_from_a_test_text() {
 #[test]
 fn pattern_literals_are_read() {
     assert_eq!(pattern_literals("全网销量第[一1]"), vec!["全网销量第"]);
-    assert_eq!(pattern_literals("(保证|包)(考上|通过)"), vec!["保证", "考上", "通过"]);
+    assert_eq!(
+        pattern_literals("(保证|包)(考上|通过)"),
+        vec!["保证", "考上", "通过"]
+    );
     assert_eq!(pattern_literals("你是不是?傻瓜"), vec!["你是不", "傻瓜"]);
 }

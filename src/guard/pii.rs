@@ -1519,12 +1519,9 @@ fn tokens(chars: &[char]) -> Vec<Token> {
         let mut text = String::new();
         while i < chars.len() {
             let c = norm(chars[i]);
-            if c.is_ascii_alphanumeric() {
-                text.push(c);
-                i += 1;
-            } else if matches!(c, '-' | '_')
-                && chars.get(i + 1).is_some_and(|&c| is_latin_or_digit(c))
-            {
+            let joiner = matches!(c, '-' | '_')
+                && chars.get(i + 1).is_some_and(|&c| is_latin_or_digit(c));
+            if c.is_ascii_alphanumeric() || joiner {
                 text.push(c);
                 i += 1;
             } else {
