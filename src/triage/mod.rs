@@ -272,6 +272,9 @@ impl Triager {
         // `@小米官方 …` talks to the brand, not to a friend.
         let official = form.to_friend && self.is_official(&form.first_tag, page);
         form.to_friend &= !official;
+        // `@人民日报 …` calls in the press, it does not chat with a friend.
+        let escalation = self.escalation_tag(&form.tag_names, settings);
+        form.to_friend &= escalation != Some(form.first_tag.as_str());
         let own = self.normalizer.normalize(&form.own);
         let chain = self.normalizer.normalize(&form.chain);
         let verdict = self.model.judge(&own);
@@ -284,7 +287,7 @@ impl Triager {
         );
         // A tag of a newspaper or a regulator (@人民日报, @12315) on a
         // complaint or a danger: escalated already.
-        if let Some(name) = self.escalation_tag(&form.tag_names, settings) {
+        if let Some(name) = escalation {
             let complaint = ev.votes[Category::Complaint as usize] > 0.0;
             if complaint || ev.votes[Category::Safety as usize] > 0.0 || ev.problem {
                 ev.critical = true;
