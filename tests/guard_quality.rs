@@ -1,7 +1,12 @@
-//! The reply guard's quality floors on the frozen test half
-//! (`tests/guard/dev-b.jsonl`), and a run over the real hotel replies
+//! The reply guard's quality floors on the labelled development sets
+//! (`tests/guard/dev*.jsonl`), and a run over the real hotel replies
 //! (`../shared/data/real/labelled-replies.jsonl`, or `KEFU_SHARED_DATA`),
 //! which must be present: this test fails, never skips, without it.
+//!
+//! Every set here is development data (tuned on, or read): the floors catch
+//! regressions, they are not the figure of how Kefu does on text nobody
+//! tuned it to (that is the blind set's, EVALUATION.md). Each floor is a
+//! little under what was measured (QUALITY.md, "Reply guard").
 //!
 //! The numbers themselves are printed by
 //! `cargo run --release --example guard_eval` and written in QUALITY.md.
@@ -11,35 +16,138 @@ mod eval;
 
 use kefu::guard::Guard;
 
-#[test]
-fn test_half_meets_the_floors() {
-    let guard = Guard::with_default_lists();
-    let cases = eval::read_cases(&eval::repo().join("tests/guard/dev-b.jsonl"));
-    assert!(
-        cases.len() >= 150,
-        "the test half has {} drafts",
-        cases.len()
-    );
-    let outcomes = eval::run(&guard, &eval::settings(), &cases);
+/// The labelled development sets.
+const SETS: [&str; 5] = [
+    "tests/guard/dev.jsonl",
+    "tests/guard/dev-b.jsonl",
+    "tests/guard/dev-c.jsonl",
+    "tests/guard/dev-d.jsonl",
+    "tests/guard/dev-e.jsonl",
+];
+
+/// (set, least number of drafts, floor of macro-F1 over the tone labels;
+/// measured 0.98, 0.97, 0.97, 0.98 at issue 13).
+const FLOORS: [(&str, usize, f64); 4] = [
+    ("tests/guard/dev.jsonl", 150, 0.94),
+    ("tests/guard/dev-b.jsonl", 150, 0.93),
+    ("tests/guard/dev-c.jsonl", 230, 0.93),
+    ("tests/guard/dev-d.jsonl", 80, 0.93),
+];
+
+fn metrics(set: &str) -> (Vec<eval::Case>, eval::Metrics) {
+    let cases = eval::read_cases(&eval::repo().join(set));
+    let outcomes = eval::run(&Guard::with_default_lists(), &eval::settings(), &cases);
     let m = eval::Metrics::new(&cases, &outcomes);
-    let table = m.table();
-    assert!(
-        m.tone_macro_f1() >= 0.85,
-        "macro-F1 over tone labels\n{table}"
-    );
-    assert!(m.false_block_rate() <= 0.01, "false blocks\n{table}");
-    assert!(m.block.recall() >= 0.98, "block recall\n{table}");
+    (cases, m)
+}
+
+#[test]
+fn dev_sets_meet_the_floors() {
+    for (set, least, macro_f1) in FLOORS {
+        let (cases, m) = metrics(set);
+        let table = m.table();
+        assert!(cases.len() >= least, "{set} has {} drafts", cases.len());
+        assert!(
+            m.tone_macro_f1() >= macro_f1,
+            "{set}: macro-F1 over tone labels\n{table}"
+        );
+        assert!(m.false_block_rate() <= 0.01, "{set}: false blocks\n{table}");
+        if m.block.support() > 0 {
+            assert!(m.block.recall() >= 0.98, "{set}: block recall\n{table}");
+        }
+    }
+}
+
+#[test]
+fn personal_data_floors_hold_on_the_first_two_sets() {
     // Personal data is the guard's own blocking detector; insults and
     // Advertising-Law terms come from the default phrase lists.
-    assert!(m.labels["pii"].recall() >= 0.98, "pii recall\n{table}");
-    assert!(m.labels["pii"].precision() >= 0.9, "pii precision\n{table}");
+    for set in ["tests/guard/dev.jsonl", "tests/guard/dev-b.jsonl"] {
+        let (_, m) = metrics(set);
+        let table = m.table();
+        assert!(
+            m.labels["pii"].recall() >= 0.98,
+            "{set}: pii recall\n{table}"
+        );
+        assert!(
+            m.labels["pii"].precision() >= 0.9,
+            "{set}: pii precision\n{table}"
+        );
+    }
+}
+
+#[test]
+fn the_weak_tone_labels_of_issue_13_hold_on_dev_c_and_dev_d() {
+    // Measured at issue 13 (dev-c / dev-d): blame recall 0.79 / 0.92,
+    // buck_passing 0.97 / 0.92, sarcasm 0.96 / 1.00, ad_tone 0.85 / 1.00;
+    // precision of each 1.00.
+    for (set, blame, buck, sarcasm, ad) in [
+        ("tests/guard/dev-c.jsonl", 0.75, 0.92, 0.9, 0.8),
+        ("tests/guard/dev-d.jsonl", 0.85, 0.85, 0.9, 0.9),
+    ] {
+        let (_, m) = metrics(set);
+        let table = m.table();
+        for (label, floor) in [
+            ("blame", blame),
+            ("buck_passing", buck),
+            ("sarcasm", sarcasm),
+            ("ad_tone", ad),
+        ] {
+            assert!(
+                m.labels[label].recall() >= floor,
+                "{set}: {label} recall\n{table}"
+            );
+            assert!(
+                m.labels[label].precision() >= 0.95,
+                "{set}: {label} precision\n{table}"
+            );
+        }
+    }
+}
+
+#[test]
+fn good_replies_draw_no_tone_label_and_context_labels_fire_when_owed() {
+    // dev-e: 64 good replies with innocent traps. Measured at issue 13: no
+    // tone label on any; context labels (cold, no_empathy, no_next_step)
+    // wrong on 2 (triage reads one request as a complaint, one complaint
+    // as a suggestion).
+    let (cases, m) = metrics("tests/guard/dev-e.jsonl");
+    let table = m.table();
+    let false_tone: usize = eval::TONE_LABELS.iter().map(|l| m.labels[l].fp).sum();
+    assert!(
+        false_tone <= 1,
+        "dev-e: tone labels on good replies\n{table}"
+    );
+    let false_context: usize = ["cold", "no_empathy", "no_next_step"]
+        .iter()
+        .map(|l| m.labels[l].fp)
+        .sum();
+    assert!(
+        false_context * 100 <= cases.len() * 5,
+        "dev-e: context labels on good replies\n{table}"
+    );
+    // And on the other dev sets, a context label is wrong at most once in
+    // ten.
+    for (set, _, _) in FLOORS {
+        let (_, m) = metrics(set);
+        for label in ["cold", "no_empathy", "no_next_step"] {
+            let c = m.labels[label];
+            if c.tp + c.fp > 0 {
+                assert!(
+                    c.precision() >= 0.9,
+                    "{set}: {label} precision\n{}",
+                    m.table()
+                );
+            }
+        }
+    }
 }
 
 #[test]
 fn every_labelled_draft_checks_and_reports_its_labels_as_findings() {
     let guard = Guard::with_default_lists();
     let settings = eval::settings();
-    for set in ["tests/guard/dev.jsonl", "tests/guard/dev-b.jsonl"] {
+    for set in SETS {
         let cases = eval::read_cases(&eval::repo().join(set));
         for c in &cases {
             let r = guard.check(

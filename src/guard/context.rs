@@ -19,8 +19,9 @@
 //!   action of ours, a channel such as 私信 or the hotline, or something for
 //!   the reader to do: 更新到最新版本, 在订单页申请) in a sentence that does
 //!   not send the customer elsewhere (a buck-passing finding) and a clause
-//!   that does not blame, mock or sell (建议您自己换一个, 下周新品开售 are no
-//!   steps); for a
+//!   that does not blame, mock or sell (下周新品开售 is no step), nor, in a
+//!   sentence that blames, leaves the fix to the reader (建议您自己换一个;
+//!   这次我们给您换 counts); for a
 //!   question, an `answer` signal in a sentence without an official formula
 //!   counts too (answering is the next step). A negated action (不予退换,
 //!   无法补发) is none. Passing it to 相关部门 is not in the signal list on
@@ -104,12 +105,14 @@ pub fn findings(
             let passes_buck = finding_in(span, &["buck_passing"]);
             // A step said as blame or mockery, or the time of a sale
             // (下周新品开售), is none.
-            let hostile = finding_in(
-                draft.clause_at(at),
-                &["blame", "sarcasm", "insult", "ad_tone"],
-            );
+            let clause = draft.clause_at(at);
+            let hostile = finding_in(clause, &["blame", "sarcasm", "insult", "ad_tone"]);
+            // After blame, a fix left to the reader (建议您自己换一个) is
+            // none; one we take (这次我们给您换一件) is.
+            let after_blame = finding_in(span, &["blame", "sarcasm", "insult"])
+                && !sig.within(Signal::Ours, clause);
             let formal = strict && formulas.iter().any(|&f| overlaps(span, f));
-            !passes_buck && !hostile && !formal
+            !passes_buck && !hostile && !after_blame && !formal
         };
         // "不予退换", "无法补发": a negated action is no step.
         let negated = |at: usize| {

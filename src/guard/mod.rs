@@ -623,6 +623,206 @@ mod tests {
         assert!(empathy(labels(complaint)));
     }
 
+    fn has(r: &Report, label: &str) -> bool {
+        r.tone.labels.iter().any(|l| l == label)
+    }
+
+    #[test]
+    fn an_empty_draft_has_no_score() {
+        for draft in ["", "   ", "\n"] {
+            let r = check(draft, Some("快递丢了，太差了"));
+            assert_eq!((r.tone.score, r.tone.band.as_str()), (0, "none"), "{r:?}");
+            assert!(r.findings.is_empty(), "{r:?}");
+        }
+    }
+
+    #[test]
+    fn an_insult_blame_or_sarcasm_keeps_the_score_dull() {
+        let complaint = Some("东西坏了，太差了");
+        let warm = check("亲，您好呀！您放心，我们马上帮您换新哦[心]", complaint);
+        assert!(warm.tone.score >= 40, "{warm:?}");
+        for hostile in [
+            "你这个蠢驴，你自己不会看说明书吗？",
+            "亲，您好呀！这是您自己弄坏的哦[心]",
+            "是是是，您说什么都对呀[微笑]",
+        ] {
+            let r = check(hostile, complaint);
+            assert!(r.tone.score <= 9, "{hostile}: {r:?}");
+            assert_eq!(r.tone.band, "dull", "{hostile}");
+            assert!(r.tone.lowered.iter().any(|i| i.reason.contains("指责")));
+        }
+    }
+
+    #[test]
+    fn cold_needs_no_personal_word_and_is_not_said_of_an_answer() {
+        let question = Some("这款洗衣机支持分期吗？");
+        let complaint = Some("杯子收到就是碎的，太失望了");
+        assert!(!has(&check("支持分期。", question), "cold"));
+        assert!(has(&check("已记录。", question), "cold"));
+        assert!(has(&check("以官方公告为准。", question), "cold"));
+        assert!(has(&check("已补发。", complaint), "cold"));
+        let r = check("我们已安排补发，明天送到。", complaint);
+        assert!(!has(&r, "cold") && has(&r, "no_empathy"), "{r:?}");
+        assert!(!has(
+            &check(
+                "Yes, we are open on Sundays. See you!",
+                Some("Open on Sunday?")
+            ),
+            "cold"
+        ));
+    }
+
+    #[test]
+    fn empathy_is_owed_to_a_complaint_and_a_mock_or_negated_one_is_none() {
+        assert!(!has(
+            &check("支持分期。", Some("这款洗衣机支持分期吗？")),
+            "no_empathy"
+        ));
+        let complaint = Some("航班延误三个小时没人解释，太不负责了");
+        for (draft, owed) in [
+            ("让您白跑一趟机场，我们改签到明早的航班。", false),
+            ("给您的行程造成了影响，改签已办好。", false),
+            ("延误不是我们的责任，请问机场。", true),
+            ("是是是，都是我们的错[微笑]", true),
+            (
+                "Sorry for the delay, we rebooked you on the 8am flight.",
+                false,
+            ),
+        ] {
+            assert_eq!(has(&check(draft, complaint), "no_empathy"), owed, "{draft}");
+        }
+    }
+
+    #[test]
+    fn telling_the_reader_what_to_do_is_a_next_step_and_a_lecture_is_not() {
+        let complaint = Some("APP一直闪退，登不上去");
+        let r = check("抱歉！请更新到最新版本后重新登录。", complaint);
+        assert!(!has(&r, "no_next_step"), "{r:?}");
+        let r = check("抱歉！已为您重置账号。", complaint);
+        assert!(!has(&r, "no_next_step"), "{r:?}");
+        let r = check(
+            "闪退是因为您的手机太旧了，建议您自己换一个手机。",
+            complaint,
+        );
+        assert!(has(&r, "blame") && has(&r, "no_next_step"), "{r:?}");
+    }
+
+    #[test]
+    fn agency_and_conditions_decide_blame_and_buck_passing() {
+        let complaint = Some("快递放驿站不送上门，还不打电话");
+        for (draft, label, want) in [
+            ("您下单时没备注清楚，下次记得。", "blame", true),
+            ("如果您没收到取件码，我们马上重发。", "blame", false),
+            (
+                "抱歉，是快递员没按要求派送，我们来处理，今天送到。",
+                "blame",
+                false,
+            ),
+            (
+                "抱歉，是快递员没按要求派送，我们来处理，今天送到。",
+                "buck_passing",
+                false,
+            ),
+            (
+                "快递的问题，我们已为您处理，今天送到。",
+                "buck_passing",
+                false,
+            ),
+            (
+                "派送是快递公司负责的，请您联系快递员。",
+                "buck_passing",
+                true,
+            ),
+            ("师傅说您自己同意放驿站的。", "blame", true),
+        ] {
+            assert_eq!(
+                has(&check(draft, complaint), label),
+                want,
+                "{draft}: {label}"
+            );
+        }
+    }
+
+    #[test]
+    fn buck_passing_reaches_the_third_parties_of_every_industry() {
+        let complaint = Some("出了问题一直没人管，太差了");
+        for draft in [
+            "押金的事您找房东吧。",
+            "售后问题请找购车的4S店处理。",
+            "井盖归市政管，请拨打市政热线。",
+            "行李破损请联系机场地服。",
+            "扣款是支付通道那边的问题，请您咨询发卡银行。",
+            "Please contact the manufacturer, not our problem.",
+            "那家是加盟店，退款您去找加盟商。",
+        ] {
+            assert!(has(&check(draft, complaint), "buck_passing"), "{draft}");
+        }
+        for draft in [
+            "抱歉！我们已经帮您联系房东，明天上午给您答复。",
+            "非常抱歉，我们来联系4S店，今天给您回电。",
+        ] {
+            assert!(!has(&check(draft, complaint), "buck_passing"), "{draft}");
+        }
+    }
+
+    #[test]
+    fn an_own_branch_is_an_answer_to_a_question_and_buck_passing_to_a_complaint() {
+        let r = check(
+            "带身份证到就近的营业厅办理就行。",
+            Some("手机卡丢了怎么补办？"),
+        );
+        assert!(!has(&r, "buck_passing"), "{r:?}");
+        let r = check(
+            "年费问题请您到开户网点柜台咨询。",
+            Some("信用卡乱扣年费，太坑了"),
+        );
+        assert!(has(&r, "buck_passing"), "{r:?}");
+    }
+
+    #[test]
+    fn selling_in_a_complaint_is_ad_tone_and_compensation_is_not() {
+        let complaint = Some("衣服洗了一次就掉色，太差了");
+        assert!(has(
+            &check("抱歉！新款限时八折，欢迎抢购。", complaint),
+            "ad_tone"
+        ));
+        assert!(has(
+            &check("Sorry! Our new collection is on sale, buy now!", complaint),
+            "ad_tone"
+        ));
+        assert!(!has(
+            &check("抱歉！给您补偿一张新品体验券，今天到账。", complaint),
+            "ad_tone"
+        ));
+        assert!(!has(
+            &check("谢谢！新款限时八折哦～", Some("衣服很好看，好评")),
+            "ad_tone"
+        ));
+    }
+
+    #[test]
+    fn rhetorical_questions_and_mockery_are_found_by_their_form() {
+        let complaint = Some("等了半小时咖啡还没做好");
+        for (draft, label) in [
+            ("这么简单的道理都不懂吗？", "blame"),
+            ("您难道不知道高峰期要排队？", "blame"),
+            ("谁让您高峰期来的？", "blame"),
+            ("别人都没催，就您急。", "blame"),
+            ("请不要夸大其词。", "blame"),
+            ("才半小时就等不了？", "sarcasm"),
+            ("等半小时至于这么生气吗", "sarcasm"),
+            ("是是是，您说得都对", "sarcasm"),
+            ("马上好[doge]", "sarcasm"),
+        ] {
+            assert!(has(&check(draft, complaint), label), "{draft}: {label}");
+        }
+        // Among friends a playful emoticon is play.
+        assert!(!has(
+            &check("谢谢夸奖[doge]", Some("咖啡超好喝，点赞")),
+            "sarcasm"
+        ));
+    }
+
     #[test]
     fn warm_beats_bureaucratic_on_the_score() {
         let warm = check("亲，您好呀！我们马上帮您查一下订单哦[心]", None);
