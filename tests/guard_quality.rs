@@ -35,11 +35,33 @@ fn test_half_meets_the_floors() {
     assert!(m.labels["pii"].precision() >= 0.9, "pii precision\n{table}");
 }
 
+/// The personal-data set (`tests/guard/dev-pii.jsonl`): every kind of
+/// personal data the guard knows, and the traps beside each. It is a dev
+/// set (the rules were tuned on it): the floors catch a regression.
+#[test]
+fn personal_data_set_meets_the_floors() {
+    let guard = Guard::with_default_lists();
+    let cases = eval::read_cases(&eval::repo().join("tests/guard/dev-pii.jsonl"));
+    let outcomes = eval::run(&guard, &eval::settings(), &cases);
+    let m = eval::Metrics::new(&cases, &outcomes);
+    let table = m.table();
+    assert!(m.labels["pii"].recall() >= 0.97, "pii recall\n{table}");
+    assert!(
+        m.labels["pii"].precision() >= 0.97,
+        "pii precision\n{table}"
+    );
+    assert_eq!(m.false_blocks, 0, "false blocks\n{table}");
+}
+
 #[test]
 fn every_labelled_draft_checks_and_reports_its_labels_as_findings() {
     let guard = Guard::with_default_lists();
     let settings = eval::settings();
-    for set in ["tests/guard/dev.jsonl", "tests/guard/dev-b.jsonl"] {
+    for set in [
+        "tests/guard/dev.jsonl",
+        "tests/guard/dev-b.jsonl",
+        "tests/guard/dev-pii.jsonl",
+    ] {
         let cases = eval::read_cases(&eval::repo().join(set));
         for c in &cases {
             let r = guard.check(
