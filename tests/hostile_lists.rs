@@ -232,11 +232,11 @@ fn slow_looking_patterns_scan_in_linear_time() {
         took
     };
     time(16_000); // warm up (patterns compile on first use)
-    // The quickest of five runs of each: a loaded machine stretches single
-    // runs. 16,000 and 64,000 characters: the regex crate runs its bounded
-    // backtracker on short texts and its PikeVM on long ones, so 4,000 →
-    // 16,000 crosses engines (2.7 → 35 ms) without being quadratic; past
-    // the switch, 4× the text must take at most 8× the time.
+                  // The quickest of five runs of each: a loaded machine stretches single
+                  // runs. 16,000 and 64,000 characters: the regex crate runs its bounded
+                  // backtracker on short texts and its PikeVM on long ones, so 4,000 →
+                  // 16,000 crosses engines (2.7 → 35 ms) without being quadratic; past
+                  // the switch, 4× the text must take at most 8× the time.
     let best = |n: usize| (0..5).map(|_| time(n)).min().unwrap();
     let (small, large) = (best(16_000), best(64_000));
     assert!(large < Duration::from_secs(10), "{large:?}");
