@@ -208,7 +208,6 @@ fn real_replies_are_read_and_checked() {
         "macro-F1 on real replies\n{table}"
     );
 }
-}
 
 /// The personal-data set (`tests/guard/dev-pii.jsonl`): every kind of
 /// personal data the guard knows, and the traps beside each. It is a dev
