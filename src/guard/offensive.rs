@@ -132,7 +132,8 @@ impl Offensive {
             .lines()
             .map(str::trim)
             .filter(|l| !l.is_empty() && !l.starts_with('#'))
-            .map(|l| fold::fold_str(l).chars().collect())
+            .map(|l| fold::fold_str(l).chars().collect::<Vec<char>>())
+            .filter(|g| !g.is_empty())
             .collect();
         Ok(m)
     }
@@ -301,7 +302,7 @@ mod tests {
     #[test]
     fn thresholds_and_groups_decide_the_severity() {
         let model = "bias\t-2\nwarn\t0.5\nblock\t0.9\n蠢\t0.5\n蠢货\t2\n恶心\t5\n";
-        let m = Offensive::from_tsv(model, "# g\n外地人\n").unwrap();
+        let m = Offensive::from_tsv(model, "# g\n外地人\n——\n").unwrap();
         let f = |t: &str| m.finding(t, &t.chars().collect::<Vec<_>>());
         assert_eq!(f("您好"), None);
         let warn = f("你 蠢货").unwrap();
