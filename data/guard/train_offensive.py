@@ -8,7 +8,7 @@ folder: cold/train.csv (trained on), cold/dev.csv (settings chosen on),
 cold/test.csv (reported only, never used to choose). Kefu's own good replies
 (tests/guard/dev.jsonl, tests/guard/dev-b.jsonl and the shared
 real/labelled-replies.jsonl, the drafts with expect_block false) calibrate
-the thresholds so that polite replies are not flagged.
+the thresholds so that polite replies are not flagged and none is blocked.
 
     python3 data/guard/train_offensive.py [SHARED_DATA] > data/guard/offensive.tsv
 
@@ -183,11 +183,15 @@ def read_cold(folder, split):
 
 
 def read_good(shared):
+    """Kefu's drafts that must not be blocked, each with whether it is
+    polite: no hostile label expected (a sarcastic or blaming reply must
+    not be blocked either, but an `insult` warning on it is no error)."""
     paths = [
         os.path.join(REPO, "tests", "guard", "dev.jsonl"),
         os.path.join(REPO, "tests", "guard", "dev-b.jsonl"),
         os.path.join(shared, "real", "labelled-replies.jsonl"),
     ]
+    hostile = {"insult", "blame", "buck_passing", "sarcasm"}
     good = []
     for path in paths:
         with open(path, encoding="utf-8") as f:
@@ -195,7 +199,8 @@ def read_good(shared):
                 if line.strip():
                     case = json.loads(line)
                     if not case.get("expect_block"):
-                        good.append(case["draft"])
+                        polite = not hostile & set(case.get("expect_labels", []))
+                        good.append((case["draft"], polite))
     return good
 
 
@@ -384,22 +389,24 @@ def main():
     _, name, model = best
     log(f"chosen: {name}")
 
-    # Thresholds: warn where dev accuracy is best among those that flag at
-    # most 1% of Kefu's good replies; block at the lowest threshold above it
-    # that is 95% precise on dev and flags none of the good replies; a draft
-    # at warn or above that names a group blocks too, so good replies
-    # naming a group count against warn's budget.
+    # Thresholds: warn where dev accuracy is best among those that flag no
+    # polite reply of Kefu's and at most 1% of its good replies (sarcastic
+    # or blaming ones included); block at the lowest threshold above it
+    # that is 95% precise on dev and flags none of the good replies. A
+    # draft at warn or above that names a group blocks too, so no good
+    # reply may be flagged there and name a group.
     good = read_good(shared)
     groups = read_groups()
-    good_p = [prob(logit(model, grams(t))) for t in good]
-    good_group = ["" .join(runs(t)) for t in good]
-    good_group = [any(g in k for g in groups) for k in good_group]
+    good_p = [prob(logit(model, grams(t))) for t, _ in good]
+    polite = [p for _, p in good]
+    good_group = [any(g in "".join(runs(t)) for g in groups) for t, _ in good]
     dev_p = [prob(logit(model, gs)) for gs in dev_grams]
     warn = None
     for t in THRESHOLDS:
         flagged = sum(1 for p in good_p if p >= t)
+        polite_flagged = sum(1 for p, ok in zip(good_p, polite) if p >= t and ok)
         group_blocked = sum(1 for p, g in zip(good_p, good_group) if p >= t and g)
-        if flagged > MAX_GOOD_WARNED * len(good) or group_blocked:
+        if flagged > MAX_GOOD_WARNED * len(good) or polite_flagged or group_blocked:
             continue
         s = scores([p >= t for p in dev_p], dev_y)
         if warn is None or s["accuracy"] > warn[1]["accuracy"]:
@@ -415,7 +422,8 @@ def main():
     if block is None:
         block = (0.99, scores([p >= 0.99 for p in dev_p], dev_y))
     good_warned = sum(1 for p in good_p if p >= warn[0])
-    log(f"warn at {warn[0]}: dev {fmt(warn[1])}; good replies flagged {good_warned} of {len(good)}")
+    log(f"warn at {warn[0]}: dev {fmt(warn[1])}; good replies flagged {good_warned} of "
+        f"{len(good)} ({sum(polite)} polite: none)")
     log(f"block at {block[0]}: dev {fmt(block[1])}")
 
     test_p = [prob(logit(model, grams(t))) for t, _ in test]

@@ -37,18 +37,18 @@ const GROUPS: &str = "data/guard/groups.txt";
 /// The n-grams the model knows are this long at most.
 const MAX_N: usize = 3;
 /// Pushes kept to choose the three shown from.
-const KEEP: usize = 8;
+const KEEP: usize = 12;
 
 /// A loaded model.
 #[derive(Debug, Clone, Default)]
 pub struct Offensive {
     bias: f32,
-    /// Thresholds, as log-odds.
+    /// Thresholds, as probabilities.
     warn: f32,
     block: f32,
-    /// Packed n-gram → index into `weights`.
-    index: HashMap<u64, u32, Prehashed>,
-    weights: Vec<f32>,
+    /// Packed n-gram → its weight and its index (for counting it once).
+    /// The triage model's map type: one instance of the map's code.
+    weights: HashMap<u64, (f32, u32), Prehashed>,
     /// Group words, folded.
     groups: Vec<Vec<char>>,
 }
@@ -59,7 +59,7 @@ pub struct Reading {
     /// log-odds that the draft is offensive.
     pub logit: f32,
     /// The n-grams that pushed hardest toward offensive, as char spans of
-    /// the draft, strongest first (up to three, not overlapping).
+    /// the draft, strongest first (up to three; see [`Offensive::read`]).
     pub top: Vec<(usize, usize)>,
 }
 
@@ -75,10 +75,6 @@ impl Reading {
 #[inline]
 fn key(gram: &[char]) -> u64 {
     mix(gram.iter().fold(0u64, |k, &c| (k << 21) | c as u64))
-}
-
-fn logit(p: f32) -> f32 {
-    (p / (1.0 - p)).ln()
 }
 
 impl Offensive {
@@ -115,15 +111,17 @@ impl Offensive {
                 "warn" | "block" if !(0.0 < w && w < 1.0) => {
                     return Err(at("a threshold is a probability between 0 and 1"))
                 }
-                "warn" => warn = Some(logit(w)),
-                "block" => block = Some(logit(w)),
+                "warn" => warn = Some(w),
+                "block" => block = Some(w),
                 _ => {
                     let gram: Vec<char> = name.chars().collect();
                     if gram.is_empty() || gram.len() > MAX_N {
                         return Err(at("an n-gram has one to three characters"));
                     }
-                    m.index.insert(key(&gram), m.weights.len() as u32);
-                    m.weights.push(w);
+                    let index = m.weights.len() as u32;
+                    if m.weights.insert(key(&gram), (w, index)).is_some() {
+                        return Err(at("this n-gram is already in the file"));
+                    }
                 }
             }
         }
@@ -134,7 +132,8 @@ impl Offensive {
             .lines()
             .map(str::trim)
             .filter(|l| !l.is_empty() && !l.starts_with('#'))
-            .map(|l| fold::fold_str(l).chars().collect())
+            .map(|l| fold::fold_str(l).chars().collect::<Vec<char>>())
+            .filter(|g| !g.is_empty())
             .collect();
         Ok(m)
     }
@@ -165,7 +164,7 @@ impl Offensive {
             from[MAX_N - 1] = i;
             len = (len + 1).min(MAX_N);
             for n in 1..=len {
-                let Some(&at) = self.index.get(&key(&run[MAX_N - n..])) else {
+                let Some(&(w, at)) = self.weights.get(&key(&run[MAX_N - n..])) else {
                     continue;
                 };
                 let (word, bit) = (at as usize / 64, 1u64 << (at % 64));
@@ -173,7 +172,6 @@ impl Offensive {
                     continue;
                 }
                 seen[word] |= bit;
-                let w = self.weights[at as usize];
                 logit += w;
                 if w > 0.0 {
                     if let Some(p) = (0..KEEP).find(|&p| p >= kept || best[p].0 < w) {
@@ -184,11 +182,17 @@ impl Offensive {
                 }
             }
         }
+        // Shown to the agent: n-grams of two or three characters that do not
+        // overlap (a single character says little), a single character only
+        // when nothing longer pushed.
         let mut top: Vec<(usize, usize)> = Vec::new();
         for &(_, s, e) in &best[..kept] {
-            if top.len() < 3 && top.iter().all(|&(ts, te)| e <= ts || te <= s) {
+            if e - s >= 2 && top.len() < 3 && top.iter().all(|t| e <= t.0 || t.1 <= s) {
                 top.push((s, e));
             }
+        }
+        if top.is_empty() {
+            top.extend(best[..kept].first().map(|&(_, s, e)| (s, e)));
         }
         Reading { logit, top }
     }
@@ -207,16 +211,17 @@ impl Offensive {
     /// The model's finding on a draft, if it reads as offensive.
     pub fn finding(&self, text: &str, chars: &[char]) -> Option<Finding> {
         let reading = self.read(text);
-        if reading.logit < self.warn || reading.top.is_empty() {
+        let p = reading.probability();
+        if p < self.warn || reading.top.is_empty() {
             return None;
         }
-        let percent = (reading.probability() * 100.0).round() as u32;
+        let percent = (p * 100.0 + 0.5) as u32;
         let words: Vec<String> = reading
             .top
             .iter()
-            .map(|&(s, e)| chars[s..e].iter().collect())
+            .map(|&(s, e)| format!("「{}」", chars[s..e].iter().collect::<String>()))
             .collect();
-        let words = words.join("、");
+        let words = words.concat();
         let mut span = reading
             .top
             .iter()
@@ -231,16 +236,16 @@ impl Offensive {
                 format!(
                     "这条回复读起来在贬低一个群体（「{named}」：地域、性别、种族、残障等），\
                      品牌的公开回复不能这样说（模型判断冒犯的可能性 {percent}%）；\
-                     分量最重的词：{words}"
+                     分量最重的字词：{words}"
                 ),
             )
-        } else if reading.logit >= self.block {
+        } else if p >= self.block {
             (
                 "tone/offensive",
                 Severity::Block,
                 format!(
                     "这条回复读起来在冒犯、轻蔑对方，不能这样发布（模型判断冒犯的可能性 \
-                     {percent}%）；分量最重的词：{words}"
+                     {percent}%）；分量最重的字词：{words}"
                 ),
             )
         } else {
@@ -249,7 +254,7 @@ impl Offensive {
                 Severity::Warn,
                 format!(
                     "这条回复读起来可能冒犯、轻蔑对方，请换个尊重对方的说法（模型判断冒犯的\
-                     可能性 {percent}%）；分量最重的词：{words}"
+                     可能性 {percent}%）；分量最重的字词：{words}"
                 ),
             )
         };
@@ -297,7 +302,7 @@ mod tests {
     #[test]
     fn thresholds_and_groups_decide_the_severity() {
         let model = "bias\t-2\nwarn\t0.5\nblock\t0.9\n蠢\t0.5\n蠢货\t2\n恶心\t5\n";
-        let m = Offensive::from_tsv(model, "# g\n外地人\n").unwrap();
+        let m = Offensive::from_tsv(model, "# g\n外地人\n——\n").unwrap();
         let f = |t: &str| m.finding(t, &t.chars().collect::<Vec<_>>());
         assert_eq!(f("您好"), None);
         let warn = f("你 蠢货").unwrap();
@@ -325,6 +330,7 @@ mod tests {
         assert!(err("bias\t0\nwarn\t.5\nblock\t.9\nabcd\t1\n").contains("offensive.tsv:4"));
         assert!(err("warn\t.5\nblock\t.9\n").contains("bias"));
         assert!(err("bias\t0\nwarn\t2\nblock\t.9\n").contains("offensive.tsv:2"));
+        assert!(err("bias\t0\nwarn\t.5\nblock\t.9\n好\t1\n好\t2\n").contains("offensive.tsv:5"));
         assert!(err("bias\tx\n").contains("offensive.tsv:1"));
     }
 }
