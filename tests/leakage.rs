@@ -106,6 +106,18 @@ fn dev_texts() -> Vec<String> {
     for f in files_in(&r.join("data/sources"), "txt") {
         texts.push(read(&f));
     }
+    // Real public text: if an entry is found in real reviews and comments
+    // nobody wrote for Kefu, it is the language's, not a test text's.
+    for f in [
+        "real/waimai_10k.csv",
+        "real/labelled-comments.jsonl",
+        "real/labelled-replies.jsonl",
+    ] {
+        texts.push(read(&shared_data().join(f)));
+    }
+    for f in files_in(&r.join("tests/guard"), "toml") {
+        texts.push(read(&f));
+    }
     let lexicon = shared_data().join("bench/phrases-64k.txt");
     assert!(
         lexicon.exists(),
