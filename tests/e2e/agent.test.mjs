@@ -300,7 +300,8 @@ for (const [name, csp, launch] of BROWSERS) {
 
     test('nothing is checked or sent while an input method is composing', async () => {
       await b.run(setBox, [COMPOSER, '']);
-      await b.waitFor((sel) => document.querySelector(sel).dataset.kefuVerdict === 'ok', COMPOSER);
+      // An empty box carries no verdict and no marks.
+      await b.waitFor((sel) => document.querySelector(sel).dataset.kefuVerdict === undefined, COMPOSER);
       const count = await b.run(() => document.querySelectorAll('.item1').length);
       await b.run((sel) => {
         const box = document.querySelector(sel);
@@ -315,7 +316,7 @@ for (const [name, csp, launch] of BROWSERS) {
         verdict: document.querySelector(sel).dataset.kefuVerdict,
         count: document.querySelectorAll('.item1').length,
       }), [COMPOSER]);
-      assert.equal(during.verdict, 'ok', 'half-typed pinyin is not checked');
+      assert.equal(during.verdict, undefined, 'half-typed pinyin is not checked');
       assert.equal(during.count, count, 'Enter ending a composition does not send');
       await b.run((sel) => {
         const box = document.querySelector(sel);
@@ -328,7 +329,8 @@ for (const [name, csp, launch] of BROWSERS) {
     test('an override asks for a reason and then sends', async () => {
       await b.run(() => window.scrollTo(0, 0));
       await b.run(setBox, [COMPOSER, '']);
-      const draft = '这是我们的第一班复航航班';
+      // Blocked by the Advertising Law's absolute terms; the agent quotes an award by its name.
+      const draft = '我们获评国内最好的航空公司';
       await b.type(COMPOSER, draft);
       await b.waitFor((sel) => document.querySelector(sel).dataset.kefuVerdict === 'block', COMPOSER);
       await b.ctrlEnter(COMPOSER);
@@ -341,7 +343,7 @@ for (const [name, csp, launch] of BROWSERS) {
       await b.run(() => {
         const root = document.getElementById('kefu-panel-host').shadowRoot;
         const reason = root.querySelector('textarea');
-        reason.value = '「第一班」是时间顺序，不是宣传用语';
+        reason.value = '引用的是奖项的正式名称，不是自我宣传';
         reason.dispatchEvent(new Event('input'));
         root.querySelector('button[data-action="override"]').click();
       });
