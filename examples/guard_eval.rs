@@ -2,7 +2,7 @@
 //! on the labelled halves (`tests/guard/`) and on the real hotel replies
 //! (`../shared/data/real/labelled-replies.jsonl`): the tables of QUALITY.md.
 //!
-//! `cargo run --release --example guard_eval [dev|dev-b|dev-c|dev-d|dev-e|dev-pii|real|blind]... [--errors]`
+//! `cargo run --release --example guard_eval [dev|dev-b|dev-c|dev-d|dev-e|dev-pii|real|blind|blind2]... [--errors]`
 //! (the dev sets and real by default; `dev-pii` is the personal-data set;
 //! `--errors` lists every disagreement, refused for `blind`).
 
@@ -14,7 +14,7 @@ use kefu::guard::Guard;
 fn main() {
     let args: Vec<String> = std::env::args().skip(1).collect();
     let errors = args.iter().any(|a| a == "--errors");
-    if errors && args.iter().any(|a| a == "blind") {
+    if errors && args.iter().any(|a| a.starts_with("blind")) {
         eprintln!("guard_eval: the blind set's texts are not shown (EVALUATION.md): run `guard_eval blind` for counts and kinds");
         std::process::exit(2);
     }
@@ -34,9 +34,10 @@ fn main() {
                 eval::repo().join(format!("tests/guard/{set}.jsonl"))
             }
             "blind" => eval::repo().join("tests/blind/guard.jsonl"),
+            "blind2" => eval::repo().join("tests/blind/guard2.jsonl"),
             "real" => eval::shared_data().join("real/labelled-replies.jsonl"),
             other => {
-                eprintln!("guard_eval: unknown set `{other}` (dev, dev-b, dev-c, dev-d, dev-e, dev-pii, real or blind)");
+                eprintln!("guard_eval: unknown set `{other}` (dev, dev-b, dev-c, dev-d, dev-e, dev-pii, real, blind or blind2)");
                 std::process::exit(2);
             }
         };
@@ -44,7 +45,7 @@ fn main() {
         let outcomes = eval::run(&guard, &settings, &cases);
         let m = eval::Metrics::new(&cases, &outcomes);
         println!("### {set} ({})\n\n{}", path.display(), m.table());
-        if set == "blind" {
+        if set.starts_with("blind") {
             // Never the texts (EVALUATION.md): the kinds of the mistakes.
             blind_kinds(&cases, &outcomes);
             continue;

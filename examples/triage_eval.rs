@@ -70,12 +70,14 @@ fn run(args: &[String]) -> Result<(), String> {
     ];
     let t = Triager::new();
     let settings = Settings::default();
-    if args.first().map(String::as_str) == Some("blind") {
-        return blind(
-            &t,
-            &settings,
-            &read(&root.join("tests/blind/triage.jsonl"))?,
-        );
+    // `blind`: the set of session 4; `blind2`: the set of session 5.
+    let blind_file = match args.first().map(String::as_str) {
+        Some("blind") => Some("tests/blind/triage.jsonl"),
+        Some("blind2") => Some("tests/blind/triage2.jsonl"),
+        _ => None,
+    };
+    if let Some(file) = blind_file {
+        return blind(&t, &settings, &read(&root.join(file))?);
     }
     if let [flag] = args {
         if flag == "--speed" {
@@ -84,7 +86,7 @@ fn run(args: &[String]) -> Result<(), String> {
         }
     }
     if let [flag, set] = args {
-        if set == "blind" {
+        if set.starts_with("blind") {
             return Err(
                 "the blind set's texts are not shown: `triage_eval blind` gives counts and kinds"
                     .into(),
