@@ -99,6 +99,7 @@ globalThis.Kefu.boot(() => {
     const text = box.value;
     if (!settings.guardOn) {
       delete box.dataset.kefuVerdict;
+      delete box.dataset.kefuShown;
       overlays.get(box)?.hide();
       return;
     }
@@ -106,6 +107,7 @@ globalThis.Kefu.boot(() => {
     // marks: no border, no underline, no finding, no score; only 常用回复.
     if (!text.trim()) {
       delete box.dataset.kefuVerdict;
+      delete box.dataset.kefuShown;
       overlayFor(box).show(EMPTY, text);
       shown.set(box, text);
       return;
@@ -114,6 +116,7 @@ globalThis.Kefu.boot(() => {
       const report = await checkText(text, replyContext(box));
       if (box.value !== text || composing.has(box)) return;
       box.dataset.kefuVerdict = report.verdict;
+      box.dataset.kefuShown = report.verdict;
       overlayFor(box).show(report, text);
       shown.set(box, text);
     } catch (err) {
@@ -122,6 +125,7 @@ globalThis.Kefu.boot(() => {
       if (box.value !== text) return;
       console.warn('Kefu: no verdict yet:', err?.message ?? err);
       box.dataset.kefuVerdict = 'pending';
+      box.dataset.kefuShown = 'pending';
       overlayFor(box).show(NOT_READY, text);
       shown.set(box, text);
       clearTimeout(timers.get(box));
@@ -163,6 +167,11 @@ globalThis.Kefu.boot(() => {
     box-shadow: 0 4px 16px rgba(0,0,0,.3); }`;
 
   function scheduleCheck(box) {
+    // The verdict is for the box's current text (SPEC): once the text
+    // changes, the old one no longer holds. The marks drawn stay (the border
+    // follows data-kefu-shown) until the new verdict replaces them, so
+    // typing does not flicker.
+    if (box.dataset.kefuVerdict && shown.get(box) !== box.value) box.dataset.kefuVerdict = 'pending';
     clearTimeout(timers.get(box));
     timers.set(box, setTimeout(() => refresh(box), CHECK_DEBOUNCE_MS));
   }
@@ -175,6 +184,7 @@ globalThis.Kefu.boot(() => {
     for (const [box, text] of shown) {
       if (!box.isConnected) shown.delete(box);
       else if (box.value !== text && !composing.has(box)) {
+        if (box.dataset.kefuVerdict) box.dataset.kefuVerdict = 'pending';
         shown.set(box, box.value);
         if (box.value.trim()) scheduleCheck(box);
         else refresh(box);
@@ -243,6 +253,7 @@ globalThis.Kefu.boot(() => {
     const act = (report) => {
       if (box.value !== text) return; // edited while waiting: the agent sends again
       box.dataset.kefuVerdict = report.verdict;
+      box.dataset.kefuShown = report.verdict;
       const d = decide(report);
       if (d === 'send') {
         letThrough(box, text);

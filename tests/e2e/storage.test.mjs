@@ -63,7 +63,10 @@ describe('storage full in chromium', () => {
     await ext.waitForFunction(() => document.body?.dataset.ready === 'true');
   };
   /** A message of _locales in the browser's language (zh_CN or en). */
-  const words = (key) => ext.evaluate((k) => chrome.i18n.getMessage(k), key);
+  // Kefu speaks Chinese by default (setting `language`: the page, the
+  // popup and the options page), whatever the browser's language.
+  const zh = JSON.parse(readFileSync(join(ROOT, 'extension/_locales/zh_CN/messages.json'), 'utf8'));
+  const words = async (key) => zh[key].message;
   const local = (keys) => ext.evaluate((k) => chrome.storage.local.get(k), keys);
   /** Fills storage.local with keys of 1 MB, then halves, until not one
    *  more byte fits. */
