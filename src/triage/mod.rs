@@ -289,7 +289,12 @@ impl Triager {
         // complaint or a danger: escalated already.
         if let Some(name) = escalation {
             let complaint = ev.votes[Category::Complaint as usize] > 0.0;
-            if complaint || ev.votes[Category::Safety as usize] > 0.0 || ev.problem {
+            // Asking the press to look (请看看…是怎么对待消费者的), or telling
+            // it something no cue reads: a complaint taken public.
+            let to_press = ev.votes[Category::Question as usize] > 0.0
+                || (ev.votes.iter().all(|&v| v <= 0.0)
+                    && form.letters >= category::SUBSTANTIVE_LETTERS);
+            if complaint || to_press || ev.votes[Category::Safety as usize] > 0.0 || ev.problem {
                 ev.critical = true;
                 if !complaint && ev.votes[Category::Safety as usize] <= 0.0 {
                     ev.votes[Category::Complaint as usize] += 30.0;

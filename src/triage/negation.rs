@@ -123,15 +123,6 @@ pub fn intensified(found: &[Found], i: usize, text: &str, window: usize) -> bool
         .any(|f| f.role == Role::Intensifier && f.end <= start && gap(text, f.end, start) <= window)
 }
 
-/// Whether a marker of `role` stands earlier in the same sentence as
-/// `found[i]` (a condition reaches over commas: 如果有人晕倒，…会急救吗).
-pub fn in_sentence_after(found: &[Found], i: usize, clauses: &Clauses, role: Role) -> bool {
-    let start = found[i].start;
-    found[..i]
-        .iter()
-        .any(|f| f.role == role && f.end <= start && clauses.same_sentence(f.end, start))
-}
-
 /// Whether a negator stands within `window` characters before byte `at`,
 /// in the same clause (for the halves of a combination: 没有+漏气).
 pub fn negated_at(
