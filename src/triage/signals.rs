@@ -512,9 +512,13 @@ fn shape(lex: &Lexicon, form: &Form, ev: &mut Evidence) {
         ev.reasons.push("只有表情/@好友".into());
     }
     // A question after a tag, with no word of chat (@某某 红包怎么用): asked
-    // of the tagged account, whatever its name. A friend is invited or
-    // joked with (一起, 哈哈), and those words are chatter cues.
-    let asks_account = form.to_friend && ev.asks && ev.votes[Category::Chatter as usize] <= 0.0;
+    // of the tagged account, whatever its name. A friend is joked with
+    // (哈哈: chatter cues) or asked for an opinion (@阿花 这家好吃吗: praise
+    // words in the question).
+    let asks_account = form.to_friend
+        && ev.asks
+        && ev.votes[Category::Chatter as usize] <= 0.0
+        && ev.votes[Category::Praise as usize] <= 0.0;
     if asks_account {
         ev.reasons
             .push("@账号提问（问的是服务，不是好友闲聊）".into());
