@@ -6,7 +6,7 @@
 //! cargo run --release --example triage_eval -- --speed         # comments/s
 //! ```
 //!
-//! `--errors SET` (dev, dev-b, dev-c, dev-d, dev-e, real) lists each comment whose
+//! `--errors SET` (dev, dev-b, dev-c, dev-d, dev-e, dev-f, real) lists each comment whose
 //! category or urgency differs from its label, with the reasons. All of
 //! these are dev sets: the blind test set is never read here.
 //!
@@ -64,6 +64,10 @@ fn run(args: &[String]) -> Result<(), String> {
             eval::read_labelled(&read(&root.join("tests/triage/labelled-dev-e.jsonl"))?)?,
         ),
         (
+            "dev-f",
+            eval::read_labelled(&read(&root.join("tests/triage/labelled-dev-f.jsonl"))?)?,
+        ),
+        (
             "real",
             eval::read_labelled(&read(&shared.join("real/labelled-comments.jsonl"))?)?,
         ),
@@ -94,7 +98,7 @@ fn run(args: &[String]) -> Result<(), String> {
         }
         if flag == "--errors" {
             let (_, items) = sets.iter().find(|(name, _)| name == set).ok_or_else(|| {
-                format!("no set `{set}`: dev, dev-b, dev-c, dev-d, dev-e or real")
+                format!("no set `{set}`: dev, dev-b, dev-c, dev-d, dev-e, dev-f or real")
             })?;
             let (_, got) = eval::evaluate(&t, items, &settings);
             for (l, g) in items.iter().zip(&got) {

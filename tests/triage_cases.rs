@@ -25,6 +25,10 @@ struct Case {
     urgency: Option<String>,
     reason: Option<String>,
     no_reason: Option<String>,
+    /// Anything but this category (a case about what a comment is not).
+    not_category: Option<String>,
+    /// Anything but this urgency.
+    not_urgency: Option<String>,
 }
 
 #[derive(Deserialize)]
@@ -77,6 +81,16 @@ fn every_case_triages_as_expected() {
         if let Some(u) = &c.urgency {
             if got.urgency.as_str() != u {
                 bad.push(format!("urgency {} (expected {u})", got.urgency.as_str()));
+            }
+        }
+        if let Some(cat) = &c.not_category {
+            if got.category.as_str() == cat {
+                bad.push(format!("category {cat} (expected another)"));
+            }
+        }
+        if let Some(u) = &c.not_urgency {
+            if got.urgency.as_str() == u {
+                bad.push(format!("urgency {u} (expected another)"));
             }
         }
         if let Some(r) = &c.reason {

@@ -80,5 +80,40 @@ fn score_ranks_real_complaints_above_praise() {
     let reviews = eval::read_reviews(&csv).expect("waimai_10k.csv reads");
     assert!(reviews.len() > 10_000);
     let (auc, _) = eval::review_auc(&Triager::new(), &reviews);
-    assert!(auc >= 0.88, "ROC AUC on waimai_10k {auc:.3} < 0.88");
+    // Measured 0.900 (session 5); the issue's floor is 0.90 on the blind
+    // side, this holds a regression.
+    assert!(auc >= 0.895, "ROC AUC on waimai_10k {auc:.3} < 0.895");
+}
+
+/// The dev sets written for issue 14 (C, D, E and F): tuned on, so these
+/// are regression floors just under what they measure (QUALITY.md gives
+/// each set's first contact, the honest figure), not claims about new text.
+#[test]
+fn issue_14_dev_sets_hold_their_figures() {
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+    for name in ["c", "d", "e", "f"] {
+        let path = root.join(format!("tests/triage/labelled-dev-{name}.jsonl"));
+        let r = report(&labelled(&path));
+        let critical = r.urgency(Urgency::Critical).recall().unwrap_or(0.0);
+        let high = r.high_or_critical.precision().unwrap_or(0.0);
+        let noise = r.urgency(Urgency::Noise).precision().unwrap_or(0.0);
+        let exact = r.urgency_correct as f64 / r.n.max(1) as f64;
+        let table = r.markdown();
+        assert!(
+            critical >= 0.96,
+            "dev-{name}: critical recall {critical:.2} < 0.96\n{table}"
+        );
+        assert!(
+            high >= 0.94,
+            "dev-{name}: high+critical precision {high:.2} < 0.94\n{table}"
+        );
+        assert!(
+            noise >= 0.95,
+            "dev-{name}: noise precision {noise:.2} < 0.95\n{table}"
+        );
+        assert!(
+            exact >= 0.90,
+            "dev-{name}: urgency exact {exact:.2} < 0.90\n{table}"
+        );
+    }
 }

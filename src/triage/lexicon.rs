@@ -53,6 +53,9 @@ pub struct Signal {
     /// For a combination: the greatest distance in characters between its
     /// two halves.
     pub within: Option<usize>,
+    /// For a combination: its `with` half must come first (找不到 + 我妈 is
+    /// someone missing; 老人 + 找不到 a thing the old man cannot find).
+    pub with_first: bool,
     /// Counts only in a comment of at most this many letters.
     pub max_letters: Option<usize>,
     /// Counts only beside a hit of another (non-chatter) signal.
@@ -91,6 +94,9 @@ pub enum Role {
     /// Someone else's story (新闻里, 电视剧, 游戏里): what follows in the
     /// sentence is not happening to the commenter.
     Distant,
+    /// A how-to question word (怎么, 如何, how to): a problem word right
+    /// after it is what is asked about (怎么取消), not what went wrong.
+    Asked,
 }
 
 impl Role {
@@ -210,6 +216,7 @@ impl Lexicon {
             "hypothetical",
             "near_miss",
             "distant",
+            "asked",
             "resolved",
             "time",
             "form",
@@ -309,6 +316,7 @@ impl Lexicon {
                 "sarcasm",
                 "with",
                 "within",
+                "with_first",
                 "max_letters",
                 "alone",
                 "needs",
@@ -359,6 +367,7 @@ impl Lexicon {
                 negated: e.opt_category("negated")?,
                 sarcasm: e.bool_or("sarcasm", false)?,
                 within,
+                with_first: e.bool_or("with_first", false)?,
                 max_letters: e.opt_usize("max_letters")?,
                 alone: e.bool_or("alone", true)?,
                 needs: e
@@ -381,7 +390,7 @@ impl Lexicon {
         };
         let time = m.table("time")?;
         time.only(&["past", "now"])?;
-        let groups: [(Vec<String>, Role); 12] = [
+        let groups: [(Vec<String>, Role); 13] = [
             (phrases_of(&neg, "phrases")?, Role::Negator),
             (phrases_of(&neg, "rhetorical")?, Role::Rhetorical),
             (simple("filler")?, Role::Filler),
@@ -391,6 +400,7 @@ impl Lexicon {
             (simple("hypothetical")?, Role::Hypothetical),
             (simple("near_miss")?, Role::NearMiss),
             (simple("distant")?, Role::Distant),
+            (simple("asked")?, Role::Asked),
             (simple("resolved")?, Role::Resolved),
             (time.strings("past")?, Role::Past),
             (time.strings("now")?, Role::Now),

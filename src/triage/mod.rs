@@ -289,8 +289,15 @@ impl Triager {
         // complaint or a danger: escalated already.
         if let Some(name) = escalation {
             let complaint = ev.votes[Category::Complaint as usize] > 0.0;
-            if complaint || ev.votes[Category::Safety as usize] > 0.0 || ev.problem {
+            // Asking the press to look (请看看…是怎么对待消费者的), or telling
+            // it something no cue reads: a complaint taken public.
+            let to_press = ev.votes[Category::Question as usize] > 0.0
+                || (ev.votes.iter().all(|&v| v <= 0.0)
+                    && form.letters >= category::SUBSTANTIVE_LETTERS);
+            if complaint || to_press || ev.votes[Category::Safety as usize] > 0.0 || ev.problem {
                 ev.critical = true;
+                // 求关注 to the press asks it to look, it does not advertise.
+                ev.votes[Category::Spam as usize] = 0.0;
                 if !complaint && ev.votes[Category::Safety as usize] <= 0.0 {
                     ev.votes[Category::Complaint as usize] += 30.0;
                 }
@@ -434,14 +441,23 @@ mod tests {
             c.is_mblog_author = mine;
             c
         };
-        let asks = Comment::from_text("@某某旗舰 这款什么时候补货");
-        let batch = [author("某某旗舰", true), asks.clone()];
+        let likes = Comment::from_text("@某某旗舰 这款颜色真好看");
+        let batch = [author("某某旗舰", true), likes.clone()];
         let got = t.triage(&batch, &Settings::default(), None);
-        assert_eq!(got[1].category, Category::Question, "{:?}", got[1]);
+        assert_eq!(got[1].category, Category::Praise, "{:?}", got[1]);
         // The same tag without the author's comment in the batch: a friend.
-        let batch = [author("某某旗舰", false), asks];
+        let batch = [author("某某旗舰", false), likes];
         let got = t.triage(&batch, &Settings::default(), None);
         assert_eq!(got[1].category, Category::Chatter, "{:?}", got[1]);
+        // A worded question after a tag is asked of the account, whoever
+        // it is (issue 14: short @-questions to a service account).
+        let asks = Comment::from_text("@某某旗舰 这款什么时候补货");
+        let got = t.triage(
+            &[author("某某旗舰", false), asks],
+            &Settings::default(),
+            None,
+        );
+        assert_eq!(got[1].category, Category::Question, "{:?}", got[1]);
     }
 
     #[test]

@@ -79,14 +79,20 @@ pub fn negated(found: &[Found], i: usize, text: &str, clauses: &Clauses, window:
             // cue's own negation (一点都不 + 不好吃 is one negation).
             let shared = text.get(target..f.end).unwrap_or("");
             let own_negation = shared.starts_with(['不', '没', '无', '未']);
-            if f.role == Role::Negator && f.start < target && !own_negation {
-                count += 1;
+            if f.role == Role::Negator && f.start < target {
+                if !own_negation {
+                    count += 1;
+                }
+                // 也没 + 没有: one negation, that starts at 也.
                 target = f.start;
             }
             continue;
         }
         let g = gap(text, f.end, target);
-        if g > window || !clauses.same(f.end, target) || (self_negating && g > 0) {
+        // A second negator cancels the first only when it stands right
+        // before it (不是没有): 没有漏水也没有漏电 negates both.
+        let reach = if count > 0 { 1 } else { window };
+        if g > reach || !clauses.same(f.end, target) || (self_negating && g > 0) {
             break;
         }
         match f.role {
@@ -121,15 +127,6 @@ pub fn intensified(found: &[Found], i: usize, text: &str, window: usize) -> bool
         .rev()
         .take(2)
         .any(|f| f.role == Role::Intensifier && f.end <= start && gap(text, f.end, start) <= window)
-}
-
-/// Whether a marker of `role` stands earlier in the same sentence as
-/// `found[i]` (a condition reaches over commas: 如果有人晕倒，…会急救吗).
-pub fn in_sentence_after(found: &[Found], i: usize, clauses: &Clauses, role: Role) -> bool {
-    let start = found[i].start;
-    found[..i]
-        .iter()
-        .any(|f| f.role == role && f.end <= start && clauses.same_sentence(f.end, start))
 }
 
 /// Whether a negator stands within `window` characters before byte `at`,
@@ -193,5 +190,10 @@ mod tests {
         assert_eq!(negated_cues("这不是骗人,是误会"), [("骗人".into(), true)]);
         // A cue that is a negation is negated only right after a negator.
         assert_eq!(negated_cues("不买东西不让走"), [("不让走".into(), false)]);
+        // Negators chain only when adjacent: each of these is negated.
+        assert_eq!(
+            negated_cues("没有漏电也没有触电"),
+            [("漏电".into(), true), ("触电".into(), true)]
+        );
     }
 }

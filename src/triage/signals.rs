@@ -21,7 +21,7 @@
 //! `urgency`.
 
 use super::form::Form;
-use super::lexicon::{Found, Lexicon, Role};
+use super::lexicon::{Found, Lexicon, Role, Signal};
 use super::model::{Model, Verdict};
 use super::negation::{self, Clauses};
 use super::Category;
@@ -45,6 +45,8 @@ pub struct Evidence {
     pub model_tone: f32,
     /// A complaint or danger inside a #topic#: public already.
     pub topic: bool,
+    /// A plain question cue in words, not a bare question mark.
+    pub asks: bool,
 }
 
 impl Evidence {
@@ -72,6 +74,8 @@ enum Reading {
     Past,
     /// Someone else's story (the news, a film, a game).
     Distant,
+    /// What a how-to question asks about (怎么取消): nothing went wrong.
+    Asked,
 }
 
 struct Hit<'a> {
@@ -168,6 +172,8 @@ pub fn gather(
         match h.reading {
             Reading::Plain => {
                 ev.vote(s.category, h.weight);
+                ev.asks |= s.category == Category::Question
+                    && h.words.chars().any(|c| !c.is_ascii_punctuation());
                 ev.critical |= s.critical;
                 ev.problem |= s.problem;
                 if h.topic && matches!(s.category, Category::Safety | Category::Complaint) {
@@ -188,7 +194,7 @@ pub fn gather(
                     ev.vote(Category::Complaint, h.weight * 0.2);
                 }
             }
-            Reading::Distant => {}
+            Reading::Distant | Reading::Asked => {}
             // A story: a complaint about what happened.
             Reading::Past => ev.vote(Category::Complaint, h.weight * 0.5),
             Reading::Resolved => {}
@@ -270,6 +276,10 @@ fn scan<'a>(
         if s.max_letters.is_some_and(|m| letters > m) {
             continue;
         }
+        // A #topic# is a title, not a question asked (#周末去哪儿#).
+        if s.category == Category::Question && in_topic(f.start) {
+            continue;
+        }
         // A danger is one wherever it is told, in a reposted layer too.
         let mut weight = if s.category == Category::Safety {
             s.weight
@@ -300,24 +310,10 @@ fn scan<'a>(
                     .map_or(f.start, |n| n.start);
                 words = Cow::Borrowed(&text[from..f.end]);
                 Reading::Negated
-            } else if (s.category == Category::Safety || s.problem)
-                && (negation::in_sentence_after(&found, i, &clauses, Role::Hypothetical)
-                    || negation::in_clause_after(&found, i, &clauses, Role::NearMiss))
-            {
-                Reading::Hypothetical
-            } else if s.category == Category::Safety
-                && negation::in_sentence_after(&found, i, &clauses, Role::Distant)
-            {
-                Reading::Distant
-            } else if s.category == Category::Safety
-                && negation::in_clause_after(&found, i, &clauses, Role::Past)
-                && !found
-                    .iter()
-                    .any(|n| n.role == Role::Now && clauses.same(n.start, f.start))
-            {
-                Reading::Past
+            } else if s.problem && !s.critical && asked(&found, f.start, text, &clauses) {
+                Reading::Asked
             } else {
-                Reading::Plain
+                context(&found, f.start, &clauses, s)
             };
         // A phrase counts once however often it is repeated (???).
         if hits.iter().any(|h| h.signal == si && h.words == words) {
@@ -335,8 +331,9 @@ fn scan<'a>(
     for a in halves.iter().filter(|f| matches!(f.role, Role::First(_))) {
         let Role::First(si) = a.role else { continue };
         let within = lex.signals[si].within.unwrap_or(0);
+        let with_first = lex.signals[si].with_first;
         let close = |b: &&Found| {
-            let (lo, hi) = if b.start >= a.end {
+            let (lo, hi) = if b.start >= a.end && !with_first {
                 (a.end, b.start)
             } else if b.end <= a.start {
                 (b.end, a.start)
@@ -353,15 +350,6 @@ fn scan<'a>(
                 continue;
             }
             let first = a.start.min(b.start);
-            let hypothetical = found.iter().any(|f| {
-                matches!(f.role, Role::Hypothetical | Role::NearMiss)
-                    && f.end <= first
-                    && if f.role == Role::Hypothetical {
-                        clauses.same_sentence(f.end, first)
-                    } else {
-                        clauses.same(f.end, first)
-                    }
-            });
             // 没有漏气: either half negated is no hazard.
             let window = k.negation_window;
             let negated = lex.signals[si].negatable
@@ -374,10 +362,8 @@ fn scan<'a>(
                 words: Cow::Owned(format!("{}+{}", lex.phrase(a.phrase), lex.phrase(b.phrase))),
                 reading: if negated {
                     Reading::Negated
-                } else if hypothetical && (s.category == Category::Safety || s.problem) {
-                    Reading::Hypothetical
                 } else {
-                    Reading::Plain
+                    context(&found, first, &clauses, s)
                 },
                 weight: if s.category == Category::Safety {
                     s.weight
@@ -387,6 +373,61 @@ fn scan<'a>(
             });
         }
     }
+}
+
+/// How the place of a cue of `s` that starts at byte `at` reads: after a
+/// condition (to the end of its sentence) or a near miss (of its clause) a
+/// danger or a problem is a worry; after someone else's story (in its
+/// sentence) a danger is not the commenter's; after a time long past (in
+/// its clause, with no word of now) it is a story. Single cues and the
+/// halves of combinations read alike (小时候被困在电梯里 is a story whichever
+/// matched it).
+fn context(found: &[Found], at: usize, clauses: &Clauses, s: &Signal) -> Reading {
+    let before = |role: Role, sentence: bool| {
+        found.iter().any(|f| {
+            f.role == role
+                && f.end <= at
+                && if sentence {
+                    clauses.same_sentence(f.end, at)
+                } else {
+                    clauses.same(f.end, at)
+                }
+        })
+    };
+    let safety = s.category == Category::Safety;
+    if (safety || s.problem) && (before(Role::Hypothetical, true) || before(Role::NearMiss, false))
+    {
+        Reading::Hypothetical
+    } else if safety && before(Role::Distant, true) {
+        Reading::Distant
+    } else if safety
+        && before(Role::Past, false)
+        && !found
+            .iter()
+            .any(|n| n.role == Role::Now && clauses.same(n.start, at))
+    {
+        Reading::Past
+    } else {
+        Reading::Plain
+    }
+}
+
+/// Whether a how-to word (怎么, 如何, how to) stands right before byte `at`
+/// (or with 去/才/来/再 between: 怎么去退款). A cue that is itself a
+/// negation or a "still/again" (怎么还没到, 怎么又取消了) makes the word a
+/// "why": that is a problem reported.
+fn asked(found: &[Found], at: usize, text: &str, clauses: &Clauses) -> bool {
+    let why = text
+        .get(at..)
+        .is_some_and(|t| t.starts_with(['还', '不', '没', '又', '老', '总']));
+    !why && found.iter().any(|f| {
+        f.role == Role::Asked
+            && f.end <= at
+            && text
+                .get(f.end..at)
+                .is_some_and(|g| g.is_empty() || matches!(g, "去" | "才" | "来" | "再" | " "))
+            && clauses.same(f.end, at)
+    })
 }
 
 /// One reason per signal and reading, in order of first appearance.
@@ -408,6 +449,7 @@ fn reasons(lex: &Lexicon, hits: &[Hit], resolutions: &[&str]) -> Vec<String> {
             Reading::Resolved => (reason, "（已解决）"),
             Reading::Past => (reason, "（过去的事，不算紧急）"),
             Reading::Distant => (reason, "（别处的事，不算紧急）"),
+            Reading::Asked => (reason, "（问的是怎么办，不算出了问题）"),
         };
         let mut line = String::with_capacity(reason.len() + note.len() + 32);
         line.push_str(reason);
@@ -469,7 +511,18 @@ fn shape(lex: &Lexicon, form: &Form, ev: &mut Evidence) {
         ev.vote(Category::Chatter, k.emoticons_only_weight);
         ev.reasons.push("只有表情/@好友".into());
     }
-    if form.to_friend {
+    // A question after a tag, with no word of chat (@某某 红包怎么用): asked
+    // of the tagged account, whatever its name. A friend is joked with
+    // (哈哈: chatter cues) or asked for an opinion (@阿花 这家好吃吗: praise
+    // words in the question).
+    let asks_account = form.to_friend
+        && ev.asks
+        && ev.votes[Category::Chatter as usize] <= 0.0
+        && ev.votes[Category::Praise as usize] <= 0.0;
+    if asks_account {
+        ev.reasons
+            .push("@账号提问（问的是服务，不是好友闲聊）".into());
+    } else if form.to_friend {
         // Talking to a friend: questions, praise and suggestions are for
         // them, not for the company. Complaints and emergencies still count,
         // and so does a question about the asker's own order or service
