@@ -35,6 +35,7 @@
 //! `crate::guard`.
 
 mod compile;
+mod perl;
 mod serial;
 
 pub use serial::LoadError;
@@ -213,7 +214,7 @@ impl Pattern {
 /// The longest match of a pattern in bytes, if it has no look-around
 /// (`^`, `$`, `\b`), whose meaning would change on a cut text.
 pub(crate) fn window_of(pattern: &str) -> Option<usize> {
-    let hir = regex_syntax::parse(pattern).ok()?;
+    let hir = parse_hir(pattern).ok()?;
     if !hir.properties().look_set().is_empty() {
         return None;
     }
@@ -238,7 +239,7 @@ pub(crate) fn raw_needles(pattern: &str) -> Vec<String> {
 /// one: some literal character of it is one that folding drops as a
 /// separator (`\[心\]`, `“宝贵”`), so folded text could never match it.
 pub(crate) fn is_raw(pattern: &str) -> bool {
-    regex_syntax::parse(pattern).is_ok_and(|h| is_raw_hir(&h))
+    parse_hir(pattern).is_ok_and(|h| is_raw_hir(&h))
 }
 
 /// [`is_raw`] of a parsed pattern.
@@ -272,7 +273,7 @@ const MAX_TRIGGERED_LEN: usize = 256;
 /// enough to list (regex-syntax's prefix extraction), none is empty, and
 /// the pattern's matches are short (`MAX_TRIGGERED_LEN`).
 pub(crate) fn trigger_literals(pattern: &str) -> Option<Vec<String>> {
-    trigger_literals_hir(&regex_syntax::parse(pattern).ok()?)
+    trigger_literals_hir(&parse_hir(pattern).ok()?)
 }
 
 /// [`trigger_literals`] of a parsed pattern.
@@ -303,6 +304,12 @@ pub(crate) fn trigger_literals_hir(hir: &regex_syntax::hir::Hir) -> Option<Vec<S
         .collect()
 }
 
+/// A list pattern's syntax tree, read as the matcher runs it (Perl classes
+/// spelled out: `perl`).
+pub(crate) fn parse_hir(pattern: &str) -> Result<regex_syntax::hir::Hir, regex_syntax::Error> {
+    regex_syntax::parse(&perl::spell_out(pattern))
+}
+
 /// A pattern compiled to match only at the start of the text it is given.
 pub(crate) fn compile_anchored(p: &str) -> Result<Regex, String> {
     compile_pattern(&format!("^(?:{p})"))
@@ -312,7 +319,7 @@ pub(crate) fn compile_anchored(p: &str) -> Result<Regex, String> {
 /// already lower case), with limits on its compiled size so that no list
 /// can exhaust memory.
 pub(crate) fn compile_pattern(p: &str) -> Result<Regex, String> {
-    regex::RegexBuilder::new(p)
+    regex::RegexBuilder::new(&perl::spell_out(p))
         .size_limit(1 << 20)
         .dfa_size_limit(1 << 20)
         .build()
