@@ -24,7 +24,9 @@ fn main() {
         .filter(|a| !a.starts_with("--"))
         .collect();
     if sets.is_empty() {
-        sets = vec!["dev", "dev-b", "dev-c", "dev-d", "dev-e", "dev-f", "dev-pii", "real"];
+        sets = vec![
+            "dev", "dev-b", "dev-c", "dev-d", "dev-e", "dev-f", "dev-pii", "real",
+        ];
     }
     let guard = Guard::with_default_lists();
     let settings = eval::settings();
