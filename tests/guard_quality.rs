@@ -17,22 +17,25 @@ mod eval;
 use kefu::guard::Guard;
 
 /// The labelled development sets.
-const SETS: [&str; 6] = [
+const SETS: [&str; 7] = [
     "tests/guard/dev.jsonl",
     "tests/guard/dev-b.jsonl",
     "tests/guard/dev-c.jsonl",
     "tests/guard/dev-d.jsonl",
     "tests/guard/dev-e.jsonl",
+    "tests/guard/dev-f.jsonl",
     "tests/guard/dev-pii.jsonl",
 ];
 
 /// (set, least number of drafts, floor of macro-F1 over the tone labels;
-/// measured 0.98, 0.97, 0.97, 0.98 at issue 13).
-const FLOORS: [(&str, usize, f64); 4] = [
+/// measured 0.98, 0.97, 0.97, 0.98 at issue 13; dev-f 0.75, dragged by
+/// context labels and an overpromise read in two refusals to promise).
+const FLOORS: [(&str, usize, f64); 5] = [
     ("tests/guard/dev.jsonl", 150, 0.94),
     ("tests/guard/dev-b.jsonl", 150, 0.93),
     ("tests/guard/dev-c.jsonl", 230, 0.93),
     ("tests/guard/dev-d.jsonl", 80, 0.93),
+    ("tests/guard/dev-f.jsonl", 120, 0.72),
 ];
 
 fn metrics(set: &str) -> (Vec<eval::Case>, eval::Metrics) {
@@ -107,6 +110,32 @@ fn the_weak_tone_labels_of_issue_13_hold_on_dev_c_and_dev_d() {
 }
 
 #[test]
+fn the_kinds_that_passed_the_blind_set_hold_on_dev_f() {
+    // dev-f: contempt without a listed word, metaphors, discrimination,
+    // English and efficacy claims, lectures (issue 13). First contact
+    // (before the rules for them): block recall 0.15, insult 0.10, ad_law
+    // 0.37, blame 0.31. Tuned on since: insult 1.00 (precision 0.98),
+    // ad_law 1.00, blame 0.92 (precision 0.94), block 1.00, no false block.
+    let (_, m) = metrics("tests/guard/dev-f.jsonl");
+    let table = m.table();
+    for (label, recall, precision) in [
+        ("insult", 0.97, 0.95),
+        ("ad_law", 0.97, 0.95),
+        ("blame", 0.88, 0.9),
+    ] {
+        assert!(
+            m.labels[label].recall() >= recall,
+            "dev-f: {label} recall\n{table}"
+        );
+        assert!(
+            m.labels[label].precision() >= precision,
+            "dev-f: {label} precision\n{table}"
+        );
+    }
+    assert_eq!(m.false_blocks, 0, "dev-f: false blocks\n{table}");
+}
+
+#[test]
 fn good_replies_draw_no_tone_label_and_context_labels_fire_when_owed() {
     // dev-e: 64 good replies with innocent traps. Measured at issue 13: no
     // tone label on any; context labels (cold, no_empathy, no_next_step)
@@ -128,8 +157,10 @@ fn good_replies_draw_no_tone_label_and_context_labels_fire_when_owed() {
         "dev-e: context labels on good replies\n{table}"
     );
     // And on the other dev sets, a context label is wrong at most once in
-    // ten.
-    for (set, _, _) in FLOORS {
+    // ten. Not on dev-f, whose drafts were written for the hostile labels:
+    // there `no_next_step` is 0.77 precise (a claim or a scornful pointer
+    // that answers a question is read as no step; QUALITY.md), a known gap.
+    for (set, _, _) in FLOORS.iter().filter(|f| !f.0.ends_with("dev-f.jsonl")) {
         let (_, m) = metrics(set);
         for label in ["cold", "no_empathy", "no_next_step"] {
             let c = m.labels[label];
