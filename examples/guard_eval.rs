@@ -2,7 +2,7 @@
 //! on the labelled halves (`tests/guard/`) and on the real hotel replies
 //! (`../shared/data/real/labelled-replies.jsonl`): the tables of QUALITY.md.
 //!
-//! `cargo run --release --example guard_eval [dev|dev-b|dev-c|dev-d|dev-e|dev-pii|real|blind|blind2]... [--errors]`
+//! `cargo run --release --example guard_eval [dev|dev-b|dev-c|dev-d|dev-e|dev-f|dev-pii|real|blind|blind2]... [--errors]`
 //! (the dev sets and real by default; `dev-pii` is the personal-data set;
 //! `--errors` lists every disagreement, refused for `blind`).
 
@@ -24,20 +24,22 @@ fn main() {
         .filter(|a| !a.starts_with("--"))
         .collect();
     if sets.is_empty() {
-        sets = vec!["dev", "dev-b", "dev-c", "dev-d", "dev-e", "dev-pii", "real"];
+        sets = vec![
+            "dev", "dev-b", "dev-c", "dev-d", "dev-e", "dev-f", "dev-pii", "real",
+        ];
     }
     let guard = Guard::with_default_lists();
     let settings = eval::settings();
     for set in sets {
         let path = match set {
-            "dev" | "dev-b" | "dev-c" | "dev-d" | "dev-e" | "dev-pii" => {
+            "dev" | "dev-b" | "dev-c" | "dev-d" | "dev-e" | "dev-f" | "dev-pii" => {
                 eval::repo().join(format!("tests/guard/{set}.jsonl"))
             }
             "blind" => eval::repo().join("tests/blind/guard.jsonl"),
             "blind2" => eval::repo().join("tests/blind/guard2.jsonl"),
             "real" => eval::shared_data().join("real/labelled-replies.jsonl"),
             other => {
-                eprintln!("guard_eval: unknown set `{other}` (dev, dev-b, dev-c, dev-d, dev-e, dev-pii, real, blind or blind2)");
+                eprintln!("guard_eval: unknown set `{other}` (dev, dev-b, dev-c, dev-d, dev-e, dev-f, dev-pii, real, blind or blind2)");
                 std::process::exit(2);
             }
         };

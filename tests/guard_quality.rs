@@ -17,22 +17,26 @@ mod eval;
 use kefu::guard::Guard;
 
 /// The labelled development sets.
-const SETS: [&str; 6] = [
+const SETS: [&str; 7] = [
     "tests/guard/dev.jsonl",
     "tests/guard/dev-b.jsonl",
     "tests/guard/dev-c.jsonl",
     "tests/guard/dev-d.jsonl",
     "tests/guard/dev-e.jsonl",
+    "tests/guard/dev-f.jsonl",
     "tests/guard/dev-pii.jsonl",
 ];
 
-/// (set, least number of drafts, floor of macro-F1 over the tone labels;
-/// measured 0.98, 0.97, 0.97, 0.98 at issue 13).
-const FLOORS: [(&str, usize, f64); 4] = [
-    ("tests/guard/dev.jsonl", 150, 0.94),
-    ("tests/guard/dev-b.jsonl", 150, 0.93),
-    ("tests/guard/dev-c.jsonl", 230, 0.93),
-    ("tests/guard/dev-d.jsonl", 80, 0.93),
+/// (set, least number of drafts, floor of macro-F1 over the tone labels,
+/// floor of block recall; macro-F1 measured 0.98, 0.97, 0.97, 0.98 at
+/// issue 13; dev-f 0.70, dragged by context labels and an overpromise read
+/// in two refusals to promise, and block recall 0.94).
+const FLOORS: [(&str, usize, f64, f64); 5] = [
+    ("tests/guard/dev.jsonl", 150, 0.94, 0.98),
+    ("tests/guard/dev-b.jsonl", 150, 0.93, 0.98),
+    ("tests/guard/dev-c.jsonl", 230, 0.93, 0.98),
+    ("tests/guard/dev-d.jsonl", 80, 0.93, 0.98),
+    ("tests/guard/dev-f.jsonl", 160, 0.68, 0.92),
 ];
 
 fn metrics(set: &str) -> (Vec<eval::Case>, eval::Metrics) {
@@ -44,7 +48,7 @@ fn metrics(set: &str) -> (Vec<eval::Case>, eval::Metrics) {
 
 #[test]
 fn dev_sets_meet_the_floors() {
-    for (set, least, macro_f1) in FLOORS {
+    for (set, least, macro_f1, block_recall) in FLOORS {
         let (cases, m) = metrics(set);
         let table = m.table();
         assert!(cases.len() >= least, "{set} has {} drafts", cases.len());
@@ -54,7 +58,10 @@ fn dev_sets_meet_the_floors() {
         );
         assert!(m.false_block_rate() <= 0.01, "{set}: false blocks\n{table}");
         if m.block.support() > 0 {
-            assert!(m.block.recall() >= 0.98, "{set}: block recall\n{table}");
+            assert!(
+                m.block.recall() >= block_recall,
+                "{set}: block recall\n{table}"
+            );
         }
     }
 }
@@ -107,6 +114,34 @@ fn the_weak_tone_labels_of_issue_13_hold_on_dev_c_and_dev_d() {
 }
 
 #[test]
+fn the_kinds_that_passed_the_blind_set_hold_on_dev_f() {
+    // dev-f: contempt without a listed word, metaphors, discrimination,
+    // English and efficacy claims, lectures (issue 13). First contact of
+    // f-001..f-122 (before the rules for them): block recall 0.15, insult
+    // 0.10, ad_law 0.37, blame 0.31; of f-123..f-163 (after the first
+    // rules): block 0.26, insult 3/18, ad_law 4/9, blame 1/13. Tuned on
+    // since, all 163: insult 0.91 (precision 0.97), ad_law 1.00, blame 0.73
+    // (precision 0.90), block 0.94, no false block.
+    let (_, m) = metrics("tests/guard/dev-f.jsonl");
+    let table = m.table();
+    for (label, recall, precision) in [
+        ("insult", 0.89, 0.95),
+        ("ad_law", 0.97, 0.95),
+        ("blame", 0.7, 0.87),
+    ] {
+        assert!(
+            m.labels[label].recall() >= recall,
+            "dev-f: {label} recall\n{table}"
+        );
+        assert!(
+            m.labels[label].precision() >= precision,
+            "dev-f: {label} precision\n{table}"
+        );
+    }
+    assert_eq!(m.false_blocks, 0, "dev-f: false blocks\n{table}");
+}
+
+#[test]
 fn good_replies_draw_no_tone_label_and_context_labels_fire_when_owed() {
     // dev-e: 64 good replies with innocent traps. Measured at issue 13: no
     // tone label on any; context labels (cold, no_empathy, no_next_step)
@@ -128,8 +163,10 @@ fn good_replies_draw_no_tone_label_and_context_labels_fire_when_owed() {
         "dev-e: context labels on good replies\n{table}"
     );
     // And on the other dev sets, a context label is wrong at most once in
-    // ten.
-    for (set, _, _) in FLOORS {
+    // ten. Not on dev-f, whose drafts were written for the hostile labels:
+    // there `no_next_step` is 0.77 precise (a claim or a scornful pointer
+    // that answers a question is read as no step; QUALITY.md), a known gap.
+    for (set, _, _, _) in FLOORS.iter().filter(|f| !f.0.ends_with("dev-f.jsonl")) {
         let (_, m) = metrics(set);
         for label in ["cold", "no_empathy", "no_next_step"] {
             let c = m.labels[label];

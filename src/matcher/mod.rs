@@ -544,16 +544,18 @@ impl Matcher {
             .iter()
             .any(|p| p.fold_digits)
             .then(|| chars.iter().map(|&c| fold_digit(c)).collect());
-        // Byte offset in the folded string → folded char index.
-        let mut starts: Vec<u32> = Vec::with_capacity(chars.len() + 1);
-        let mut b = 0u32;
-        for c in chars {
-            starts.push(b);
-            b += c.len_utf8() as u32;
-        }
-        starts.push(b);
-        let index = |byte: usize| starts.partition_point(|&s| (s as usize) < byte) as u32;
-        let mut push = |p: &Pattern, start: usize, end: usize| {
+        // Byte offset of each folded char, in the plain and in the
+        // digit-folded string (a Chinese numeral is three bytes, its digit
+        // one, so the two differ after the first numeral).
+        let offsets = |s: &str| -> Vec<u32> {
+            let mut v: Vec<u32> = s.char_indices().map(|(b, _)| b as u32).collect();
+            v.push(s.len() as u32);
+            v
+        };
+        let starts = offsets(&plain);
+        let digit_starts = digits.as_deref().map(offsets);
+        let mut push = |p: &Pattern, starts: &[u32], start: usize, end: usize| {
+            let index = |byte: usize| starts.partition_point(|&s| (s as usize) < byte) as u32;
             if start < end {
                 hits.push(Span {
                     list: p.list,
@@ -565,33 +567,34 @@ impl Matcher {
                 });
             }
         };
-        let hay = |p: &Pattern| -> &str {
-            match &digits {
-                Some(d) if p.fold_digits => d,
-                _ => &plain,
+        let hay = |p: &Pattern| -> (&str, &[u32]) {
+            match (&digits, &digit_starts) {
+                (Some(d), Some(ds)) if p.fold_digits => (d, ds),
+                _ => (&plain, &starts),
             }
         };
         for p in self.patterns.iter().filter(|p| !p.triggered && !p.raw) {
             let Some(c) = p.compiled() else { continue };
-            for m in c.regex.find_iter(hay(p)) {
-                push(p, m.start(), m.end());
+            let (h, st) = hay(p);
+            for m in c.regex.find_iter(h) {
+                push(p, st, m.start(), m.end());
             }
         }
         for &(pi, at) in triggers {
             let Some(p) = self.patterns.get(pi as usize) else {
                 continue;
             };
-            let Some(&b) = starts.get(at as usize) else {
+            let (h, st) = hay(p);
+            let Some(&b) = st.get(at as usize) else {
                 continue;
             };
             let Some(c) = p.compiled() else { continue };
-            let h = hay(p);
             let mut end = c.window.map_or(h.len(), |w| (b as usize + w).min(h.len()));
             while !h.is_char_boundary(end) {
                 end += 1;
             }
             if let Some(m) = h.get(b as usize..end).and_then(|h| c.regex.find(h)) {
-                push(p, b as usize + m.start(), b as usize + m.end());
+                push(p, st, b as usize + m.start(), b as usize + m.end());
             }
         }
     }
