@@ -58,14 +58,15 @@ cargo build --release --bin kefu
 ./target/release/kefu lists lint lists/*
 ./target/release/kefu lists test lists/*.toml
 
-step "wasm size: the checker that runs in every page (budget 300 KiB; held at 330 KiB for now)"
+step "wasm size: the checker that runs in every page (budget 300 KiB; held at 315 KiB for now)"
 # The budget is 300 KiB (issue 13). Session 4's personal-data detector and
-# matcher changes took the checker to 320.9 KiB gzipped; until that is won
-# back (issues 13 and 17 stay open for it) this step holds the line at
-# 330 KiB so that the checker cannot grow further unnoticed.
+# matcher changes took the checker to 320.9 KiB gzipped; session 5 won back
+# 11 KiB (regex without its Unicode Perl tables, src/matcher/perl.rs). Until
+# the rest is won back (issues 13 and 17 stay open for it) this step holds
+# the line at 315 KiB so that the checker cannot grow further unnoticed.
 size=$(gzip -9 -c extension/pkg/kefu_bg.wasm | wc -c)
-echo "kefu_bg.wasm gzipped: $size bytes; budget 307200 (300 KiB), over it by $(( (size - 307200) / 1024 )) KiB; held at 337920"
-if [ "$size" -gt 337920 ]; then
+echo "kefu_bg.wasm gzipped: $size bytes; budget 307200 (300 KiB), over it by $(( (size - 307200) / 1024 )) KiB; held at 322560"
+if [ "$size" -gt 322560 ]; then
   echo "OVER BUDGET by $(( (size - 307200 + 1023) / 1024 )) KiB: see BENCHMARKS.md, \"Wasm size\"" >&2
   exit 1
 fi

@@ -202,7 +202,10 @@ pub fn contains(hay: &str, needle: &str) -> bool {
 
 fn followers(n: u64) -> String {
     if n >= 10_000 {
-        format!("{:.1}万", n as f64 / 10_000.0)
+        // Tenths of 万, rounded, by integer arithmetic (no float formatting
+        // in the checker's code).
+        let tenths = (n + 500) / 1_000;
+        format!("{}.{}万", tenths / 10, tenths % 10)
     } else {
         n.to_string()
     }
