@@ -143,6 +143,14 @@ struct Pattern {
     needles: Vec<String>,
     /// The first characters of `needles`, sorted and without repeats.
     firsts: Vec<char>,
+    /// For a pattern that scans the whole text (neither triggered nor with
+    /// needles): literals every match starts with, when they can be
+    /// listed. A text with none of them is not scanned: without regex's
+    /// literal optimisations (left out of the wasm for size), a scan tries
+    /// the pattern at every position, a few µs a pattern a reply.
+    prefilter: Vec<String>,
+    /// The first characters of `prefilter`, sorted and without repeats.
+    prefilter_firsts: Vec<char>,
     /// Compiled on first use (see [`Pattern::compiled`]).
     lazy: std::sync::OnceLock<Option<Compiled>>,
 }
@@ -171,6 +179,11 @@ impl Pattern {
         } else {
             Vec::new()
         };
+        let prefilter = if triggered || !needles.is_empty() {
+            Vec::new()
+        } else {
+            prefix_literals(&source).unwrap_or_default()
+        };
         Pattern {
             list,
             rule,
@@ -180,8 +193,23 @@ impl Pattern {
             raw,
             firsts: first_chars(&needles),
             needles,
+            prefilter_firsts: first_chars(&prefilter),
+            prefilter,
             lazy: std::sync::OnceLock::new(),
         }
+    }
+
+    /// Whether a scan of `hay` may find a match: false when the pattern
+    /// has prefilter literals and none occurs in it.
+    fn may_match(&self, hay: &str) -> bool {
+        self.prefilter.is_empty()
+            || hay.char_indices().any(|(b, c)| {
+                self.prefilter_firsts.binary_search(&c).is_ok()
+                    && self
+                        .prefilter
+                        .iter()
+                        .any(|l| hay[b..].starts_with(l.as_str()))
+            })
     }
 
     /// The regex, compiled the first time the pattern may match: a compile
@@ -218,6 +246,30 @@ pub(crate) fn window_of(pattern: &str) -> Option<usize> {
         return None;
     }
     hir.properties().maximum_len()
+}
+
+/// Literals every match of `pattern` starts with (regex-syntax's prefix
+/// extraction, classes of up to 64 characters listed), if finitely many
+/// and none empty; for a prefilter, so a pattern's length does not matter.
+pub(crate) fn prefix_literals(pattern: &str) -> Option<Vec<String>> {
+    use regex_syntax::hir::literal::{ExtractKind, Extractor};
+    let hir = regex_syntax::parse(pattern).ok()?;
+    let seq = Extractor::new()
+        .kind(ExtractKind::Prefix)
+        .limit_class(64)
+        .extract(&hir);
+    let lits = seq.literals()?;
+    if lits.is_empty() {
+        return None;
+    }
+    lits.iter()
+        .map(|l| {
+            std::str::from_utf8(l.as_bytes())
+                .ok()
+                .filter(|s| !s.is_empty())
+                .map(str::to_string)
+        })
+        .collect()
 }
 
 /// The first characters of needles, sorted and without repeats.
@@ -530,13 +582,15 @@ impl Matcher {
     }
 
     fn find_patterns(&self, chars: &[char], triggers: &[(u32, u32)], hits: &mut Vec<Span>) {
-        let plain: String = chars.iter().collect();
+        // Sized once (collecting chars grows a string char by char).
+        let mut plain = String::with_capacity(chars.len() * 3);
+        plain.extend(chars);
         // Digit-folded text, for patterns of rules with `fold_digits`.
-        let digits: Option<String> = self
-            .patterns
-            .iter()
-            .any(|p| p.fold_digits)
-            .then(|| chars.iter().map(|&c| fold_digit(c)).collect());
+        let digits: Option<String> = self.patterns.iter().any(|p| p.fold_digits).then(|| {
+            let mut d = String::with_capacity(plain.len());
+            d.extend(chars.iter().map(|&c| fold_digit(c)));
+            d
+        });
         // Byte offset in the folded string → folded char index.
         let mut starts: Vec<u32> = Vec::with_capacity(chars.len() + 1);
         let mut b = 0u32;
@@ -565,6 +619,9 @@ impl Matcher {
             }
         };
         for p in self.patterns.iter().filter(|p| !p.triggered && !p.raw) {
+            if !p.may_match(hay(p)) {
+                continue;
+            }
             let Some(c) = p.compiled() else { continue };
             for m in c.regex.find_iter(hay(p)) {
                 push(p, m.start(), m.end());
@@ -606,6 +663,9 @@ impl Matcher {
         for p in self.patterns.iter().filter(|p| p.raw) {
             found.clear();
             if p.needles.is_empty() {
+                if !p.may_match(text) {
+                    continue;
+                }
                 if let Some(c) = p.compiled() {
                     found.extend(c.regex.find_iter(text).map(|m| (m.start(), m.end())));
                 }
