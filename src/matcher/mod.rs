@@ -48,6 +48,7 @@ use crate::fold::{fold_digit, table};
 use crate::lists::PhraseList;
 use kefu_scan::Trie;
 use regex::Regex;
+use regex_syntax::hir::literal::{ExtractKind, Extractor};
 
 /// A phrase or pattern of a rule found in a text.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -163,6 +164,27 @@ struct Compiled {
     /// trigger, not on the rest of the text: the bounded backtracker's
     /// cost grows with the text it is given, even when the match is short.
     window: Option<usize>,
+    /// With a window: literals every match ends with, when they can be
+    /// listed. A window that holds none of them cannot hold a match, and
+    /// the regex is not run there (您 and 你 trigger many patterns; few
+    /// windows after them end as any pattern does).
+    suffixes: Vec<String>,
+    /// The last characters of `suffixes`, sorted and without repeats.
+    suffix_lasts: Vec<char>,
+}
+
+impl Compiled {
+    /// Whether `window` may hold a match: false when it holds none of the
+    /// suffixes (looked for where their last character occurs).
+    fn may_end_in(&self, window: &str) -> bool {
+        self.suffixes.is_empty()
+            || window.char_indices().any(|(b, c)| {
+                self.suffix_lasts.binary_search(&c).is_ok() && {
+                    let upto = &window[..b + c.len_utf8()];
+                    self.suffixes.iter().any(|s| upto.ends_with(s.as_str()))
+                }
+            })
+    }
 }
 
 impl Pattern {
@@ -232,7 +254,20 @@ impl Pattern {
                 } else {
                     None
                 };
-                regex.ok().map(|regex| Compiled { regex, window })
+                let suffixes = match window {
+                    Some(_) => literals(&self.source, ExtractKind::Suffix).unwrap_or_default(),
+                    None => Vec::new(),
+                };
+                let mut suffix_lasts: Vec<char> =
+                    suffixes.iter().filter_map(|s| s.chars().last()).collect();
+                crate::sort::sort_unstable(&mut suffix_lasts);
+                suffix_lasts.dedup();
+                regex.ok().map(|regex| Compiled {
+                    regex,
+                    window,
+                    suffixes,
+                    suffix_lasts,
+                })
             })
             .as_ref()
     }
@@ -252,12 +287,15 @@ pub(crate) fn window_of(pattern: &str) -> Option<usize> {
 /// extraction, classes of up to 64 characters listed), if finitely many
 /// and none empty; for a prefilter, so a pattern's length does not matter.
 pub(crate) fn prefix_literals(pattern: &str) -> Option<Vec<String>> {
-    use regex_syntax::hir::literal::{ExtractKind, Extractor};
+    literals(pattern, ExtractKind::Prefix)
+}
+
+/// Literals every match of `pattern` starts (`Prefix`) or ends (`Suffix`)
+/// with, classes of up to 64 characters listed, if finitely many and none
+/// empty.
+fn literals(pattern: &str, kind: ExtractKind) -> Option<Vec<String>> {
     let hir = regex_syntax::parse(pattern).ok()?;
-    let seq = Extractor::new()
-        .kind(ExtractKind::Prefix)
-        .limit_class(64)
-        .extract(&hir);
+    let seq = Extractor::new().kind(kind).limit_class(64).extract(&hir);
     let lits = seq.literals()?;
     if lits.is_empty() {
         return None;
@@ -329,7 +367,6 @@ pub(crate) fn trigger_literals(pattern: &str) -> Option<Vec<String>> {
 
 /// [`trigger_literals`] of a parsed pattern.
 pub(crate) fn trigger_literals_hir(hir: &regex_syntax::hir::Hir) -> Option<Vec<String>> {
-    use regex_syntax::hir::literal::{ExtractKind, Extractor};
     // Run from every trigger, a pattern must stop soon: one whose matches
     // can be long (`(a+)+b`) would rescan the rest of the text from each
     // `a`, quadratic time. Those scan the whole text once instead.
@@ -640,7 +677,13 @@ impl Matcher {
             while !h.is_char_boundary(end) {
                 end += 1;
             }
-            if let Some(m) = h.get(b as usize..end).and_then(|h| c.regex.find(h)) {
+            let Some(window) = h.get(b as usize..end) else {
+                continue;
+            };
+            if !c.may_end_in(window) {
+                continue;
+            }
+            if let Some(m) = c.regex.find(window) {
                 push(p, b as usize + m.start(), b as usize + m.end());
             }
         }
@@ -650,15 +693,16 @@ impl Matcher {
     /// the folded characters they cover (a match of separators alone, which
     /// covers none, is no hit).
     fn find_raw_patterns(&self, text: &str, utf16: bool, origin: &[u32], hits: &mut Vec<Span>) {
-        // Where each byte is in the units `origin` counts (chars, or UTF-16
-        // code units).
-        let mut char_of_byte: Vec<u32> = Vec::with_capacity(text.len() + 1);
-        let mut at = 0u32;
-        for c in text.chars() {
-            char_of_byte.extend(std::iter::repeat_n(at, c.len_utf8()));
-            at += if utf16 { c.len_utf16() as u32 } else { 1 };
-        }
-        char_of_byte.push(at);
+        // Where a byte is in the units `origin` counts (chars, or UTF-16
+        // code units): counted for the few matches there are.
+        let unit_of_byte = |byte: usize| -> u32 {
+            let before = &text[..byte];
+            if utf16 {
+                before.chars().map(|c| c.len_utf16() as u32).sum()
+            } else {
+                before.chars().count() as u32
+            }
+        };
         let mut found: Vec<(usize, usize)> = Vec::new();
         for p in self.patterns.iter().filter(|p| p.raw) {
             found.clear();
@@ -672,7 +716,7 @@ impl Matcher {
             } else {
                 let mut next = 0;
                 for (b, c) in text.char_indices() {
-                    if b < next || !p.firsts.contains(&c) {
+                    if b < next || p.firsts.binary_search(&c).is_err() {
                         continue;
                     }
                     let rest = &text[b..];
@@ -686,7 +730,7 @@ impl Matcher {
                 }
             }
             for &(ms, me) in &found {
-                let (s, e) = (char_of_byte[ms], char_of_byte[me]);
+                let (s, e) = (unit_of_byte(ms), unit_of_byte(me));
                 let start = origin.partition_point(|&o| o < s) as u32;
                 let end = origin.partition_point(|&o| o < e) as u32;
                 if start < end {
