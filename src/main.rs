@@ -24,7 +24,7 @@ Usage:
 Both read JSON Lines as a stream: memory does not grow with the input.
 `triage` numbers clusters over the whole input, so it reads it twice
 (standard input is copied to a temporary file first), keeps a compact
-index for clustering (about 13 bytes a comment, and about 0.5 KB for each
+index for clustering (about 13 bytes a comment, and about 0.4 KB for each
 distinct question or complaint) and spools results in a temporary file.
 
 Exit status: 0 ok or warn, 1 block (check) or failed examples (lists test),

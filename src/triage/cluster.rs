@@ -201,6 +201,8 @@ impl Default for Clusterer {
 const NO_INTENT: u8 = u8::MAX;
 /// Not eligible, in [`Index::parent`].
 const NOT_ELIGIBLE: u32 = u32::MAX;
+/// No kept shingle set, in [`Index::kept`].
+const NOT_KEPT: (u32, u32) = (u32::MAX, u32::MAX);
 /// An empty place in a bucket.
 const EMPTY: u32 = u32::MAX;
 /// Kept shingle sets are stored in chunks of this many hashes (a larger set
@@ -209,12 +211,13 @@ const CHUNK: usize = 1 << 16;
 
 /// Clustering as a stream: comments are pushed in order and only a compact
 /// index of them is kept, never their text. Per comment: its union-find
-/// parent and its intent (5 bytes); per LSH bucket, its first
-/// [`BUCKET_PEERS`] members (about 21 bytes). A comment's shingle set is
-/// kept only while it sits in some bucket (only bucket members are ever
-/// compared with a newcomer), as the high 32 bits of each hash (4 bytes a
-/// character). So a question asked again and again costs its 5 bytes, and
-/// a new one its shingles and up to `BANDS` buckets (about 0.4 KB).
+/// parent, its intent and where its shingle set is (13 bytes); per LSH
+/// bucket, its first [`BUCKET_PEERS`] members (about 21 bytes). A
+/// comment's shingle set is kept only while it sits in some bucket (only
+/// bucket members are ever compared with a newcomer), as the high 32 bits
+/// of each hash (4 bytes a character). So a question asked again and again
+/// costs its 13 bytes, and a new one its shingles and up to `BANDS`
+/// buckets (about 0.4 KB).
 ///
 /// The clusters are those [`Clusterer::clusters`] gives for the same
 /// comments (it is this index). Against the full 64-bit sets, the kept
@@ -232,8 +235,8 @@ pub struct Index<'c> {
     /// Kept shingle sets (sorted, deduplicated, high 32 bits), each
     /// preceded by its length, in chunks.
     chunks: Vec<Vec<u32>>,
-    /// (comment, chunk, offset) of each kept set, by comment.
-    kept: Vec<(u32, u32, u32)>,
+    /// Per comment, (chunk, offset) of its kept set, or [`NOT_KEPT`].
+    kept: Vec<(u32, u32)>,
     /// Scratch space, reused.
     letters: Vec<char>,
     hashes: Vec<u64>,
@@ -246,6 +249,7 @@ impl Index<'_> {
     /// part in clustering, `None` if not.
     pub fn push(&mut self, text: Option<&str>) {
         let i = self.parent.len() as u32;
+        self.kept.push(NOT_KEPT);
         let Some(text) = text else {
             self.parent.push(NOT_ELIGIBLE);
             self.intents.push(NO_INTENT);
@@ -312,7 +316,7 @@ impl Index<'_> {
             }
             let chunk = self.chunks.len() - 1;
             let store = &mut self.chunks[chunk];
-            self.kept.push((i, chunk as u32, store.len() as u32));
+            self.kept[i as usize] = (chunk as u32, store.len() as u32);
             store.push(self.set.len() as u32);
             store.extend_from_slice(&self.set);
         }
@@ -360,9 +364,8 @@ impl Index<'_> {
 }
 
 /// The kept shingle set of comment `j` (a bucket member: it has one).
-fn kept_set<'s>(chunks: &'s [Vec<u32>], kept: &[(u32, u32, u32)], j: u32) -> &'s [u32] {
-    let at = kept.partition_point(|k| k.0 < j);
-    let (_, chunk, offset) = kept[at];
+fn kept_set<'s>(chunks: &'s [Vec<u32>], kept: &[(u32, u32)], j: u32) -> &'s [u32] {
+    let (chunk, offset) = kept[j as usize];
     let store = &chunks[chunk as usize];
     let len = store[offset as usize] as usize;
     &store[offset as usize + 1..offset as usize + 1 + len]
