@@ -238,9 +238,12 @@ fn open_input(path: &str) -> Result<Box<dyn BufRead>, String> {
     if path == "-" {
         Ok(Box::new(io::BufReader::with_capacity(1 << 16, io::stdin())))
     } else {
-        std::fs::File::open(path)
-            .map(|f| Box::new(io::BufReader::with_capacity(1 << 16, f)) as Box<dyn BufRead>)
-            .map_err(|e| format!("cannot read {path}: {e}"))
+        let cannot = |e: io::Error| format!("cannot read {path}: {e}");
+        let file = std::fs::File::open(path).map_err(cannot)?;
+        if file.metadata().map_err(cannot)?.is_dir() {
+            return Err(cannot(io::Error::from(io::ErrorKind::IsADirectory)));
+        }
+        Ok(Box::new(io::BufReader::with_capacity(1 << 16, file)))
     }
 }
 
@@ -311,6 +314,29 @@ impl Drop for TempFile {
     }
 }
 
+/// The input as a file that can be read twice: a regular file as it is;
+/// standard input, a pipe or a device (`<(…)`) copied to a temporary file
+/// first (kept alive by the returned `TempFile`).
+fn seekable_input(path: &str) -> io::Result<(std::fs::File, Option<TempFile>)> {
+    let mut source: Box<dyn Read> = if path == "-" {
+        Box::new(io::stdin().lock())
+    } else {
+        let file = std::fs::File::open(path)?;
+        let meta = file.metadata()?;
+        if meta.is_dir() {
+            return Err(io::ErrorKind::IsADirectory.into());
+        }
+        if meta.is_file() {
+            return Ok((file, None));
+        }
+        Box::new(file)
+    };
+    let mut temp = TempFile::new("input")?;
+    io::copy(&mut source, &mut temp.file)?;
+    temp.file.rewind()?;
+    Ok((temp.file.try_clone()?, Some(temp)))
+}
+
 fn triage_cmd(args: &[String]) -> Result<ExitCode, Usage> {
     let o = parse_options(args, &["--config", "--now"])?;
     let settings = match load_settings(o.config.as_deref()) {
@@ -334,21 +360,10 @@ fn triage_cmd(args: &[String]) -> Result<ExitCode, Usage> {
     // The batch is triaged together (clusters span comments): the input is
     // read twice and the results spooled (src/jsonl.rs), so standard input
     // is copied to a temporary file first. Memory stays small either way.
-    let input = if path == "-" {
-        TempFile::new("input")
-            .and_then(|mut t| {
-                io::copy(&mut io::stdin().lock(), &mut t.file)?;
-                t.file.rewind()?;
-                Ok(t)
-            })
-            .map(|t| (t.file.try_clone(), t))
-            .and_then(|(f, t)| Ok((f?, Some(t))))
-            .map_err(|e| format!("cannot read standard input: {e}"))
-    } else {
-        std::fs::File::open(path)
-            .map(|f| (f, None))
-            .map_err(|e| format!("cannot read {path}: {e}"))
-    };
+    let input = seekable_input(path).map_err(|e| match path {
+        "-" => format!("cannot read standard input: {e}"),
+        _ => format!("cannot read {path}: {e}"),
+    });
     let (file, _kept) = match input {
         Ok(i) => i,
         Err(e) => {
