@@ -65,6 +65,7 @@ bench:
 	KEFU_SHARED_DATA=$${KEFU_SHARED_DATA:-$(CURDIR)/../shared/data} cargo bench
 	bench/node/run.sh
 	bench/node-triage/run.sh
+	KEFU_SHARED_DATA=$${KEFU_SHARED_DATA:-$(CURDIR)/../shared/data} bench/whole/run.sh
 
 # Fuzzing (needs the nightly toolchain and cargo-fuzz): a short smoke of
 # every target; FUZZ_SECONDS=1800 for the long runs.

@@ -22,10 +22,12 @@
 //! - [`guard`]: the reply check, its report and verdict; tone.
 //! - [`triage`]: comment triage and clustering.
 //! - [`settings`]: the team's settings (`--config`).
+//! - [`jsonl`]: the command line's JSON Lines, streamed.
 
 pub mod data;
 pub mod fold;
 pub mod guard;
+pub mod jsonl;
 pub mod lists;
 pub mod matcher;
 pub mod settings;

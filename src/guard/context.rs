@@ -116,7 +116,7 @@ pub fn findings(
         };
         // "不予退换", "无法补发": a negated action is no step.
         let negated = |at: usize| {
-            let before: String = draft.chars[at.saturating_sub(2)..at].iter().collect();
+            let before = super::report::chars_to_string(&draft.chars[at.saturating_sub(2)..at]);
             ["不", "没", "无法", "不能", "未", "不予"]
                 .iter()
                 .any(|n| before.ends_with(n) || before.starts_with("不予"))

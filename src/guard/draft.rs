@@ -83,7 +83,7 @@ impl<'a> Draft<'a> {
 
     /// The text of a span.
     pub fn slice(&self, (start, end): (usize, usize)) -> String {
-        self.chars[start..end].iter().collect()
+        super::report::chars_to_string(&self.chars[start..end])
     }
 
     /// Whether the draft carries anything warm: an apology or
@@ -96,7 +96,7 @@ impl<'a> Draft<'a> {
                 .signals
                 .get(Signal::Address)
                 .iter()
-                .any(|&span| self.slice(span).starts_with('亲'))
+                .any(|&(start, end)| start < end && self.chars[start] == '亲')
     }
 
     /// The whole draft as a span.

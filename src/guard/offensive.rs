@@ -51,6 +51,9 @@ pub struct Offensive {
     weights: HashMap<u64, (f32, u32), Prehashed>,
     /// Group words, folded.
     groups: Vec<Vec<char>>,
+    /// Their first characters, sorted: most characters of a draft begin
+    /// no group word, and are passed by one search here.
+    group_firsts: Vec<char>,
 }
 
 /// What the model says of one draft.
@@ -135,6 +138,9 @@ impl Offensive {
             .map(|l| fold::fold_str(l).chars().collect::<Vec<char>>())
             .filter(|g| !g.is_empty())
             .collect();
+        m.group_firsts = m.groups.iter().map(|g| g[0]).collect();
+        crate::sort::sort_unstable(&mut m.group_firsts);
+        m.group_firsts.dedup();
         Ok(m)
     }
 
@@ -202,6 +208,7 @@ impl Offensive {
         let folded = fold::fold(text);
         let chars = &folded.chars;
         (0..chars.len()).find_map(|i| {
+            self.group_firsts.binary_search(&chars[i]).ok()?;
             let word = self.groups.iter().find(|g| chars[i..].starts_with(g))?;
             let end = folded.origin[i + word.len() - 1] + 1;
             Some((folded.origin[i], end))

@@ -69,11 +69,19 @@ impl Finding {
             severity,
             start,
             end,
-            text: chars[start..end].iter().collect(),
+            text: chars_to_string(&chars[start..end]),
             message: message.to_string(),
             suggestion: (!suggestion.is_empty()).then(|| suggestion.to_string()),
         }
     }
+}
+
+/// Chars as a string, allocated once at its size (collecting chars into a
+/// `String` grows it char by char: several reallocations per finding).
+pub(crate) fn chars_to_string(chars: &[char]) -> String {
+    let mut s = String::with_capacity(chars.iter().map(|c| c.len_utf8()).sum());
+    s.extend(chars);
+    s
 }
 
 /// A word or sentence that moved the human-touch score, and why.

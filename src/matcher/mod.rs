@@ -49,6 +49,7 @@ use crate::fold::{fold_digit, table};
 use crate::lists::PhraseList;
 use kefu_scan::Trie;
 use regex::Regex;
+use regex_syntax::hir::literal::{ExtractKind, Extractor};
 
 /// A phrase or pattern of a rule found in a text.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -144,6 +145,14 @@ struct Pattern {
     needles: Vec<String>,
     /// The first characters of `needles`, sorted and without repeats.
     firsts: Vec<char>,
+    /// For a pattern that scans the whole text (neither triggered nor with
+    /// needles): literals every match starts with, when they can be
+    /// listed. A text with none of them is not scanned: without regex's
+    /// literal optimisations (left out of the wasm for size), a scan tries
+    /// the pattern at every position, a few µs a pattern a reply.
+    prefilter: Vec<String>,
+    /// The first characters of `prefilter`, sorted and without repeats.
+    prefilter_firsts: Vec<char>,
     /// Compiled on first use (see [`Pattern::compiled`]).
     lazy: std::sync::OnceLock<Option<Compiled>>,
 }
@@ -156,6 +165,27 @@ struct Compiled {
     /// trigger, not on the rest of the text: the bounded backtracker's
     /// cost grows with the text it is given, even when the match is short.
     window: Option<usize>,
+    /// With a window: literals every match ends with, when they can be
+    /// listed. A window that holds none of them cannot hold a match, and
+    /// the regex is not run there (您 and 你 trigger many patterns; few
+    /// windows after them end as any pattern does).
+    suffixes: Vec<String>,
+    /// The last characters of `suffixes`, sorted and without repeats.
+    suffix_lasts: Vec<char>,
+}
+
+impl Compiled {
+    /// Whether `window` may hold a match: false when it holds none of the
+    /// suffixes (looked for where their last character occurs).
+    fn may_end_in(&self, window: &str) -> bool {
+        self.suffixes.is_empty()
+            || window.char_indices().any(|(b, c)| {
+                self.suffix_lasts.binary_search(&c).is_ok() && {
+                    let upto = &window[..b + c.len_utf8()];
+                    self.suffixes.iter().any(|s| upto.ends_with(s.as_str()))
+                }
+            })
+    }
 }
 
 impl Pattern {
@@ -172,6 +202,11 @@ impl Pattern {
         } else {
             Vec::new()
         };
+        let prefilter = if triggered || !needles.is_empty() {
+            Vec::new()
+        } else {
+            prefix_literals(&source).unwrap_or_default()
+        };
         Pattern {
             list,
             rule,
@@ -181,8 +216,23 @@ impl Pattern {
             raw,
             firsts: first_chars(&needles),
             needles,
+            prefilter_firsts: first_chars(&prefilter),
+            prefilter,
             lazy: std::sync::OnceLock::new(),
         }
+    }
+
+    /// Whether a scan of `hay` may find a match: false when the pattern
+    /// has prefilter literals and none occurs in it.
+    fn may_match(&self, hay: &str) -> bool {
+        self.prefilter.is_empty()
+            || hay.char_indices().any(|(b, c)| {
+                self.prefilter_firsts.binary_search(&c).is_ok()
+                    && self
+                        .prefilter
+                        .iter()
+                        .any(|l| hay[b..].starts_with(l.as_str()))
+            })
     }
 
     /// The regex, compiled the first time the pattern may match: a compile
@@ -205,7 +255,20 @@ impl Pattern {
                 } else {
                     None
                 };
-                regex.ok().map(|regex| Compiled { regex, window })
+                let suffixes = match window {
+                    Some(_) => literals(&self.source, ExtractKind::Suffix).unwrap_or_default(),
+                    None => Vec::new(),
+                };
+                let mut suffix_lasts: Vec<char> =
+                    suffixes.iter().filter_map(|s| s.chars().last()).collect();
+                crate::sort::sort_unstable(&mut suffix_lasts);
+                suffix_lasts.dedup();
+                regex.ok().map(|regex| Compiled {
+                    regex,
+                    window,
+                    suffixes,
+                    suffix_lasts,
+                })
             })
             .as_ref()
     }
@@ -219,6 +282,33 @@ pub(crate) fn window_of(pattern: &str) -> Option<usize> {
         return None;
     }
     hir.properties().maximum_len()
+}
+
+/// Literals every match of `pattern` starts with (regex-syntax's prefix
+/// extraction, classes of up to 64 characters listed), if finitely many
+/// and none empty; for a prefilter, so a pattern's length does not matter.
+pub(crate) fn prefix_literals(pattern: &str) -> Option<Vec<String>> {
+    literals(pattern, ExtractKind::Prefix)
+}
+
+/// Literals every match of `pattern` starts (`Prefix`) or ends (`Suffix`)
+/// with, classes of up to 64 characters listed, if finitely many and none
+/// empty.
+fn literals(pattern: &str, kind: ExtractKind) -> Option<Vec<String>> {
+    let hir = regex_syntax::parse(pattern).ok()?;
+    let seq = Extractor::new().kind(kind).limit_class(64).extract(&hir);
+    let lits = seq.literals()?;
+    if lits.is_empty() {
+        return None;
+    }
+    lits.iter()
+        .map(|l| {
+            std::str::from_utf8(l.as_bytes())
+                .ok()
+                .filter(|s| !s.is_empty())
+                .map(str::to_string)
+        })
+        .collect()
 }
 
 /// The first characters of needles, sorted and without repeats.
@@ -278,7 +368,6 @@ pub(crate) fn trigger_literals(pattern: &str) -> Option<Vec<String>> {
 
 /// [`trigger_literals`] of a parsed pattern.
 pub(crate) fn trigger_literals_hir(hir: &regex_syntax::hir::Hir) -> Option<Vec<String>> {
-    use regex_syntax::hir::literal::{ExtractKind, Extractor};
     // Run from every trigger, a pattern must stop soon: one whose matches
     // can be long (`(a+)+b`) would rescan the rest of the text from each
     // `a`, quadratic time. Those scan the whole text once instead.
@@ -537,18 +626,21 @@ impl Matcher {
     }
 
     fn find_patterns(&self, chars: &[char], triggers: &[(u32, u32)], hits: &mut Vec<Span>) {
-        let plain: String = chars.iter().collect();
+        // Sized once (collecting chars grows a string char by char).
+        let mut plain = String::with_capacity(chars.len() * 3);
+        plain.extend(chars);
         // Digit-folded text, for patterns of rules with `fold_digits`.
-        let digits: Option<String> = self
-            .patterns
-            .iter()
-            .any(|p| p.fold_digits)
-            .then(|| chars.iter().map(|&c| fold_digit(c)).collect());
+        let digits: Option<String> = self.patterns.iter().any(|p| p.fold_digits).then(|| {
+            let mut d = String::with_capacity(plain.len());
+            d.extend(chars.iter().map(|&c| fold_digit(c)));
+            d
+        });
         // Byte offset of each folded char, in the plain and in the
         // digit-folded string (a Chinese numeral is three bytes, its digit
         // one, so the two differ after the first numeral).
         let offsets = |s: &str| -> Vec<u32> {
-            let mut v: Vec<u32> = s.char_indices().map(|(b, _)| b as u32).collect();
+            let mut v: Vec<u32> = Vec::with_capacity(chars.len() + 1);
+            v.extend(s.char_indices().map(|(b, _)| b as u32));
             v.push(s.len() as u32);
             v
         };
@@ -574,8 +666,11 @@ impl Matcher {
             }
         };
         for p in self.patterns.iter().filter(|p| !p.triggered && !p.raw) {
-            let Some(c) = p.compiled() else { continue };
             let (h, st) = hay(p);
+            if !p.may_match(h) {
+                continue;
+            }
+            let Some(c) = p.compiled() else { continue };
             for m in c.regex.find_iter(h) {
                 push(p, st, m.start(), m.end());
             }
@@ -593,7 +688,13 @@ impl Matcher {
             while !h.is_char_boundary(end) {
                 end += 1;
             }
-            if let Some(m) = h.get(b as usize..end).and_then(|h| c.regex.find(h)) {
+            let Some(window) = h.get(b as usize..end) else {
+                continue;
+            };
+            if !c.may_end_in(window) {
+                continue;
+            }
+            if let Some(m) = c.regex.find(window) {
                 push(p, st, b as usize + m.start(), b as usize + m.end());
             }
         }
@@ -603,26 +704,30 @@ impl Matcher {
     /// the folded characters they cover (a match of separators alone, which
     /// covers none, is no hit).
     fn find_raw_patterns(&self, text: &str, utf16: bool, origin: &[u32], hits: &mut Vec<Span>) {
-        // Where each byte is in the units `origin` counts (chars, or UTF-16
-        // code units).
-        let mut char_of_byte: Vec<u32> = Vec::with_capacity(text.len() + 1);
-        let mut at = 0u32;
-        for c in text.chars() {
-            char_of_byte.extend(std::iter::repeat_n(at, c.len_utf8()));
-            at += if utf16 { c.len_utf16() as u32 } else { 1 };
-        }
-        char_of_byte.push(at);
+        // Where a byte is in the units `origin` counts (chars, or UTF-16
+        // code units): counted for the few matches there are.
+        let unit_of_byte = |byte: usize| -> u32 {
+            let before = &text[..byte];
+            if utf16 {
+                before.chars().map(|c| c.len_utf16() as u32).sum()
+            } else {
+                before.chars().count() as u32
+            }
+        };
         let mut found: Vec<(usize, usize)> = Vec::new();
         for p in self.patterns.iter().filter(|p| p.raw) {
             found.clear();
             if p.needles.is_empty() {
+                if !p.may_match(text) {
+                    continue;
+                }
                 if let Some(c) = p.compiled() {
                     found.extend(c.regex.find_iter(text).map(|m| (m.start(), m.end())));
                 }
             } else {
                 let mut next = 0;
                 for (b, c) in text.char_indices() {
-                    if b < next || !p.firsts.contains(&c) {
+                    if b < next || p.firsts.binary_search(&c).is_err() {
                         continue;
                     }
                     let rest = &text[b..];
@@ -636,7 +741,7 @@ impl Matcher {
                 }
             }
             for &(ms, me) in &found {
-                let (s, e) = (char_of_byte[ms], char_of_byte[me]);
+                let (s, e) = (unit_of_byte(ms), unit_of_byte(me));
                 let start = origin.partition_point(|&o| o < s) as u32;
                 let end = origin.partition_point(|&o| o < e) as u32;
                 if start < end {

@@ -32,8 +32,9 @@ pub fn default_intents() -> &'static str {
 const BANDS: usize = 16;
 const ROWS: usize = 2;
 const HASHES: usize = BANDS * ROWS;
-/// At most this many intents (their group bits live on the stack).
-const MAX_INTENTS: usize = 256;
+/// At most this many intents (their group bits live on the stack; an
+/// index keeps a comment's intent in a byte, 255 for none).
+const MAX_INTENTS: usize = 255;
 /// Members of an LSH bucket a newcomer is compared with.
 const BUCKET_PEERS: usize = 3;
 
@@ -132,86 +133,32 @@ impl Clusterer {
         texts: &[&str],
         eligible: &[bool],
     ) -> (Vec<Option<u32>>, Vec<Option<usize>>) {
-        let n = texts.len();
-        let mut parent: Vec<usize> = (0..n).collect();
-        let mut intents = vec![None; n];
-        let mut first_of_intent: HashMap<usize, usize> = HashMap::new();
-        // Bucket key → index into `peers`: one allocation for all buckets.
-        let eligible_count = eligible.iter().filter(|&&e| e).count();
-        let mut buckets: HashMap<u64, u32, Prehashed> =
-            HashMap::with_capacity_and_hasher(eligible_count * BANDS, Prehashed);
-        let mut peers: Vec<(u8, [u32; BUCKET_PEERS])> = Vec::with_capacity(eligible_count * BANDS);
-        let mut compared: Vec<usize> = Vec::new();
-        // Every comment's shingle set, one after another in one vector:
-        // comment i's is `shingles[spans[i].0..spans[i].1]`.
-        let mut shingles: Vec<u64> = Vec::new();
-        let mut spans: Vec<(usize, usize)> = vec![(0, 0); n];
-        let mut letters: Vec<char> = Vec::new();
-        for i in 0..n {
-            if !eligible[i] {
-                continue;
-            }
-            intents[i] = self.intent(texts[i]);
-            if let Some(ii) = intents[i] {
-                let first = *first_of_intent.entry(ii).or_insert(i);
-                union(&mut parent, i, first);
-                // Its intent already joins it with the others that ask the
-                // same; near-duplicate search is for the rest.
-                continue;
-            }
-            let start = shingles.len();
-            self.shingles(texts[i], &mut letters, &mut shingles);
-            spans[i] = (start, shingles.len());
-            if start == shingles.len() {
-                continue;
-            }
-            let sig = minhash(&shingles[start..]);
-            compared.clear();
-            for band in 0..BANDS {
-                let key = mix(band as u64 ^ band_hash(&sig[band * ROWS..(band + 1) * ROWS]));
-                let slot = *buckets.entry(key).or_insert_with(|| {
-                    peers.push((0, [0; BUCKET_PEERS]));
-                    (peers.len() - 1) as u32
-                }) as usize;
-                let (len, members) = peers[slot];
-                for &j in &members[..len as usize] {
-                    let j = j as usize;
-                    // Each candidate once, and none already joined.
-                    if compared.contains(&j) || root(&mut parent, i) == root(&mut parent, j) {
-                        continue;
-                    }
-                    compared.push(j);
-                    let (a, b) = (spans[i], spans[j]);
-                    if jaccard(&shingles[a.0..a.1], &shingles[b.0..b.1]) >= self.threshold {
-                        union(&mut parent, i, j);
-                    }
-                }
-                if (len as usize) < BUCKET_PEERS {
-                    peers[slot].1[len as usize] = i as u32;
-                    peers[slot].0 += 1;
-                }
-            }
+        let mut index = self.index();
+        for (text, &e) in texts.iter().zip(eligible) {
+            index.push(e.then_some(*text));
         }
-        let roots: Vec<usize> = (0..n).map(|i| root(&mut parent, i)).collect();
-        let mut size = vec![0u32; n];
-        for i in (0..n).filter(|&i| eligible[i]) {
-            size[roots[i]] += 1;
+        let clusters = index.finish();
+        (0..texts.len())
+            .map(|i| (clusters.cluster(i), clusters.intent(i)))
+            .unzip()
+    }
+
+    /// An empty index: comments are pushed one at a time, in order, and
+    /// [`Index::finish`] numbers the clusters.
+    pub fn index(&self) -> Index<'_> {
+        Index {
+            clusterer: self,
+            parent: Vec::new(),
+            intents: Vec::new(),
+            first_of_intent: HashMap::new(),
+            buckets: HashMap::with_hasher(Prehashed),
+            chunks: Vec::new(),
+            kept: Vec::new(),
+            letters: Vec::new(),
+            hashes: Vec::new(),
+            set: Vec::new(),
+            compared: Vec::new(),
         }
-        let mut ids = vec![u32::MAX; n];
-        let mut next = 0;
-        let clusters = (0..n)
-            .map(|i| {
-                if !eligible[i] || size[roots[i]] < 2 {
-                    return None;
-                }
-                if ids[roots[i]] == u32::MAX {
-                    ids[roots[i]] = next;
-                    next += 1;
-                }
-                Some(ids[roots[i]])
-            })
-            .collect();
-        (clusters, intents)
     }
 
     /// Appends the sorted, deduplicated hashes of a text's character
@@ -247,6 +194,204 @@ impl Clusterer {
 impl Default for Clusterer {
     fn default() -> Self {
         Clusterer::new()
+    }
+}
+
+/// No intent, in [`Index`]'s compact per-comment arrays.
+const NO_INTENT: u8 = u8::MAX;
+/// Not eligible, in [`Index::parent`].
+const NOT_ELIGIBLE: u32 = u32::MAX;
+/// No kept shingle set, in [`Index::kept`].
+const NOT_KEPT: (u32, u32) = (u32::MAX, u32::MAX);
+/// An empty place in a bucket.
+const EMPTY: u32 = u32::MAX;
+/// Kept shingle sets are stored in chunks of this many hashes (a larger set
+/// gets a chunk of its own): no reallocation doubles the store.
+const CHUNK: usize = 1 << 16;
+
+/// Clustering as a stream: comments are pushed in order and only a compact
+/// index of them is kept, never their text. Per comment: its union-find
+/// parent, its intent and where its shingle set is (13 bytes); per LSH
+/// bucket, its first [`BUCKET_PEERS`] members (about 21 bytes). A
+/// comment's shingle set is kept only while it sits in some bucket (only
+/// bucket members are ever compared with a newcomer), as the high 32 bits
+/// of each hash (4 bytes a character). So a question asked again and again
+/// costs its 13 bytes, and a new one its shingles and up to `BANDS`
+/// buckets (about 0.4 KB).
+///
+/// The clusters are those [`Clusterer::clusters`] gives for the same
+/// comments (it is this index). Against the full 64-bit sets, the kept
+/// 32-bit ones change a Jaccard similarity only when two shingles of the
+/// pair agree in their high 32 bits (about one pair of comments in 10^7).
+pub struct Index<'c> {
+    clusterer: &'c Clusterer,
+    /// Union-find parents ([`NOT_ELIGIBLE`] for a comment that takes no
+    /// part); a root is its cluster's first member.
+    parent: Vec<u32>,
+    intents: Vec<u8>,
+    first_of_intent: HashMap<usize, u32>,
+    /// Bucket key → its first members ([`EMPTY`] where there is none yet).
+    buckets: HashMap<u64, [u32; BUCKET_PEERS], Prehashed>,
+    /// Kept shingle sets (sorted, deduplicated, high 32 bits), each
+    /// preceded by its length, in chunks.
+    chunks: Vec<Vec<u32>>,
+    /// Per comment, (chunk, offset) of its kept set, or [`NOT_KEPT`].
+    kept: Vec<(u32, u32)>,
+    /// Scratch space, reused.
+    letters: Vec<char>,
+    hashes: Vec<u64>,
+    set: Vec<u32>,
+    compared: Vec<u32>,
+}
+
+impl Index<'_> {
+    /// Adds the next comment: `Some(text)` (its normal form) if it takes
+    /// part in clustering, `None` if not.
+    pub fn push(&mut self, text: Option<&str>) {
+        let i = self.parent.len() as u32;
+        self.kept.push(NOT_KEPT);
+        let Some(text) = text else {
+            self.parent.push(NOT_ELIGIBLE);
+            self.intents.push(NO_INTENT);
+            return;
+        };
+        self.parent.push(i);
+        let intent = self.clusterer.intent(text);
+        self.intents.push(intent.map_or(NO_INTENT, |ii| ii as u8));
+        if let Some(ii) = intent {
+            let first = *self.first_of_intent.entry(ii).or_insert(i);
+            union(&mut self.parent, i, first);
+            // Its intent already joins it with the others that ask the
+            // same; near-duplicate search is for the rest.
+            return;
+        }
+        self.hashes.clear();
+        self.clusterer
+            .shingles(text, &mut self.letters, &mut self.hashes);
+        if self.hashes.is_empty() {
+            return;
+        }
+        let sig = minhash(&self.hashes);
+        self.set.clear();
+        self.set
+            .extend(self.hashes.iter().map(|h| (h >> 32) as u32));
+        crate::sort::sort_unstable(&mut self.set);
+        self.set.dedup();
+        self.compared.clear();
+        let mut kept = false;
+        for band in 0..BANDS {
+            let key = mix(band as u64 ^ band_hash(&sig[band * ROWS..(band + 1) * ROWS]));
+            let members = self.buckets.entry(key).or_insert([EMPTY; BUCKET_PEERS]);
+            let mut free = None;
+            for (slot, &j) in members.iter().enumerate() {
+                if j == EMPTY {
+                    free = Some(slot);
+                    break;
+                }
+                // Each candidate once, and none already joined.
+                if self.compared.contains(&j)
+                    || root(&mut self.parent, i) == root(&mut self.parent, j)
+                {
+                    continue;
+                }
+                self.compared.push(j);
+                let theirs = kept_set(&self.chunks, &self.kept, j);
+                if jaccard(&self.set, theirs) >= self.clusterer.threshold {
+                    union(&mut self.parent, i, j);
+                }
+            }
+            if let Some(slot) = free {
+                members[slot] = i;
+                kept = true;
+            }
+        }
+        if kept {
+            let need = self.set.len() + 1;
+            if self
+                .chunks
+                .last()
+                .is_none_or(|c| c.capacity() - c.len() < need)
+            {
+                self.chunks.push(Vec::with_capacity(CHUNK.max(need)));
+            }
+            let chunk = self.chunks.len() - 1;
+            let store = &mut self.chunks[chunk];
+            self.kept[i as usize] = (chunk as u32, store.len() as u32);
+            store.push(self.set.len() as u32);
+            store.extend_from_slice(&self.set);
+        }
+    }
+    /// The clusters, numbered from 0 in order of first member.
+    pub fn finish(self) -> Clusters {
+        let mut parent = self.parent;
+        let n = parent.len();
+        // Roots are first members (`union` keeps the earlier), so one pass
+        // in order sizes every cluster before any member past its first is
+        // numbered: count first, then number.
+        let mut size = vec![0u32; n];
+        for i in 0..n {
+            if parent[i] != NOT_ELIGIBLE {
+                let r = root(&mut parent, i as u32);
+                parent[i] = r;
+                size[r as usize] += 1;
+            }
+        }
+        let mut ids = size;
+        let mut next = 0;
+        for i in 0..n {
+            if parent[i] == NOT_ELIGIBLE {
+                ids[i] = NO_CLUSTER;
+                continue;
+            }
+            let r = parent[i] as usize; // set to the root above
+            if r == i {
+                // A root: its size becomes its id, or none when alone.
+                ids[i] = if ids[i] < 2 {
+                    NO_CLUSTER
+                } else {
+                    next += 1;
+                    next - 1
+                };
+            } else {
+                ids[i] = ids[r];
+            }
+        }
+        Clusters {
+            ids,
+            intents: self.intents,
+        }
+    }
+}
+
+/// The kept shingle set of comment `j` (a bucket member: it has one).
+fn kept_set<'s>(chunks: &'s [Vec<u32>], kept: &[(u32, u32)], j: u32) -> &'s [u32] {
+    let (chunk, offset) = kept[j as usize];
+    let store = &chunks[chunk as usize];
+    let len = store[offset as usize] as usize;
+    &store[offset as usize + 1..offset as usize + 1 + len]
+}
+
+/// No cluster, in [`Clusters`].
+const NO_CLUSTER: u32 = u32::MAX;
+
+/// The clusters of the comments pushed into an [`Index`], by position.
+pub struct Clusters {
+    ids: Vec<u32>,
+    intents: Vec<u8>,
+}
+
+impl Clusters {
+    /// Comment `i`'s cluster id, `None` when it shares its question with no
+    /// other (or takes no part).
+    pub fn cluster(&self, i: usize) -> Option<u32> {
+        Some(self.ids[i]).filter(|&c| c != NO_CLUSTER)
+    }
+
+    /// Comment `i`'s intent (an index into [`Clusterer::intents`]).
+    pub fn intent(&self, i: usize) -> Option<usize> {
+        Some(self.intents[i])
+            .filter(|&ii| ii != NO_INTENT)
+            .map(usize::from)
     }
 }
 
@@ -305,7 +450,7 @@ fn band_hash(rows: &[u64]) -> u64 {
 }
 
 /// Jaccard similarity of two sorted, deduplicated sets.
-fn jaccard(a: &[u64], b: &[u64]) -> f32 {
+fn jaccard(a: &[u32], b: &[u32]) -> f32 {
     let (mut i, mut j, mut both) = (0, 0, 0);
     while i < a.len() && j < b.len() {
         match a[i].cmp(&b[j]) {
@@ -326,19 +471,19 @@ fn jaccard(a: &[u64], b: &[u64]) -> f32 {
     }
 }
 
-fn root(p: &mut [usize], mut i: usize) -> usize {
-    while p[i] != i {
-        p[i] = p[p[i]];
-        i = p[i];
+fn root(p: &mut [u32], mut i: u32) -> u32 {
+    while p[i as usize] != i {
+        p[i as usize] = p[p[i as usize] as usize];
+        i = p[i as usize];
     }
     i
 }
 
-fn union(p: &mut [usize], a: usize, b: usize) {
+fn union(p: &mut [u32], a: u32, b: u32) {
     let (ra, rb) = (root(p, a), root(p, b));
     if ra != rb {
         // The earlier comment stays the root: ids follow first members.
-        p[ra.max(rb)] = ra.min(rb);
+        p[ra.max(rb) as usize] = ra.min(rb);
     }
 }
 

@@ -196,47 +196,47 @@ impl Triager {
         settings: &Settings,
         now: Option<i64>,
     ) -> Vec<Triage> {
-        let watch: Vec<(String, &str)> = settings
-            .watch_words
-            .iter()
-            .map(|w| (self.normalizer.normalize(w), w.as_str()))
-            .filter(|(n, _)| !n.is_empty())
-            .collect();
-        // The post's author, when its own comments are in the batch: a tag
-        // of it addresses the brand.
-        let mut authors: Vec<&str> = Vec::new();
-        for c in comments.iter().filter(|c| c.is_mblog_author) {
-            if let Some(name) = c.user_name.as_deref().filter(|n| !authors.contains(n)) {
-                authors.push(name);
-            }
-        }
-        let page = Page {
-            settings,
-            watch: &watch,
-            authors: &authors,
-            now,
-        };
-        let mut texts = Vec::with_capacity(comments.len());
-        let mut out: Vec<Triage> = comments
-            .iter()
-            .map(|c| {
-                let (t, own) = self.triage_one(c, &page);
-                texts.push(own);
-                t
-            })
-            .collect();
-        let eligible: Vec<bool> = comments
-            .iter()
-            .zip(&out)
-            .map(|(c, t)| clusterable(c, t))
-            .collect();
-        let refs: Vec<&str> = texts.iter().map(String::as_str).collect();
-        let (clusters, intents) = self.clusterer.clusters(&refs, &eligible);
-        for ((t, c), i) in out.iter_mut().zip(clusters).zip(intents) {
-            t.cluster = c;
-            t.intent = i.map(|i| self.clusterer.intents[i].label.clone());
+        let mut session = self.session(settings, now, post_authors(comments));
+        let mut out: Vec<Triage> = comments.iter().map(|c| session.triage(c)).collect();
+        let clusters = session.finish();
+        for (i, t) in out.iter_mut().enumerate() {
+            t.cluster = clusters.cluster(i);
+            t.intent = clusters.intent(i).map(|i| self.intent_label(i).to_string());
         }
         out
+    }
+
+    /// A batch triaged one comment at a time, for input too large to hold:
+    /// [`Session::triage`] each comment in order, then [`Session::finish`]
+    /// for the clusters. `authors` are the screen names of the post's
+    /// author (its own comments in the batch, [`post_authors`]): a tag of
+    /// it addresses the brand, so they are needed before the first comment.
+    /// The results are those of [`Triager::triage`] on the whole batch.
+    pub fn session<'t>(
+        &'t self,
+        settings: &'t Settings,
+        now: Option<i64>,
+        authors: Vec<String>,
+    ) -> Session<'t> {
+        let watch = settings
+            .watch_words
+            .iter()
+            .map(|w| (self.normalizer.normalize(w), w.clone()))
+            .filter(|(n, _)| !n.is_empty())
+            .collect();
+        Session {
+            triager: self,
+            settings,
+            watch,
+            authors,
+            now,
+            index: self.clusterer.index(),
+        }
+    }
+
+    /// The label of intent `i` (of [`cluster::Clusters::intent`]).
+    pub fn intent_label(&self, i: usize) -> &str {
+        &self.clusterer.intents[i].label
     }
 
     /// Triages one text alone (no clustering, default settings): for
@@ -383,7 +383,7 @@ impl Triager {
         let markers = &self.lexicon.knobs.form.official_markers;
         markers.iter().any(|m| urgency::contains(name, m))
             || page.watch.iter().any(|(w, _)| urgency::contains(&norm, w))
-            || page.authors.contains(&name)
+            || page.authors.iter().any(|a| a == name)
     }
 }
 
@@ -392,10 +392,57 @@ impl Triager {
 struct Page<'a> {
     settings: &'a Settings,
     /// Watch words in normal form, and as the team wrote them.
-    watch: &'a [(String, &'a str)],
+    watch: &'a [(String, String)],
     /// Screen names of the post's author (its own comments in the batch).
-    authors: &'a [&'a str],
+    authors: &'a [String],
     now: Option<i64>,
+}
+
+/// The screen names of the post's author: those of its own comments
+/// (`is_mblog_author`), once each, in order.
+pub fn post_authors<'c>(comments: impl IntoIterator<Item = &'c Comment>) -> Vec<String> {
+    let mut authors: Vec<String> = Vec::new();
+    for c in comments.into_iter().filter(|c| c.is_mblog_author) {
+        if let Some(name) = c.user_name.as_deref() {
+            if !authors.iter().any(|a| a == name) {
+                authors.push(name.to_string());
+            }
+        }
+    }
+    authors
+}
+
+/// A batch being triaged one comment at a time ([`Triager::session`]).
+pub struct Session<'t> {
+    triager: &'t Triager,
+    settings: &'t Settings,
+    watch: Vec<(String, String)>,
+    authors: Vec<String>,
+    now: Option<i64>,
+    index: cluster::Index<'t>,
+}
+
+impl Session<'_> {
+    /// Triages the next comment of the batch. Its `cluster` and `intent`
+    /// are `None` here: they are known when the batch is whole
+    /// ([`Session::finish`]).
+    pub fn triage(&mut self, c: &Comment) -> Triage {
+        let page = Page {
+            settings: self.settings,
+            watch: &self.watch,
+            authors: &self.authors,
+            now: self.now,
+        };
+        let (t, own) = self.triager.triage_one(c, &page);
+        self.index.push(clusterable(c, &t).then_some(own.as_str()));
+        t
+    }
+
+    /// The clusters of the batch, by position (intents as indices for
+    /// [`Triager::intent_label`]).
+    pub fn finish(self) -> cluster::Clusters {
+        self.index.finish()
+    }
 }
 
 /// Whether a comment takes part in clustering: questions, complaints and
