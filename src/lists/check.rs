@@ -265,7 +265,7 @@ fn allow_overlaps(allow: &str, rules: &[super::Rule], regexes: &[Vec<regex::Rege
 /// literal characters that folded text never contains (in a pattern that
 /// runs on folded text).
 fn broadness(pattern: &str, at: usize, out: &mut Out) {
-    let Ok(hir) = crate::matcher::parse_hir(pattern) else {
+    let Some(hir) = crate::matcher::parse_hir(pattern) else {
         return;
     };
     if min_chars(&hir) <= 1 {

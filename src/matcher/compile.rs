@@ -133,7 +133,7 @@ pub(super) fn compile(lists: &[PhraseList]) -> Result<Matcher, BuildError> {
             for p in &rule.patterns {
                 // A pattern that does not parse is skipped (the lint rejects
                 // it); its regex is compiled on first use (`Pattern::compiled`).
-                let Ok(hir) = super::parse_hir(p) else {
+                let Some(hir) = super::parse_hir(p) else {
                     continue;
                 };
                 let pi = patterns.len();

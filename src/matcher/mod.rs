@@ -277,7 +277,7 @@ impl Pattern {
 /// The longest match of a pattern in bytes, if it has no look-around
 /// (`^`, `$`, `\b`), whose meaning would change on a cut text.
 pub(crate) fn window_of(pattern: &str) -> Option<usize> {
-    let hir = parse_hir(pattern).ok()?;
+    let hir = parse_hir(pattern)?;
     if !hir.properties().look_set().is_empty() {
         return None;
     }
@@ -329,7 +329,7 @@ pub(crate) fn raw_needles(pattern: &str) -> Vec<String> {
 /// one: some literal character of it is one that folding drops as a
 /// separator (`\[心\]`, `“宝贵”`), so folded text could never match it.
 pub(crate) fn is_raw(pattern: &str) -> bool {
-    parse_hir(pattern).is_ok_and(|h| is_raw_hir(&h))
+    parse_hir(pattern).is_some_and(|h| is_raw_hir(&h))
 }
 
 /// [`is_raw`] of a parsed pattern.
@@ -363,7 +363,7 @@ const MAX_TRIGGERED_LEN: usize = 256;
 /// enough to list (regex-syntax's prefix extraction), none is empty, and
 /// the pattern's matches are short (`MAX_TRIGGERED_LEN`).
 pub(crate) fn trigger_literals(pattern: &str) -> Option<Vec<String>> {
-    trigger_literals_hir(&parse_hir(pattern).ok()?)
+    trigger_literals_hir(&parse_hir(pattern)?)
 }
 
 /// [`trigger_literals`] of a parsed pattern.
@@ -394,9 +394,10 @@ pub(crate) fn trigger_literals_hir(hir: &regex_syntax::hir::Hir) -> Option<Vec<S
 }
 
 /// A list pattern's syntax tree, read as the matcher runs it (Perl classes
-/// spelled out: `perl`).
-pub(crate) fn parse_hir(pattern: &str) -> Result<regex_syntax::hir::Hir, regex_syntax::Error> {
-    regex_syntax::parse(&perl::spell_out(pattern))
+/// spelled out: `perl`); None when it does not parse (the compiler reports
+/// why).
+pub(crate) fn parse_hir(pattern: &str) -> Option<regex_syntax::hir::Hir> {
+    regex_syntax::parse(&perl::spell_out(pattern)).ok()
 }
 
 /// A pattern compiled to match only at the start of the text it is given.

@@ -226,7 +226,7 @@ impl Matcher {
             let (fold_digits, triggered) = (flags & 1 != 0, flags & 2 != 0);
             let source = r.str()?.to_string();
             // Parsed, not compiled: the regex is compiled on first use.
-            if super::parse_hir(&source).is_err() {
+            if super::parse_hir(&source).is_none() {
                 return Err(damaged("a pattern does not parse"));
             }
             let raw = !triggered && is_raw(&source);
