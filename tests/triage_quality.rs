@@ -53,12 +53,13 @@ fn test_half_meets_the_floors() {
     );
     let r = report(&items);
     floors("labelled-dev-b", &r);
-    // Every category is found at all.
+    // Every category is found, a little under what is measured (lowest:
+    // question 0.86 at the end of session 5).
     for c in Category::ALL {
         let k = r.category(c);
         assert!(
-            k.recall().unwrap_or(0.0) >= 0.6,
-            "{}: recall below 0.6\n{}",
+            k.recall().unwrap_or(0.0) >= 0.8,
+            "{}: recall below 0.8\n{}",
             c.as_str(),
             r.markdown()
         );
