@@ -180,7 +180,8 @@ for (const [name, csp, launch] of BROWSERS) {
         box.value = '您好，已经为您反馈给相关同事，我们会尽快私信您处理进展哦';
         box.dispatchEvent(new Event('input', { bubbles: true }));
       });
-      await sleep(400);
+      // Sent once its verdict is in (a send before it would wait for it).
+      await b.waitFor(() => ['ok', 'warn'].includes(document.activeElement?.dataset.kefuVerdict));
       await b.run(() => {
         const box = document.activeElement;
         box.dispatchEvent(new KeyboardEvent('keydown', { key: 'Enter', ctrlKey: true, bubbles: true, cancelable: true }));
@@ -421,7 +422,8 @@ for (const [name, csp, launch] of BROWSERS) {
       await b.waitFor((sel) => document.querySelector(sel)?.dataset.kefuVerdict === 'block', post);
       const sentBefore = await b.run(() => window.__replica.sent.length);
       await b.ctrlEnter(post);
-      await sleep(500);
+      // Stopped: the block panel is what the send turned into.
+      await b.waitFor(() => !!document.getElementById('kefu-panel-host')?.shadowRoot.querySelector('button.primary'));
       await b.run(() => {
         const box = document.querySelector('textarea[class*="Form_input_"]');
         for (let n = box.parentElement; n; n = n.parentElement) {
@@ -444,7 +446,7 @@ for (const [name, csp, launch] of BROWSERS) {
       await b.waitFor((sel) => document.querySelector(sel)?.dataset.kefuVerdict === 'block', chat);
       const chatBefore = await b.run(() => window.__replica.sent.length);
       await b.press(chat, 'Enter');
-      await sleep(500);
+      await b.waitFor(() => !!document.getElementById('kefu-panel-host')?.shadowRoot.querySelector('button.primary'));
       assert.equal(await b.run(() => window.__replica.sent.length), chatBefore, 'the private message was not sent');
       assert.equal(await b.run((sel) => document.querySelector(sel).value, chat), '滚蛋');
     });
