@@ -295,8 +295,13 @@ pub(crate) fn prefix_literals(pattern: &str) -> Option<Vec<String>> {
 /// with, classes of up to 64 characters listed, if finitely many and none
 /// empty.
 fn literals(pattern: &str, kind: ExtractKind) -> Option<Vec<String>> {
-    let hir = regex_syntax::parse(pattern).ok()?;
-    let seq = Extractor::new().kind(kind).limit_class(64).extract(&hir);
+    let hir = parse_hir(pattern)?;
+    strings(&Extractor::new().kind(kind).limit_class(64).extract(&hir))
+}
+
+/// An extracted literal sequence as strings: None when it is infinite,
+/// empty, or has an empty or non-UTF-8 literal.
+fn strings(seq: &regex_syntax::hir::literal::Seq) -> Option<Vec<String>> {
     let lits = seq.literals()?;
     if lits.is_empty() {
         return None;
@@ -378,19 +383,7 @@ pub(crate) fn trigger_literals_hir(hir: &regex_syntax::hir::Hir) -> Option<Vec<S
     {
         return None;
     }
-    let seq = Extractor::new().kind(ExtractKind::Prefix).extract(hir);
-    let lits = seq.literals()?;
-    if lits.is_empty() {
-        return None;
-    }
-    lits.iter()
-        .map(|l| {
-            std::str::from_utf8(l.as_bytes())
-                .ok()
-                .filter(|s| !s.is_empty())
-                .map(str::to_string)
-        })
-        .collect()
+    strings(&Extractor::new().kind(ExtractKind::Prefix).extract(hir))
 }
 
 /// A list pattern's syntax tree, read as the matcher runs it (Perl classes
