@@ -17,6 +17,7 @@
 
 use crate::guard::{Context, Finding, Guard, Report, ScoreItem};
 use crate::settings::Settings;
+use crate::triage::batch::string;
 use crate::triage::comment::Incoming;
 use crate::triage::Triager;
 use serde_json::Value;
@@ -366,18 +367,6 @@ fn json(out: &mut Vec<u8>, v: &Value) {
     match v {
         Value::String(s) => string(out, s),
         other => serde_json::to_writer(out, other).expect("a Value serializes"),
-    }
-}
-
-/// A JSON string, escaped as serde_json escapes it; text with nothing to
-/// escape (nearly all) is copied as it is.
-fn string(out: &mut Vec<u8>, s: &str) {
-    if s.bytes().any(|b| b < 0x20 || b == b'"' || b == b'\\') {
-        serde_json::to_writer(out, s).expect("a string serializes");
-    } else {
-        out.push(b'"');
-        out.extend_from_slice(s.as_bytes());
-        out.push(b'"');
     }
 }
 

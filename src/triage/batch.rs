@@ -10,7 +10,7 @@
 use super::comment::Incoming;
 use super::{Triage, Triager};
 use crate::settings::Settings;
-use serde_json::{json, Value};
+use serde_json::json;
 
 /// Triages `comments`, a JSON array of comment objects (Weibo's comment
 /// JSON or `{id, text, …}`), and returns a JSON array with one result per
@@ -103,11 +103,11 @@ fn write_triage(out: &mut Vec<u8>, t: &Triage) {
     out.push(b'}');
 }
 
-/// A JSON string; text with nothing to escape (nearly all) is copied as
-/// it is.
-fn string(out: &mut Vec<u8>, s: &str) {
+/// A JSON string, escaped as serde_json escapes it; text with nothing to
+/// escape (nearly all) is copied as it is. Also the CLI's writer (`jsonl`).
+pub(crate) fn string(out: &mut Vec<u8>, s: &str) {
     if s.bytes().any(|b| b < 0x20 || b == b'"' || b == b'\\') {
-        out.extend_from_slice(Value::from(s).to_string().as_bytes());
+        serde_json::to_writer(out, s).expect("a string serializes");
     } else {
         out.push(b'"');
         out.extend_from_slice(s.as_bytes());
@@ -119,6 +119,7 @@ fn string(out: &mut Vec<u8>, s: &str) {
 mod tests {
     use super::*;
     use crate::triage::Comment;
+    use serde_json::Value;
 
     #[test]
     fn results_in_order_with_errors_in_place() {
